@@ -1,0 +1,40 @@
+// One jest configuration, three projects: each test tier has its own job and can be run alone
+// (`npx jest --selectProjects unit|e2e|terraform`).
+const tsJest = ['ts-jest', { isolatedModules: true }];
+const moduleNameMapper = {
+  '^@app/shared$': '<rootDir>/libs/shared/src',
+  '^@app/shared/(.*)$': '<rootDir>/libs/shared/src/$1',
+};
+
+/** @type {import('jest').Config} */
+module.exports = {
+  projects: [
+    {
+      displayName: 'unit',
+      rootDir: __dirname,
+      testEnvironment: 'node',
+      transform: { '^.+\\.ts$': tsJest },
+      moduleNameMapper,
+      testMatch: ['<rootDir>/apps/**/*.spec.ts', '<rootDir>/libs/**/*.spec.ts'],
+    },
+    {
+      displayName: 'e2e',
+      rootDir: __dirname,
+      testEnvironment: 'node',
+      transform: { '^.+\\.ts$': tsJest },
+      moduleNameMapper,
+      testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'],
+      globalSetup: '<rootDir>/test/e2e/setup/global-setup.ts',
+      globalTeardown: '<rootDir>/test/e2e/setup/global-teardown.ts',
+      testTimeout: 60000,
+    },
+    {
+      displayName: 'terraform',
+      rootDir: __dirname,
+      testEnvironment: 'node',
+      transform: { '^.+\\.ts$': tsJest },
+      testMatch: ['<rootDir>/terraform/tests/**/*.spec.ts'],
+      testTimeout: 120000,
+    },
+  ],
+};
