@@ -1,0 +1,1 @@
+"""Post-run checks of a Locust run: response-time/failure thresholds and audit completeness."""
