@@ -99,9 +99,9 @@ def _on_init(environment: Environment, **_: Any) -> None:
     options = environment.parsed_options
     if options is None:
         return
-    # Fail at start-up rather than with thousands of 401s; the web UI can still
-    # supply the keys later, so only a headless run insists now.
-    if options.headless:
+    # Fail at start-up rather than with thousands of 401s. Not in the web UI, which can
+    # still take the keys, nor on workers: Locust hands them the master's options.
+    if options.headless and not options.worker:
         try:
             settings_from_options(options)
         except SettingsError as error:

@@ -70,6 +70,8 @@ def read_operations(path: Path) -> list[Operation]:
         return [
             Operation(row["method"], row["name"], (row.get("correlation_id") or "").strip())
             for row in csv.DictReader(handle)
+            # Several local worker processes (--processes) may each write the header.
+            if row["method"] != "method"
         ]
 
 
