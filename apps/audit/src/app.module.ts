@@ -1,0 +1,31 @@
+import { HealthModule, HttpPipelineModule, loggerParams, mongooseOptions, StaticApiKeys, wantsPrettyLogs } from '@app/shared';
+import { Module } from '@nestjs/common';
+import { MongooseModule } from '@nestjs/mongoose';
+import { LoggerModule } from 'nestjs-pino';
+import { AuditRecordsModule } from './audit-records/audit-records.module';
+import { AuditConfigModule } from './config/audit-config.module';
+import { AuditConfig } from './config/audit.config';
+
+@Module({
+  imports: [
+    AuditConfigModule,
+    LoggerModule.forRootAsync({
+      inject: [AuditConfig],
+      useFactory: (config: AuditConfig) => loggerParams({ level: config.LOG_LEVEL, pretty: wantsPrettyLogs() }),
+    }),
+    MongooseModule.forRootAsync({
+      inject: [AuditConfig],
+      useFactory: (config: AuditConfig) => mongooseOptions(config.MONGODB_URI, config.MONGODB_DATABASE),
+    }),
+    HttpPipelineModule.forRootAsync({
+      inject: [AuditConfig],
+      useFactory: (config: AuditConfig) => ({
+        apiKeys: new StaticApiKeys(config.API_KEYS),
+        hostChecksKeys: Boolean(config.FUNCTIONS_WORKER_RUNTIME),
+      }),
+    }),
+    HealthModule,
+    AuditRecordsModule,
+  ],
+})
+export class AppModule {}

@@ -1,0 +1,17 @@
+import { commonConfigShape, configToken, parseConfig, portVariable, requireApiKeysOutsideFunctions } from '@app/shared';
+import { z } from 'zod';
+
+/** Every environment variable the audit app reads; this schema is the one list. */
+export const auditConfigSchema = z
+  .object({
+    ...commonConfigShape,
+    PORT: portVariable(7072),
+    MONGODB_DATABASE: z.string().min(1).max(63).default('audit'),
+  })
+  .superRefine(requireApiKeysOutsideFunctions);
+
+/** The parsed configuration, injected by this class. */
+export abstract class AuditConfig extends configToken<z.output<typeof auditConfigSchema>>() {}
+
+export const loadAuditConfig = (env: NodeJS.ProcessEnv = process.env): AuditConfig =>
+  parseConfig(auditConfigSchema, env) as AuditConfig;

@@ -1,0 +1,35 @@
+import { HealthModule, HttpPipelineModule, loggerParams, mongooseOptions, StaticApiKeys, wantsPrettyLogs } from '@app/shared';
+import { Module } from '@nestjs/common';
+import { MongooseModule } from '@nestjs/mongoose';
+import { LoggerModule } from 'nestjs-pino';
+import { AuditModule } from './audit/audit.module';
+import { PatientTestsConfigModule } from './config/patient-tests-config.module';
+import { PatientTestsConfig } from './config/patient-tests.config';
+import { MedicalTestsModule } from './medical-tests/medical-tests.module';
+import { PatientsModule } from './patients/patients.module';
+
+@Module({
+  imports: [
+    PatientTestsConfigModule,
+    LoggerModule.forRootAsync({
+      inject: [PatientTestsConfig],
+      useFactory: (config: PatientTestsConfig) => loggerParams({ level: config.LOG_LEVEL, pretty: wantsPrettyLogs() }),
+    }),
+    MongooseModule.forRootAsync({
+      inject: [PatientTestsConfig],
+      useFactory: (config: PatientTestsConfig) => mongooseOptions(config.MONGODB_URI, config.MONGODB_DATABASE),
+    }),
+    HttpPipelineModule.forRootAsync({
+      inject: [PatientTestsConfig],
+      useFactory: (config: PatientTestsConfig) => ({
+        apiKeys: new StaticApiKeys(config.API_KEYS),
+        hostChecksKeys: Boolean(config.FUNCTIONS_WORKER_RUNTIME),
+      }),
+    }),
+    HealthModule,
+    AuditModule,
+    PatientsModule,
+    MedicalTestsModule,
+  ],
+})
+export class AppModule {}

@@ -1,0 +1,51 @@
+import {
+  ApiProblemResponses,
+  FUNCTION_KEY_HEADER_SCHEME,
+  FUNCTION_KEY_QUERY_SCHEME,
+  Location,
+  PageQueryDto,
+} from '@app/shared';
+import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { AssignedId } from '../audit/assigned-id.decorator';
+import { Audited } from '../audit/audited.decorator';
+import { CreateMedicalTestDto, MedicalTest, MedicalTestDto } from './medical-test.dto';
+import { MedicalTestsService } from './medical-tests.service';
+
+@ApiTags('tests')
+@ApiSecurity(FUNCTION_KEY_HEADER_SCHEME)
+@ApiSecurity(FUNCTION_KEY_QUERY_SCHEME)
+@Controller('patient/:patientId/tests')
+export class MedicalTestsController {
+  constructor(private readonly tests: MedicalTestsService) {}
+
+  @Post()
+  @Audited({ resource: 'test', operation: 'create', resourceId: 'assigned' })
+  @Location((test: MedicalTest) => `patient/${test.patientId}/tests/${test.id}`)
+  @ApiCreatedResponse({ type: MedicalTestDto })
+  @ApiProblemResponses(400, 404, 413, 415)
+  create(
+    @Param('patientId') patientId: string,
+    @Body() body: CreateMedicalTestDto,
+    @AssignedId() id: string,
+  ): Promise<MedicalTest> {
+    return this.tests.create(patientId, id, body);
+  }
+
+  /** Audited as a read of the patient's tests: the record's resource id is the patient's id. */
+  @Get()
+  @Audited({ resource: 'test', operation: 'read', resourceId: { param: 'patientId' } })
+  @ApiOkResponse({ type: [MedicalTestDto], description: 'In id order; x-continuation-token when more exist.' })
+  @ApiProblemResponses(400, 404)
+  list(@Param('patientId') patientId: string, @Query() page: PageQueryDto) {
+    return this.tests.list(patientId, page);
+  }
+
+  @Get(':testId')
+  @Audited({ resource: 'test', operation: 'read', resourceId: { param: 'testId' } })
+  @ApiOkResponse({ type: MedicalTestDto })
+  @ApiProblemResponses(404)
+  get(@Param('patientId') patientId: string, @Param('testId') testId: string): Promise<MedicalTest> {
+    return this.tests.get(patientId, testId);
+  }
+}

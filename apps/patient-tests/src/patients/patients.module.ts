@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { MongooseModule } from '@nestjs/mongoose';
+import { PATIENT_MODEL, PatientSchema } from './patient.schema';
+import { PatientsController } from './patients.controller';
+import { PatientsRepository } from './patients.repository';
+import { PatientsService } from './patients.service';
+
+@Module({
+  imports: [MongooseModule.forFeature([{ name: PATIENT_MODEL, schema: PatientSchema }])],
+  controllers: [PatientsController],
+  providers: [PatientsService, PatientsRepository],
+  exports: [PatientsService],
+})
+export class PatientsModule {}

@@ -1,0 +1,54 @@
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { FastifyRequest } from 'fastify';
+import { DomainError } from '../errors/domain-error';
+import { ApiKeys, matchesAnyKey } from './api-keys';
+import { IS_PUBLIC } from './public.decorator';
+
+/** The names Azure Functions uses for function keys, so clients need no change between hosts. */
+export const API_KEY_HEADER = 'x-functions-key';
+export const API_KEY_QUERY = 'code';
+
+/** Options of the guard, provided by the app from its configuration. */
+export abstract class ApiKeyGuardOptions {
+  /** True inside Azure Functions, where the host has already checked a function key. */
+  abstract readonly hostChecksKeys: boolean;
+}
+
+function presentedKey(request: FastifyRequest): string | undefined {
+  const header = request.headers[API_KEY_HEADER];
+  if (typeof header === 'string') {
+    return header;
+  }
+  const query = (request.query as Record<string, unknown> | undefined)?.[API_KEY_QUERY];
+  return typeof query === 'string' ? query : undefined;
+}
+
+/** Global guard: every route needs a valid key unless marked `@Public()`. */
+@Injectable()
+export class ApiKeyGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly keys: ApiKeys,
+    private readonly options: ApiKeyGuardOptions,
+  ) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()])) {
+      return true;
+    }
+    const keys = this.keys.current();
+    if (keys.length === 0 && this.options.hostChecksKeys) {
+      return true;
+    }
+    const presented = presentedKey(context.switchToHttp().getRequest<FastifyRequest>());
+    if (presented === undefined || !matchesAnyKey(presented, keys)) {
+      throw new DomainError(
+        'UNAUTHORIZED',
+        401,
+        `A valid API key is required in the ${API_KEY_HEADER} header or the ${API_KEY_QUERY} query parameter.`,
+      );
+    }
+    return true;
+  }
+}

@@ -1,0 +1,70 @@
+import { z } from 'zod';
+
+/** Building blocks for the apps' environment schemas, so each variable is parsed the same way everywhere. */
+
+/** A TCP port number given as a decimal string. */
+export const portVariable = (defaultPort: number) =>
+  z
+    .string()
+    .regex(/^\d{1,5}$/, 'must be a port number')
+    .default(String(defaultPort))
+    .transform(Number)
+    .pipe(z.number().int().min(0).max(65535));
+
+/** A positive integer given as a decimal string, bounded so a typo cannot disable a timeout. */
+export const integerVariable = (defaultValue: number, min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number')
+    .default(String(defaultValue))
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
+
+/** A comma-separated list of secrets, e.g. two API keys that overlap during a rotation. */
+export const secretListVariable = z
+  .string()
+  .default('')
+  .transform((value) =>
+    value
+      .split(',')
+      .map((item) => item.trim())
+      .filter((item) => item.length > 0),
+  )
+  .pipe(z.array(z.string().min(16, 'each key must be at least 16 characters')));
+
+export const mongoUriVariable = z
+  .string()
+  .regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// or mongodb+srv:// URI')
+  .default('mongodb://127.0.0.1:27017/');
+
+export const logLevelVariable = z
+  .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  .default('info');
+
+/**
+ * `FUNCTIONS_WORKER_RUNTIME` is set by the Azure Functions host. There the host checks function keys
+ * in front of the app, so an empty `API_KEYS` is allowed; everywhere else it is not.
+ */
+export const functionsRuntimeVariable = z.string().optional();
+
+/** The variables every app reads, shared so their names and rules cannot drift apart. */
+export const commonConfigShape = {
+  MONGODB_URI: mongoUriVariable,
+  API_KEYS: secretListVariable,
+  LOG_LEVEL: logLevelVariable,
+  FUNCTIONS_WORKER_RUNTIME: functionsRuntimeVariable,
+};
+
+/** Rejects an empty `API_KEYS` outside Azure Functions: an app must never run open by accident. */
+export function requireApiKeysOutsideFunctions(
+  config: { API_KEYS: string[]; FUNCTIONS_WORKER_RUNTIME?: string },
+  ctx: z.RefinementCtx,
+): void {
+  if (config.API_KEYS.length === 0 && !config.FUNCTIONS_WORKER_RUNTIME) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['API_KEYS'],
+      message: 'must list at least one key (comma-separated) unless running inside Azure Functions',
+    });
+  }
+}

@@ -1,0 +1,66 @@
+import { DomainError, UnavailableError } from '../errors/domain-error';
+
+/** Driver errors that mean "the database cannot be reached right now", by class name. */
+const UNREACHABLE_ERROR_NAMES = new Set([
+  'MongoNetworkError',
+  'MongoNetworkTimeoutError',
+  'MongoServerSelectionError',
+  'MongooseServerSelectionError',
+  'MongoNotConnectedError',
+  'MongoTopologyClosedError',
+  'MongoPoolClearedError',
+]);
+
+/** Mongoose reports "no connection yet" as a plain MongooseError; these messages identify it. */
+const MONGOOSE_DISCONNECTED = /buffering timed out|before initial connection|Client must be connected/i;
+
+/** Cosmos DB's "request rate is large" error code on its MongoDB API. */
+export const THROTTLED_ERROR_CODE = 16500;
+const DUPLICATE_KEY_ERROR_CODE = 11000;
+
+export const DATABASE_RETRY_AFTER_SECONDS = 5;
+
+function errorCode(error: object): unknown {
+  return (error as { code?: unknown }).code;
+}
+
+/** True for Cosmos DB throttling (16500), whether or not the message carries `RetryAfterMs`. */
+export function isThrottlingError(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && errorCode(error) === THROTTLED_ERROR_CODE;
+}
+
+/**
+ * Translates a storage error into what the client may know, in one place: unreachable database or
+ * exhausted throttling -> 503 with Retry-After, duplicate key -> 409. Returns undefined for anything
+ * else (a bug, answered as a bare 500). Driver messages never reach the wire.
+ */
+export function translateStorageError(error: unknown): DomainError | undefined {
+  if (typeof error !== 'object' || error === null) {
+    return undefined;
+  }
+  const name = (error as { name?: unknown }).name;
+  const message = (error as { message?: unknown }).message;
+  if (
+    (typeof name === 'string' && UNREACHABLE_ERROR_NAMES.has(name)) ||
+    (name === 'MongooseError' && typeof message === 'string' && MONGOOSE_DISCONNECTED.test(message))
+  ) {
+    return new UnavailableError(
+      'DATABASE_UNAVAILABLE',
+      'The database is unavailable; retry later.',
+      DATABASE_RETRY_AFTER_SECONDS,
+      error,
+    );
+  }
+  if (isThrottlingError(error)) {
+    return new UnavailableError(
+      'DATABASE_THROTTLED',
+      'The database is busy; retry later.',
+      DATABASE_RETRY_AFTER_SECONDS,
+      error,
+    );
+  }
+  if (errorCode(error) === DUPLICATE_KEY_ERROR_CODE) {
+    return new DomainError('CONFLICT', 409, 'A resource with this identity already exists.', { cause: error });
+  }
+  return undefined;
+}

@@ -1,0 +1,48 @@
+import type { DynamicModule, Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Logger } from 'nestjs-pino';
+import { CORRELATION_HEADER, correlationIdOf } from '../correlation/correlation';
+import { OpenApiInfo, setupOpenApi } from '../openapi/openapi';
+import { BODY_LIMIT_BYTES, GLOBAL_PREFIX } from './constants';
+
+
+/** The Fastify instance every host uses; `trustProxy` so X-Forwarded-For from API Management is read. */
+export function createFastifyAdapter(): FastifyAdapter {
+  return new FastifyAdapter({
+    bodyLimit: BODY_LIMIT_BYTES,
+    trustProxy: true,
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 256 },
+  });
+}
+
+/**
+ * Everything an app needs beyond its module's providers, applied identically in every host:
+ * the `/api` prefix, the correlation header and the OpenAPI document. (Errors Fastify raises itself,
+ * such as bad JSON or a body over the limit, reach the global ProblemFilter through Nest.)
+ */
+export function configureApp(app: NestFastifyApplication, openApi: OpenApiInfo): NestFastifyApplication {
+  app.useLogger(app.get(Logger));
+  app.setGlobalPrefix(GLOBAL_PREFIX);
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onRequest', async (request, reply) => {
+    reply.header(CORRELATION_HEADER, correlationIdOf(request.raw));
+  });
+  setupOpenApi(app, openApi);
+  return app;
+}
+
+/** Builds and initialises an app (no socket yet): the one factory `main.ts`, Functions and tests share. */
+export async function createApp(
+  module: Type | DynamicModule,
+  openApi: OpenApiInfo,
+): Promise<NestFastifyApplication> {
+  const app = await NestFactory.create<NestFastifyApplication>(module, createFastifyAdapter(), {
+    bufferLogs: true,
+    // Throw start-up errors to the caller instead of aborting the process.
+    abortOnError: false,
+  });
+  configureApp(app, openApi);
+  await app.init();
+  return app;
+}

@@ -1,0 +1,43 @@
+import { ConfigurableModuleBuilder, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { ZodValidationPipe } from 'nestjs-zod';
+import { ApiKeyGuard, ApiKeyGuardOptions } from '../auth/api-key.guard';
+import { ApiKeys } from '../auth/api-keys';
+import { PageInterceptor } from '../paging/page.interceptor';
+import { LocationInterceptor } from './location';
+import { ProblemFilter } from './problem.filter';
+
+export interface HttpPipelineOptions {
+  /** Where the accepted inbound keys come from (environment or Key Vault). */
+  apiKeys: ApiKeys;
+  /** True inside Azure Functions: an empty key list then defers to the host's function keys. */
+  hostChecksKeys: boolean;
+}
+
+const { ConfigurableModuleClass, MODULE_OPTIONS_TOKEN } = new ConfigurableModuleBuilder<HttpPipelineOptions>()
+  .setClassMethodName('forRoot')
+  .build();
+
+/**
+ * The global request pipeline every app shares: API key guard, zod validation, problem+json errors,
+ * paged results and Location headers.
+ * Registered as APP_* providers so the plain HTTP host, the Azure Functions host and
+ * `Test.createTestingModule` all run exactly the same pipeline.
+ */
+@Module({
+  providers: [
+    { provide: ApiKeys, useFactory: (o: HttpPipelineOptions) => o.apiKeys, inject: [MODULE_OPTIONS_TOKEN] },
+    {
+      provide: ApiKeyGuardOptions,
+      useFactory: (o: HttpPipelineOptions): ApiKeyGuardOptions => ({ hostChecksKeys: o.hostChecksKeys }),
+      inject: [MODULE_OPTIONS_TOKEN],
+    },
+    { provide: APP_GUARD, useClass: ApiKeyGuard },
+    { provide: APP_PIPE, useClass: ZodValidationPipe },
+    { provide: APP_FILTER, useClass: ProblemFilter },
+    { provide: APP_INTERCEPTOR, useClass: PageInterceptor },
+    { provide: APP_INTERCEPTOR, useClass: LocationInterceptor },
+  ],
+  exports: [ApiKeys],
+})
+export class HttpPipelineModule extends ConfigurableModuleClass {}

@@ -1,0 +1,40 @@
+import type { INestApplication } from '@nestjs/common';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { cleanupOpenApiDoc } from 'nestjs-zod';
+import { API_KEY_HEADER, API_KEY_QUERY } from '../auth/api-key.guard';
+
+export interface OpenApiInfo {
+  title: string;
+  description: string;
+  version: string;
+}
+
+/** Security scheme names used by `@ApiSecurity` on every protected controller. */
+export const FUNCTION_KEY_HEADER_SCHEME = 'functionKeyHeader';
+export const FUNCTION_KEY_QUERY_SCHEME = 'functionKeyQuery';
+
+/** The OpenAPI 3 document generated from the code (routes and zod schemas). */
+export function buildOpenApiDocument(app: INestApplication, info: OpenApiInfo): OpenAPIObject {
+  const config = new DocumentBuilder()
+    .setTitle(info.title)
+    .setDescription(info.description)
+    .setVersion(info.version)
+    .addServer('/')
+    .addApiKey({ type: 'apiKey', in: 'header', name: API_KEY_HEADER }, FUNCTION_KEY_HEADER_SCHEME)
+    .addApiKey({ type: 'apiKey', in: 'query', name: API_KEY_QUERY }, FUNCTION_KEY_QUERY_SCHEME)
+    .build();
+  return cleanupOpenApiDoc(SwaggerModule.createDocument(app, config));
+}
+
+/** Serves the document at `GET /api/openapi.json` and Swagger UI at `/api/docs`, both without a key. */
+export function setupOpenApi(app: NestFastifyApplication, info: OpenApiInfo): void {
+  let document: OpenAPIObject | undefined;
+  // Built on first request: routes are only known once the app is initialised.
+  const getDocument = () => (document ??= buildOpenApiDocument(app, info));
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .get('/api/openapi.json', async () => getDocument());
+  SwaggerModule.setup('api/docs', app, getDocument);
+}
