@@ -1,0 +1,215 @@
+# API Management, Developer SKU with External VNet injection: the gateway is public, and its calls to
+# the PatientTests app leave from the APIM subnet, which is the only source that app accepts.
+# README.md explains the choice against StandardV2 with outbound VNet integration.
+
+resource "azurerm_public_ip" "apim" {
+  name                = "pip-${local.name}-apim"
+  location            = azurerm_resource_group.this.location
+  resource_group_name = azurerm_resource_group.this.name
+  allocation_method   = "Static"
+  sku                 = "Standard"
+  domain_name_label   = "apim-${local.unique}"
+  tags                = local.tags
+}
+
+resource "azurerm_api_management" "this" {
+  #checkov:skip=CKV_AZURE_174:API Management is the single public entry point of the system by design; everything behind it is private.
+  name                 = "apim-${local.unique}"
+  location             = azurerm_resource_group.this.location
+  resource_group_name  = azurerm_resource_group.this.name
+  publisher_name       = var.apim_publisher_name
+  publisher_email      = var.apim_publisher_email
+  sku_name             = var.apim_sku_name
+  virtual_network_type = "External"
+  public_ip_address_id = azurerm_public_ip.apim.id
+  min_api_version      = "2021-08-01"
+  tags                 = local.tags
+
+  virtual_network_configuration {
+    subnet_id = azurerm_subnet.apim.id
+  }
+
+  identity {
+    type = "SystemAssigned"
+  }
+
+  security {
+    frontend_ssl30_enabled = false
+    frontend_tls10_enabled = false
+    frontend_tls11_enabled = false
+    backend_ssl30_enabled  = false
+    backend_tls10_enabled  = false
+    backend_tls11_enabled  = false
+  }
+
+  depends_on = [azurerm_subnet_network_security_group_association.apim]
+}
+
+resource "azurerm_api_management_logger" "app_insights" {
+  name                = "application-insights"
+  api_management_name = azurerm_api_management.this.name
+  resource_group_name = azurerm_resource_group.this.name
+  resource_id         = azurerm_application_insights.this.id
+
+  application_insights {
+    connection_string = azurerm_application_insights.this.connection_string
+  }
+}
+
+# --- Backend: the PatientTests Function App, authenticated with a rotated function key ------------
+
+# Resolved by API Management from Key Vault with its own identity (re-read every four hours), so a
+# rotation reaches the gateway without touching APIM.
+resource "azurerm_api_management_named_value" "patient_tests_function_key" {
+  name                = "patient-tests-function-key"
+  display_name        = "patient-tests-function-key"
+  api_management_name = azurerm_api_management.this.name
+  resource_group_name = azurerm_resource_group.this.name
+  secret              = true
+
+  value_from_key_vault {
+    secret_id = "${local.kv_uri}secrets/${var.apim_backend_key_secret_name}"
+  }
+
+  depends_on = [azurerm_role_assignment.secret_readers, azurerm_key_vault_secret.current_key]
+}
+
+resource "azurerm_api_management_backend" "patient_tests" {
+  name                = "patient-tests"
+  api_management_name = azurerm_api_management.this.name
+  resource_group_name = azurerm_resource_group.this.name
+  protocol            = "http"
+  url                 = "https://${azurerm_function_app_flex_consumption.patient_tests.default_hostname}/api"
+  resource_id         = "https://management.azure.com${azurerm_function_app_flex_consumption.patient_tests.id}"
+  description         = "PatientTests Function App"
+
+  credentials {
+    header = {
+      "x-functions-key" = "{{${azurerm_api_management_named_value.patient_tests_function_key.name}}}"
+    }
+  }
+
+  tls {
+    validate_certificate_chain = true
+    validate_certificate_name  = true
+  }
+}
+
+# --- API, product, subscription --------------------------------------------------------------------
+
+resource "azurerm_api_management_api" "patient_tests" {
+  name                  = "patient-tests"
+  display_name          = "PatientTests API"
+  api_management_name   = azurerm_api_management.this.name
+  resource_group_name   = azurerm_resource_group.this.name
+  revision              = "1"
+  path                  = var.apim_api_path
+  protocols             = ["https"]
+  subscription_required = true
+
+  # Written by the apps (OpenAPI 3); keep this path stable.
+  import {
+    content_format = "openapi+json"
+    content_value  = file(local.openapi_doc)
+  }
+}
+
+resource "azurerm_api_management_api_policy" "patient_tests" {
+  api_name            = azurerm_api_management_api.patient_tests.name
+  api_management_name = azurerm_api_management.this.name
+  resource_group_name = azurerm_resource_group.this.name
+  xml_content = templatefile("${path.module}/policies/patient-tests-api.xml", {
+    backend_id            = azurerm_api_management_backend.patient_tests.name
+    rate_limit_calls      = var.apim_rate_limit_calls
+    rate_limit_period     = var.apim_rate_limit_period_seconds
+    correlation_id_header = "x-correlation-id"
+  })
+}
+
+resource "azurerm_api_management_product" "patient_tests" {
+  product_id            = "patient-tests"
+  display_name          = "PatientTests"
+  description           = "Access to the PatientTests API. Every call needs a subscription key."
+  api_management_name   = azurerm_api_management.this.name
+  resource_group_name   = azurerm_resource_group.this.name
+  subscription_required = true
+  approval_required     = true
+  subscriptions_limit   = 10
+  published             = true
+}
+
+resource "azurerm_api_management_product_api" "patient_tests" {
+  api_name            = azurerm_api_management_api.patient_tests.name
+  product_id          = azurerm_api_management_product.patient_tests.product_id
+  api_management_name = azurerm_api_management.this.name
+  resource_group_name = azurerm_resource_group.this.name
+}
+
+# The subscription the e2e and load tests use. Its key is an output marked sensitive; the service's
+# master (all-access) subscription key is never exposed.
+resource "azurerm_api_management_subscription" "tests" {
+  display_name        = "Automated tests"
+  api_management_name = azurerm_api_management.this.name
+  resource_group_name = azurerm_resource_group.this.name
+  product_id          = azurerm_api_management_product.patient_tests.id
+  state               = "active"
+  allow_tracing       = false
+}
+
+# --- Diagnostics: W3C trace context to Application Insights, keys masked, bodies never logged ------
+
+resource "azurerm_api_management_api_diagnostic" "patient_tests" {
+  identifier                = "applicationinsights"
+  api_name                  = azurerm_api_management_api.patient_tests.name
+  api_management_name       = azurerm_api_management.this.name
+  resource_group_name       = azurerm_resource_group.this.name
+  api_management_logger_id  = azurerm_api_management_logger.app_insights.id
+  http_correlation_protocol = "W3C"
+  operation_name_format     = "Name"
+  sampling_percentage       = 100
+  always_log_errors         = true
+  log_client_ip             = false
+  verbosity                 = "information"
+
+  frontend_request {
+    body_bytes     = 0
+    headers_to_log = ["x-correlation-id", "traceparent"]
+
+    data_masking {
+      headers {
+        mode  = "Hide"
+        value = "Ocp-Apim-Subscription-Key"
+      }
+      headers {
+        mode  = "Hide"
+        value = "x-functions-key"
+      }
+    }
+  }
+
+  backend_request {
+    body_bytes     = 0
+    headers_to_log = ["x-correlation-id", "traceparent"]
+
+    data_masking {
+      headers {
+        mode  = "Hide"
+        value = "x-functions-key"
+      }
+      headers {
+        mode  = "Hide"
+        value = "Ocp-Apim-Subscription-Key"
+      }
+    }
+  }
+
+  frontend_response {
+    body_bytes     = 0
+    headers_to_log = ["x-correlation-id"]
+  }
+
+  backend_response {
+    body_bytes     = 0
+    headers_to_log = ["x-correlation-id"]
+  }
+}

@@ -1,0 +1,307 @@
+resource "azurerm_virtual_network" "this" {
+  name                = "vnet-${local.name}"
+  location            = azurerm_resource_group.this.location
+  resource_group_name = azurerm_resource_group.this.name
+  address_space       = var.vnet_address_space
+  tags                = local.tags
+}
+
+# API Management (External VNet injection). The Microsoft.Web service endpoint is what lets the
+# PatientTests app's access restriction recognise traffic from this subnet.
+resource "azurerm_subnet" "apim" {
+  name                 = "snet-apim"
+  resource_group_name  = azurerm_resource_group.this.name
+  virtual_network_name = azurerm_virtual_network.this.name
+  address_prefixes     = [var.subnet_prefixes.apim]
+  service_endpoints    = ["Microsoft.Web"]
+}
+
+# Outbound VNet integration of the PatientTests app; its traffic to the Audit app leaves through this
+# subnet (vnet_route_all_enabled), so the Audit app allows exactly this subnet.
+resource "azurerm_subnet" "patient_tests_integration" {
+  name                            = "snet-func-patient-tests"
+  resource_group_name             = azurerm_resource_group.this.name
+  virtual_network_name            = azurerm_virtual_network.this.name
+  address_prefixes                = [var.subnet_prefixes.patient_tests_integration]
+  service_endpoints               = ["Microsoft.Web"]
+  default_outbound_access_enabled = false
+
+  delegation {
+    name = "flex-consumption"
+    service_delegation {
+      name    = "Microsoft.App/environments"
+      actions = ["Microsoft.Network/virtualNetworks/subnets/join/action"]
+    }
+  }
+}
+
+resource "azurerm_subnet" "audit_integration" {
+  name                            = "snet-func-audit"
+  resource_group_name             = azurerm_resource_group.this.name
+  virtual_network_name            = azurerm_virtual_network.this.name
+  address_prefixes                = [var.subnet_prefixes.audit_integration]
+  default_outbound_access_enabled = false
+
+  delegation {
+    name = "flex-consumption"
+    service_delegation {
+      name    = "Microsoft.App/environments"
+      actions = ["Microsoft.Network/virtualNetworks/subnets/join/action"]
+    }
+  }
+}
+
+resource "azurerm_subnet" "private_endpoints" {
+  name                              = "snet-private-endpoints"
+  resource_group_name               = azurerm_resource_group.this.name
+  virtual_network_name              = azurerm_virtual_network.this.name
+  address_prefixes                  = [var.subnet_prefixes.private_endpoints]
+  private_endpoint_network_policies = "Enabled"
+  default_outbound_access_enabled   = false
+}
+
+# --- Egress -----------------------------------------------------------------------------------------
+
+# The integration subnets have no default outbound access; the apps reach Application Insights and
+# other public Azure endpoints through one NAT gateway with a stable, known egress address.
+resource "azurerm_public_ip" "nat" {
+  name                = "pip-${local.name}-nat"
+  location            = azurerm_resource_group.this.location
+  resource_group_name = azurerm_resource_group.this.name
+  allocation_method   = "Static"
+  sku                 = "Standard"
+  tags                = local.tags
+}
+
+resource "azurerm_nat_gateway" "this" {
+  name                = "ng-${local.name}"
+  location            = azurerm_resource_group.this.location
+  resource_group_name = azurerm_resource_group.this.name
+  sku_name            = "Standard"
+  tags                = local.tags
+}
+
+resource "azurerm_nat_gateway_public_ip_association" "this" {
+  nat_gateway_id       = azurerm_nat_gateway.this.id
+  public_ip_address_id = azurerm_public_ip.nat.id
+}
+
+resource "azurerm_subnet_nat_gateway_association" "patient_tests_integration" {
+  subnet_id      = azurerm_subnet.patient_tests_integration.id
+  nat_gateway_id = azurerm_nat_gateway.this.id
+}
+
+resource "azurerm_subnet_nat_gateway_association" "audit_integration" {
+  subnet_id      = azurerm_subnet.audit_integration.id
+  nat_gateway_id = azurerm_nat_gateway.this.id
+}
+
+# --- Network security groups ---------------------------------------------------------------------
+
+# The rules API Management needs in External mode (stv2): clients on 443, the management plane on
+# 3443, the load balancer probe on 6390, and its own dependencies outbound.
+resource "azurerm_network_security_group" "apim" {
+  name                = "nsg-${local.name}-apim"
+  location            = azurerm_resource_group.this.location
+  resource_group_name = azurerm_resource_group.this.name
+  tags                = local.tags
+
+  security_rule {
+    name                       = "allow-clients-https"
+    priority                   = 100
+    direction                  = "Inbound"
+    access                     = "Allow"
+    protocol                   = "Tcp"
+    source_port_range          = "*"
+    destination_port_range     = "443"
+    source_address_prefix      = "Internet"
+    destination_address_prefix = "VirtualNetwork"
+  }
+
+  security_rule {
+    name                       = "allow-apim-management"
+    priority                   = 110
+    direction                  = "Inbound"
+    access                     = "Allow"
+    protocol                   = "Tcp"
+    source_port_range          = "*"
+    destination_port_range     = "3443"
+    source_address_prefix      = "ApiManagement"
+    destination_address_prefix = "VirtualNetwork"
+  }
+
+  security_rule {
+    name                       = "allow-load-balancer"
+    priority                   = 120
+    direction                  = "Inbound"
+    access                     = "Allow"
+    protocol                   = "Tcp"
+    source_port_range          = "*"
+    destination_port_range     = "6390"
+    source_address_prefix      = "AzureLoadBalancer"
+    destination_address_prefix = "VirtualNetwork"
+  }
+
+  security_rule {
+    name                       = "allow-storage-outbound"
+    priority                   = 100
+    direction                  = "Outbound"
+    access                     = "Allow"
+    protocol                   = "Tcp"
+    source_port_range          = "*"
+    destination_port_range     = "443"
+    source_address_prefix      = "VirtualNetwork"
+    destination_address_prefix = "Storage"
+  }
+
+  security_rule {
+    name                       = "allow-sql-outbound"
+    priority                   = 110
+    direction                  = "Outbound"
+    access                     = "Allow"
+    protocol                   = "Tcp"
+    source_port_range          = "*"
+    destination_port_range     = "1433"
+    source_address_prefix      = "VirtualNetwork"
+    destination_address_prefix = "Sql"
+  }
+
+  security_rule {
+    name                       = "allow-key-vault-outbound"
+    priority                   = 120
+    direction                  = "Outbound"
+    access                     = "Allow"
+    protocol                   = "Tcp"
+    source_port_range          = "*"
+    destination_port_range     = "443"
+    source_address_prefix      = "VirtualNetwork"
+    destination_address_prefix = "AzureKeyVault"
+  }
+
+  security_rule {
+    name                       = "allow-monitor-outbound"
+    priority                   = 130
+    direction                  = "Outbound"
+    access                     = "Allow"
+    protocol                   = "Tcp"
+    source_port_range          = "*"
+    destination_port_ranges    = ["443", "1886"]
+    source_address_prefix      = "VirtualNetwork"
+    destination_address_prefix = "AzureMonitor"
+  }
+}
+
+# The other subnets carry only VNet-internal and Azure-platform traffic; the default rules suffice,
+# and an explicit NSG keeps every subnet under one reviewed policy object.
+resource "azurerm_network_security_group" "internal" {
+  name                = "nsg-${local.name}-internal"
+  location            = azurerm_resource_group.this.location
+  resource_group_name = azurerm_resource_group.this.name
+  tags                = local.tags
+
+  security_rule {
+    name                       = "deny-internet-inbound"
+    priority                   = 4000
+    direction                  = "Inbound"
+    access                     = "Deny"
+    protocol                   = "*"
+    source_port_range          = "*"
+    destination_port_range     = "*"
+    source_address_prefix      = "Internet"
+    destination_address_prefix = "*"
+  }
+}
+
+resource "azurerm_subnet_network_security_group_association" "apim" {
+  subnet_id                 = azurerm_subnet.apim.id
+  network_security_group_id = azurerm_network_security_group.apim.id
+}
+
+resource "azurerm_subnet_network_security_group_association" "patient_tests_integration" {
+  subnet_id                 = azurerm_subnet.patient_tests_integration.id
+  network_security_group_id = azurerm_network_security_group.internal.id
+}
+
+resource "azurerm_subnet_network_security_group_association" "audit_integration" {
+  subnet_id                 = azurerm_subnet.audit_integration.id
+  network_security_group_id = azurerm_network_security_group.internal.id
+}
+
+resource "azurerm_subnet_network_security_group_association" "private_endpoints" {
+  subnet_id                 = azurerm_subnet.private_endpoints.id
+  network_security_group_id = azurerm_network_security_group.internal.id
+}
+
+# --- Private DNS and private endpoints -------------------------------------------------------------
+
+locals {
+  private_dns_zones = {
+    blob      = "privatelink.blob.core.windows.net"
+    queue     = "privatelink.queue.core.windows.net"
+    table     = "privatelink.table.core.windows.net"
+    mongo     = "privatelink.mongo.cosmos.azure.com"
+    key_vault = "privatelink.vaultcore.azure.net"
+  }
+
+  # One private endpoint per (resource, sub-resource): the Functions host uses blob, queue and table.
+  private_endpoints = merge(
+    {
+      for pair in setproduct(keys(local.apps), ["blob", "queue", "table"]) :
+      "st-${pair[0]}-${pair[1]}" => {
+        resource_id = azurerm_storage_account.functions[pair[0]].id
+        subresource = pair[1]
+        zone        = pair[1]
+      }
+    },
+    {
+      cosmos = {
+        resource_id = azurerm_cosmosdb_account.this.id
+        subresource = "MongoDB"
+        zone        = "mongo"
+      }
+      key-vault = {
+        resource_id = azurerm_key_vault.this.id
+        subresource = "vault"
+        zone        = "key_vault"
+      }
+    },
+  )
+}
+
+resource "azurerm_private_dns_zone" "this" {
+  for_each            = local.private_dns_zones
+  name                = each.value
+  resource_group_name = azurerm_resource_group.this.name
+  tags                = local.tags
+}
+
+resource "azurerm_private_dns_zone_virtual_network_link" "this" {
+  for_each              = local.private_dns_zones
+  name                  = "link-${each.key}"
+  resource_group_name   = azurerm_resource_group.this.name
+  private_dns_zone_name = azurerm_private_dns_zone.this[each.key].name
+  virtual_network_id    = azurerm_virtual_network.this.id
+  registration_enabled  = false
+  tags                  = local.tags
+}
+
+resource "azurerm_private_endpoint" "this" {
+  for_each            = local.private_endpoints
+  name                = "pe-${local.name}-${each.key}"
+  location            = azurerm_resource_group.this.location
+  resource_group_name = azurerm_resource_group.this.name
+  subnet_id           = azurerm_subnet.private_endpoints.id
+  tags                = local.tags
+
+  private_service_connection {
+    name                           = "psc-${each.key}"
+    private_connection_resource_id = each.value.resource_id
+    subresource_names              = [each.value.subresource]
+    is_manual_connection           = false
+  }
+
+  private_dns_zone_group {
+    name                 = "default"
+    private_dns_zone_ids = [azurerm_private_dns_zone.this[each.value.zone].id]
+  }
+}

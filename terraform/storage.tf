@@ -1,0 +1,70 @@
+# One storage account per Function App: it holds the app's deployment package (Flex Consumption
+# "blobContainer" deployment storage) and the Functions host's own state (keys, leases, timers).
+# Identity-only access: no shared keys, no public network access, private endpoints for blob, queue
+# and table (network.tf).
+resource "azurerm_storage_account" "functions" {
+  #checkov:skip=CKV2_AZURE_1:Microsoft-managed keys are sufficient for deployment packages and host state; no patient data is stored here.
+  #checkov:skip=CKV_AZURE_33:Queue logging is configured through the data plane, which is unreachable (no shared keys, no public access); diagnostic settings send the queue logs to Log Analytics instead.
+  #checkov:skip=CKV2_AZURE_41:Shared keys are disabled, so no SAS token can be issued and a SAS expiration policy has nothing to govern.
+  #checkov:skip=CKV_AZURE_206:Holds only rebuildable data (the package CI uploads and the Functions host's leases and keys); zone-redundant storage is enough.
+  #checkov:skip=CKV2_AZURE_33:The blob, queue and table private endpoints are created in network.tf from a for_each map that checkov's graph does not resolve for every instance.
+  for_each                          = local.apps
+  name                              = "st${substr(local.unique, 0, 19)}${each.value.short}"
+  location                          = azurerm_resource_group.this.location
+  resource_group_name               = azurerm_resource_group.this.name
+  account_kind                      = "StorageV2"
+  account_tier                      = "Standard"
+  account_replication_type          = "ZRS"
+  min_tls_version                   = "TLS1_2"
+  https_traffic_only_enabled        = true
+  shared_access_key_enabled         = false
+  default_to_oauth_authentication   = true
+  public_network_access_enabled     = false
+  allow_nested_items_to_be_public   = false
+  cross_tenant_replication_enabled  = false
+  infrastructure_encryption_enabled = true
+  local_user_enabled                = false
+  tags                              = local.tags
+
+  network_rules {
+    default_action = "Deny"
+    bypass         = ["AzureServices"]
+  }
+
+  blob_properties {
+    delete_retention_policy {
+      days = 7
+    }
+    container_delete_retention_policy {
+      days = 7
+    }
+  }
+}
+
+# Created through the resource manager API (storage_account_id), which works with shared keys and
+# public access both disabled.
+resource "azurerm_storage_container" "deployments" {
+  #checkov:skip=CKV2_AZURE_21:Blob read logging is enabled through the diagnostic setting on the blob service below, which checkov does not relate to the container.
+  for_each              = local.apps
+  name                  = "deployments"
+  storage_account_id    = azurerm_storage_account.functions[each.key].id
+  container_access_type = "private"
+}
+
+resource "azurerm_monitor_diagnostic_setting" "storage" {
+  for_each = {
+    for pair in setproduct(keys(local.apps), ["blob", "queue", "table"]) :
+    "${pair[0]}-${pair[1]}" => { app = pair[0], service = pair[1] }
+  }
+  name                       = "to-log-analytics"
+  target_resource_id         = "${azurerm_storage_account.functions[each.value.app].id}/${each.value.service}Services/default"
+  log_analytics_workspace_id = azurerm_log_analytics_workspace.this.id
+
+  enabled_log {
+    category_group = "allLogs"
+  }
+
+  enabled_metric {
+    category = "Transaction"
+  }
+}
