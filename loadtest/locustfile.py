@@ -63,6 +63,7 @@ class IdPool:
 patient_ids = IdPool()
 patient_tests = IdPool()  # (patient id, test id) pairs
 
+
 @events.init_command_line_parser.add_listener
 def _add_arguments(parser: LocustArgumentParser) -> None:
     parser.add_argument(
@@ -154,6 +155,7 @@ class PatientTestsUser(FastHttpUser):
 
     def on_start(self) -> None:
         self.settings: ApiSettings = settings_from_options(self.environment.parsed_options)
+        self.headers: dict[str, str] = dict(self.settings.headers)
         # Seed one patient and one test per user so every read task has data from
         # the first second; the seed's tasks skipped silently until then.
         patient_id = self._create_patient(payloads.new_patient(), 201, "CreateValidPatient")
@@ -167,10 +169,10 @@ class PatientTestsUser(FastHttpUser):
 
     def _create_patient(self, body: dict[str, Any], expected: int, task_name: str) -> str | None:
         with self.client.post(
-            self._url("patient"), json=body, name="patient/", headers=self.settings.headers, catch_response=True
+            self._url("patient"), json=body, name="patient/", headers=self.headers, catch_response=True
         ) as response:
             if _expect(response, expected, task_name) and expected == 201:
-                patient_id = response.json()["id"]
+                patient_id = str(response.json()["id"])
                 patient_ids.add(patient_id)
                 return patient_id
         return None
@@ -179,11 +181,12 @@ class PatientTestsUser(FastHttpUser):
         with self.client.get(
             self._url(f"patient/{patient_id}"),
             name="patient/{random_id}",
-            headers=self.settings.headers,
+            headers=self.headers,
             catch_response=True,
         ) as response:
             if _expect(response, expected, task_name) and expected == 200:
-                return response.json()
+                patient: dict[str, Any] = response.json()
+                return patient
         return None
 
     def _update_patient(self, patient: dict[str, Any]) -> None:
@@ -192,7 +195,7 @@ class PatientTestsUser(FastHttpUser):
             json=patient,
             # The seed's name, typo included, so this row lines up with its results.
             name="patient/{ramdom_id}",
-            headers=self.settings.headers,
+            headers=self.headers,
             catch_response=True,
         ) as response:
             _expect(response, 200, "UpdatePatientTask")
@@ -202,7 +205,7 @@ class PatientTestsUser(FastHttpUser):
             self._url("patient/search"),
             json=criteria,
             name="patient/search",
-            headers=self.settings.headers,
+            headers=self.headers,
             catch_response=True,
         ) as response:
             _expect(response, 200, task_name)
@@ -212,7 +215,7 @@ class PatientTestsUser(FastHttpUser):
             self._url(f"patient/{patient_id}/tests"),
             json=payloads.new_test(),
             name="patient/{random_id}/tests",
-            headers=self.settings.headers,
+            headers=self.headers,
             catch_response=True,
         ) as response:
             if _expect(response, expected, task_name) and expected == 201:
@@ -222,7 +225,7 @@ class PatientTestsUser(FastHttpUser):
         with self.client.get(
             self._url(f"patient/{patient_id}/tests"),
             name="patient/{random_id}/tests/",
-            headers=self.settings.headers,
+            headers=self.headers,
             catch_response=True,
         ) as response:
             _expect(response, expected, task_name)
@@ -231,7 +234,7 @@ class PatientTestsUser(FastHttpUser):
         with self.client.get(
             self._url(f"patient/{patient_id}/tests/{test_id}"),
             name="patient/{random_pid}/tests/{random_tid}",
-            headers=self.settings.headers,
+            headers=self.headers,
             catch_response=True,
         ) as response:
             _expect(response, expected, task_name)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import random
 import string
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 GENDERS = ("male", "female", "other", "unknown")
@@ -56,7 +56,7 @@ def invalid_patient() -> dict[str, Any]:
 
 
 def new_test(observation_count: int = 1) -> dict[str, Any]:
-    issued = datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    issued = datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
     return {
         "performer": random_text(),
         "orderReference": random_text(),

@@ -6,9 +6,10 @@ path) are unit-tested on a plain namespace.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any
 
 APIM_KEY_HEADER = "Ocp-Apim-Subscription-Key"
 FUNCTION_KEY_HEADER = "x-functions-key"

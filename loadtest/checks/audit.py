@@ -23,10 +23,10 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Sequence
 
 AUDIT_KEY_HEADER = "x-functions-key"
 
@@ -128,7 +128,7 @@ def check_completeness(
                 sleep(retry_delay_s)
             results = list(pool.map(lambda op: _probe(lookup, op), pending))
             last_error = next((error for _, error in reversed(results) if error), last_error)
-            pending = [op for op, (found, _) in zip(pending, results) if not found]
+            pending = [op for op, (found, _) in zip(pending, results, strict=True) if not found]
             # Rows without an id can never be found; do not wait for them.
             if all(not op.correlation_id for op in pending):
                 break

@@ -10,9 +10,9 @@ from __future__ import annotations
 import argparse
 import csv
 import sys
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping, Sequence
 
 AGGREGATE_NAME = "Aggregated"
 
@@ -139,7 +139,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     for problem in broken:
         print(f"thresholds: FAIL {problem}")
     if not broken:
-        print(f"thresholds: ok ({total.requests:,} requests, 0 failures, p95 {_fmt_ms(total.p95_ms)} ms <= {args.p95_ms} ms)")
+        p95 = _fmt_ms(total.p95_ms)
+        print(f"thresholds: ok ({total.requests:,} requests, 0 failures, p95 {p95} ms <= {args.p95_ms} ms)")
     return 1 if broken else 0
 
 

@@ -12,9 +12,28 @@ from checks import audit, thresholds
 from correlations import COLUMNS, CorrelationLog
 
 LOCUST2_HEADER = [
-    "Type", "Name", "Request Count", "Failure Count", "Median Response Time", "Average Response Time",
-    "Min Response Time", "Max Response Time", "Average Content Size", "Requests/s", "Failures/s",
-    "50%", "66%", "75%", "80%", "90%", "95%", "98%", "99%", "99.9%", "99.99%", "100%",
+    "Type",
+    "Name",
+    "Request Count",
+    "Failure Count",
+    "Median Response Time",
+    "Average Response Time",
+    "Min Response Time",
+    "Max Response Time",
+    "Average Content Size",
+    "Requests/s",
+    "Failures/s",
+    "50%",
+    "66%",
+    "75%",
+    "80%",
+    "90%",
+    "95%",
+    "98%",
+    "99%",
+    "99.9%",
+    "99.99%",
+    "100%",
 ]
 
 
@@ -30,7 +49,8 @@ def write_stats(path: Path, rows: list[tuple[str, str, int, int, int, int, int]]
 
 
 def test_a_clean_run_under_the_limit_passes(tmp_path: Path) -> None:
-    stats = write_stats(tmp_path / "s.csv", [("POST", "patient/", 90, 0, 40, 300, 700), ("", "Aggregated", 90, 0, 40, 300, 700)])
+    rows = [("POST", "patient/", 90, 0, 40, 300, 700), ("", "Aggregated", 90, 0, 40, 300, 700)]
+    stats = write_stats(tmp_path / "s.csv", rows)
     endpoints, total = thresholds.read_stats(stats)
     assert [e.name for e in endpoints] == ["patient/"]
     assert thresholds.violations(total, p95_limit_ms=300) == []

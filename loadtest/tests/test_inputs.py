@@ -12,7 +12,14 @@ import payloads
 from settings import APIM_KEY_HEADER, FUNCTION_KEY_HEADER, SettingsError, settings_from_options
 
 PATIENT_FIELDS = {
-    "firstName", "lastName", "fullName", "gender", "dateOfBirth", "postCode", "insuranceNumber", "preferredContactNumber",
+    "firstName",
+    "lastName",
+    "fullName",
+    "gender",
+    "dateOfBirth",
+    "postCode",
+    "insuranceNumber",
+    "preferredContactNumber",
 }
 
 
