@@ -15,15 +15,6 @@ resource "azurerm_service_plan" "functions" {
   tags                = local.tags
 }
 
-locals {
-  # Settings both apps read. Secrets are versionless Key Vault references, never values.
-  common_app_settings = {
-    APPLICATIONINSIGHTS_CONNECTION_STRING = local.kv_reference.appinsights
-    MONGODB_URI                           = local.kv_reference.mongodb_uri
-    KEY_VAULT_URI                         = local.kv_uri
-  }
-}
-
 resource "azurerm_function_app_flex_consumption" "patient_tests" {
   name                = "func-${local.name}-patient-tests-${random_string.suffix.result}"
   location            = azurerm_resource_group.this.location
@@ -48,15 +39,20 @@ resource "azurerm_function_app_flex_consumption" "patient_tests" {
     type = "SystemAssigned"
   }
 
-  app_settings = merge(local.common_app_settings, {
-    AzureWebJobsStorage__accountName = azurerm_storage_account.functions["patient-tests"].name
-    MONGODB_DATABASE                 = azurerm_cosmosdb_mongo_database.patient_tests.name
-    AUDIT_API_URL                    = "https://${azurerm_function_app_flex_consumption.audit.default_hostname}/api"
-    AUDIT_API_KEY                    = local.kv_reference.audit_api_key
-    AUDIT_TIMEOUT_MS                 = tostring(var.audit_timeout_ms)
-    OTEL_SERVICE_NAME                = "patient-tests"
-    KEY_VAULT_REFRESH_SECONDS        = tostring(var.key_vault_refresh_seconds)
-  })
+  # Secrets are versionless Key Vault references (no version segment): the platform resolves the
+  # latest version, and the app re-reads Key Vault itself every KEY_VAULT_REFRESH_SECONDS.
+  app_settings = {
+    AzureWebJobsStorage__accountName      = azurerm_storage_account.functions["patient-tests"].name
+    MONGODB_URI                           = "@Microsoft.KeyVault(SecretUri=${local.kv_uri}secrets/${var.mongodb_uri_secret_name})"
+    MONGODB_DATABASE                      = azurerm_cosmosdb_mongo_database.patient_tests.name
+    AUDIT_API_URL                         = "https://${azurerm_function_app_flex_consumption.audit.default_hostname}/api"
+    AUDIT_API_KEY                         = "@Microsoft.KeyVault(SecretUri=${local.kv_uri}secrets/${var.audit_api_key_secret_name})"
+    AUDIT_TIMEOUT_MS                      = tostring(var.audit_timeout_ms)
+    APPLICATIONINSIGHTS_CONNECTION_STRING = "@Microsoft.KeyVault(SecretUri=${local.kv_uri}secrets/${var.appinsights_connection_string_secret_name})"
+    OTEL_SERVICE_NAME                     = "patient-tests"
+    KEY_VAULT_URI                         = local.kv_uri
+    KEY_VAULT_REFRESH_SECONDS             = tostring(var.key_vault_refresh_seconds)
+  }
 
   site_config {
     minimum_tls_version               = "1.2"
@@ -107,11 +103,15 @@ resource "azurerm_function_app_flex_consumption" "audit" {
     type = "SystemAssigned"
   }
 
-  app_settings = merge(local.common_app_settings, {
-    AzureWebJobsStorage__accountName = azurerm_storage_account.functions["audit"].name
-    MONGODB_DATABASE                 = azurerm_cosmosdb_mongo_database.audit.name
-    OTEL_SERVICE_NAME                = "audit"
-  })
+  app_settings = {
+    AzureWebJobsStorage__accountName      = azurerm_storage_account.functions["audit"].name
+    MONGODB_URI                           = "@Microsoft.KeyVault(SecretUri=${local.kv_uri}secrets/${var.mongodb_uri_secret_name})"
+    MONGODB_DATABASE                      = azurerm_cosmosdb_mongo_database.audit.name
+    APPLICATIONINSIGHTS_CONNECTION_STRING = "@Microsoft.KeyVault(SecretUri=${local.kv_uri}secrets/${var.appinsights_connection_string_secret_name})"
+    OTEL_SERVICE_NAME                     = "audit"
+    KEY_VAULT_URI                         = local.kv_uri
+    KEY_VAULT_REFRESH_SECONDS             = tostring(var.key_vault_refresh_seconds)
+  }
 
   site_config {
     minimum_tls_version               = "1.2"

@@ -25,16 +25,6 @@ locals {
     "patient-tests" = { short = "pt" }
     "audit"         = { short = "au" }
   }
-
-  # Versionless Key Vault references: the platform resolves the latest version of each secret, so a
-  # rotation written to Key Vault reaches the apps without a redeploy.
-  kv_reference = {
-    for key, secret_name in {
-      mongodb_uri   = var.mongodb_uri_secret_name
-      audit_api_key = var.audit_api_key_secret_name
-      appinsights   = var.appinsights_connection_string_secret_name
-    } : key => "@Microsoft.KeyVault(SecretUri=${local.kv_uri}secrets/${secret_name})"
-  }
 }
 
 resource "azurerm_resource_group" "this" {
