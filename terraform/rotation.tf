@@ -74,6 +74,22 @@ resource "azapi_resource_action" "function_key" {
   }
 
   response_export_values = []
+
+  # Right after an app is created its host may not answer yet; the key API then fails transiently.
+  retry = {
+    error_message_regex  = ["(?i)(service ?unavailable|bad ?gateway|gateway ?timeout|too ?many ?requests|conflict|not ?found)"]
+    interval_seconds     = 15
+    max_interval_seconds = 120
+  }
+
+  timeouts {
+    create = "20m"
+    update = "20m"
+  }
+
+  # The host stores its keys in the app's storage account, with the app's identity, over the private
+  # endpoints: both must be in place first.
+  depends_on = [azurerm_role_assignment.functions_storage, azurerm_private_endpoint.this]
 }
 
 # The keys an app accepts: both named keys, written after both exist on the host.

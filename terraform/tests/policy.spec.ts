@@ -124,6 +124,23 @@ describe('terraform policy', () => {
     });
   });
 
+  describe('network', () => {
+    it('attaches a network security group to every subnet', () => {
+      const subnets = find(config, 'azurerm_subnet').map((s) => `\${azurerm_subnet.${s.name}.id}`);
+      const associated = find(config, 'azurerm_subnet_network_security_group_association').map(
+        (a) => a.body.subnet_id,
+      );
+      expect(subnets.length).toBe(4);
+      expect(associated.sort()).toEqual(subnets.sort());
+    });
+
+    it('gives the two caller subnets the Microsoft.Web service endpoint the allow rules rely on', () => {
+      for (const subnet of ['apim', 'patient_tests_integration']) {
+        expect(one(config, 'azurerm_subnet', subnet).body.service_endpoints).toEqual(['Microsoft.Web']);
+      }
+    });
+  });
+
   describe('private data services', () => {
     it('turns public network access off on every Cosmos DB account, Key Vault and storage account', () => {
       for (const type of PRIVATE_SERVICE_TYPES) {
