@@ -42,9 +42,15 @@ describe('terraform policy', () => {
 
   describe('Function App network lockdown', () => {
     it('defines exactly the patient-tests and audit Function Apps, both on Flex Consumption', () => {
-      expect(find(config, FLEX).map((a) => a.name).sort()).toEqual(['audit', 'patient_tests']);
+      expect(
+        find(config, FLEX)
+          .map((a) => a.name)
+          .sort(),
+      ).toEqual(['audit', 'patient_tests']);
       const legacy = config.resources.filter((r) =>
-        /^azurerm_(linux_|windows_)?function_app$|^azurerm_app_service/.test(r.type),
+        /^azurerm_(linux_|windows_)?function_app$|^azurerm_app_service/.test(
+          r.type,
+        ),
       );
       expect(legacy).toEqual([]);
     });
@@ -52,7 +58,9 @@ describe('terraform policy', () => {
     it.each(Object.entries(EXPECTED_CALLERS))(
       'lets %s accept traffic only from its one caller subnet, on the site and the SCM site',
       (app, subnet) => {
-        expect(functionAppAllowListViolations(one(config, FLEX, app), subnet)).toEqual([]);
+        expect(
+          functionAppAllowListViolations(one(config, FLEX, app), subnet),
+        ).toEqual([]);
       },
     );
 
@@ -62,9 +70,14 @@ describe('terraform policy', () => {
         ['audit', 'audit_integration'],
       ]) {
         const body = flexApp(app);
-        expect(body.virtual_network_subnet_id).toBe(`\${azurerm_subnet.${subnet}.id}`);
+        expect(body.virtual_network_subnet_id).toBe(
+          `\${azurerm_subnet.${subnet}.id}`,
+        );
         expect(single(body, 'site_config').vnet_route_all_enabled).toBe(true);
-        const delegation = single(single(one(config, 'azurerm_subnet', subnet).body, 'delegation'), 'service_delegation');
+        const delegation = single(
+          single(one(config, 'azurerm_subnet', subnet).body, 'delegation'),
+          'service_delegation',
+        );
         expect(delegation.name).toBe('Microsoft.App/environments');
       }
     });
@@ -113,30 +126,42 @@ describe('terraform policy', () => {
           ],
         ]),
       );
-      const violations = functionAppAllowListViolations(one(bad, FLEX, 'patient_tests'), EXPECTED_CALLERS.patient_tests);
+      const violations = functionAppAllowListViolations(
+        one(bad, FLEX, 'patient_tests'),
+        EXPECTED_CALLERS.patient_tests,
+      );
       expect(violations).toEqual([
         'azurerm_function_app_flex_consumption.patient_tests: ip_restriction_default_action must be "Deny"',
         'azurerm_function_app_flex_consumption.patient_tests: expected exactly one ip_restriction, found 2',
-        expect.stringContaining('ip_restriction must allow only ${azurerm_subnet.apim.id}'),
+        expect.stringContaining(
+          'ip_restriction must allow only ${azurerm_subnet.apim.id}',
+        ),
         'azurerm_function_app_flex_consumption.patient_tests: ip_restriction must not set ip_address',
-        expect.stringContaining('scm_ip_restriction must allow only ${azurerm_subnet.apim.id}'),
+        expect.stringContaining(
+          'scm_ip_restriction must allow only ${azurerm_subnet.apim.id}',
+        ),
       ]);
     });
   });
 
   describe('network', () => {
     it('attaches a network security group to every subnet', () => {
-      const subnets = find(config, 'azurerm_subnet').map((s) => `\${azurerm_subnet.${s.name}.id}`);
-      const associated = find(config, 'azurerm_subnet_network_security_group_association').map(
-        (a) => a.body.subnet_id,
+      const subnets = find(config, 'azurerm_subnet').map(
+        (s) => `\${azurerm_subnet.${s.name}.id}`,
       );
+      const associated = find(
+        config,
+        'azurerm_subnet_network_security_group_association',
+      ).map((a) => a.body.subnet_id);
       expect(subnets.length).toBe(4);
       expect(associated.sort()).toEqual(subnets.sort());
     });
 
     it('gives the two caller subnets the Microsoft.Web service endpoint the allow rules rely on', () => {
       for (const subnet of ['apim', 'patient_tests_integration']) {
-        expect(one(config, 'azurerm_subnet', subnet).body.service_endpoints).toEqual(['Microsoft.Web']);
+        expect(
+          one(config, 'azurerm_subnet', subnet).body.service_endpoints,
+        ).toEqual(['Microsoft.Web']);
       }
     });
   });
@@ -150,7 +175,14 @@ describe('terraform policy', () => {
     });
 
     it('flags a storage account that leaves public network access at its default', async () => {
-      const bad = await parseFiles(new Map([['bad.tf', 'resource "azurerm_storage_account" "st" {\n name = "x"\n}']]));
+      const bad = await parseFiles(
+        new Map([
+          [
+            'bad.tf',
+            'resource "azurerm_storage_account" "st" {\n name = "x"\n}',
+          ],
+        ]),
+      );
       expect(publicAccessViolations(bad)).toEqual([
         'azurerm_storage_account.st: public_network_access_enabled must be false',
       ]);
@@ -160,11 +192,17 @@ describe('terraform policy', () => {
       const endpoints = JSON.stringify(config.locals.private_endpoints);
       expect(endpoints).toContain('azurerm_cosmosdb_account.this.id');
       expect(endpoints).toContain('azurerm_key_vault.this.id');
-      expect(endpoints).toMatch(/azurerm_storage_account\.functions\[pair\[0\]\]\.id/);
-      expect(endpoints).toMatch(/setproduct\(keys\(local\.apps\), \[\\"blob\\", \\"queue\\", \\"table\\"\]\)/);
+      expect(endpoints).toMatch(
+        /azurerm_storage_account\.functions\[pair\[0\]\]\.id/,
+      );
+      expect(endpoints).toMatch(
+        /setproduct\(keys\(local\.apps\), \[\\"blob\\", \\"queue\\", \\"table\\"\]\)/,
+      );
       const endpoint = one(config, 'azurerm_private_endpoint', 'this').body;
       expect(endpoint.for_each).toBe('${local.private_endpoints}');
-      expect(single(endpoint, 'private_dns_zone_group').private_dns_zone_ids).toBeDefined();
+      expect(
+        single(endpoint, 'private_dns_zone_group').private_dns_zone_ids,
+      ).toBeDefined();
     });
 
     it('uses identity-only storage: shared keys off, OAuth by default, nested items never public', () => {
@@ -183,7 +221,9 @@ describe('terraform policy', () => {
         rbac_authorization_enabled: true,
         purge_protection_enabled: true,
       });
-      expect(one(config, 'azurerm_key_vault', 'this').body).not.toHaveProperty('access_policy');
+      expect(one(config, 'azurerm_key_vault', 'this').body).not.toHaveProperty(
+        'access_policy',
+      );
     });
   });
 
@@ -204,11 +244,17 @@ describe('terraform policy', () => {
         ]),
       );
       expect(settings.OTEL_SERVICE_NAME).toBe('patient-tests');
-      expect(settings.MONGODB_DATABASE).toBe('${azurerm_cosmosdb_mongo_database.patient_tests.name}');
-      expect(settings.AUDIT_API_URL).toBe(`https://\${${FLEX}.audit.default_hostname}/api`);
+      expect(settings.MONGODB_DATABASE).toBe(
+        '${azurerm_cosmosdb_mongo_database.patient_tests.name}',
+      );
+      expect(settings.AUDIT_API_URL).toBe(
+        `https://\${${FLEX}.audit.default_hostname}/api`,
+      );
       expect(settings.KEY_VAULT_URI).toBe('${local.kv_uri}');
       expect(config.locals.kv_uri).toBe('${azurerm_key_vault.this.vault_uri}');
-      expect(appSettingViolations(one(config, FLEX, 'patient_tests'))).toEqual([]);
+      expect(appSettingViolations(one(config, FLEX, 'patient_tests'))).toEqual(
+        [],
+      );
     });
 
     it('sets every variable the audit app reads, secrets as versionless Key Vault references', () => {
@@ -223,18 +269,27 @@ describe('terraform policy', () => {
         ]),
       );
       expect(settings.OTEL_SERVICE_NAME).toBe('audit');
-      expect(settings.MONGODB_DATABASE).toBe('${azurerm_cosmosdb_mongo_database.audit.name}');
+      expect(settings.MONGODB_DATABASE).toBe(
+        '${azurerm_cosmosdb_mongo_database.audit.name}',
+      );
       expect(appSettingViolations(one(config, FLEX, 'audit'))).toEqual([]);
     });
 
     it('points each reference at the secret name the apps read by default', () => {
-      const secretOf = (value: unknown): unknown => variableDefault(VERSIONLESS_REFERENCE.exec(String(value))?.[1] ?? '');
+      const secretOf = (value: unknown): unknown =>
+        variableDefault(VERSIONLESS_REFERENCE.exec(String(value))?.[1] ?? '');
       const pt = flexApp('patient_tests').app_settings as Body;
       expect(secretOf(pt.MONGODB_URI)).toBe('mongodb-uri');
       expect(secretOf(pt.AUDIT_API_KEY)).toBe('audit-api-key');
-      expect(variableDefault('patient_tests_api_keys_secret_name')).toBe('patient-tests-api-keys');
-      expect(variableDefault('audit_api_keys_secret_name')).toBe('audit-api-keys');
-      expect(variableDefault('patient_tests_database_name')).toBe('patient-tests');
+      expect(variableDefault('patient_tests_api_keys_secret_name')).toBe(
+        'patient-tests-api-keys',
+      );
+      expect(variableDefault('audit_api_keys_secret_name')).toBe(
+        'audit-api-keys',
+      );
+      expect(variableDefault('patient_tests_database_name')).toBe(
+        'patient-tests',
+      );
       expect(variableDefault('audit_database_name')).toBe('audit');
     });
 
@@ -258,8 +313,12 @@ describe('terraform policy', () => {
       );
       // hcl2json sorts keys, so violations come in alphabetical order of the setting name.
       expect(appSettingViolations(one(bad, FLEX, 'a'))).toEqual([
-        expect.stringContaining('AUDIT_API_KEY must be a versionless Key Vault reference'),
-        expect.stringContaining('MONGODB_URI must be a versionless Key Vault reference'),
+        expect.stringContaining(
+          'AUDIT_API_KEY must be a versionless Key Vault reference',
+        ),
+        expect.stringContaining(
+          'MONGODB_URI must be a versionless Key Vault reference',
+        ),
       ]);
       expect(appSettingViolations(one(bad, FLEX, 'b'))).toEqual([
         'azurerm_function_app_flex_consumption.b: app_settings must be a literal map so it can be reviewed',
@@ -269,9 +328,13 @@ describe('terraform policy', () => {
     it('writes every secret the apps read to Key Vault', () => {
       const written = find(config, 'azurerm_key_vault_secret').flatMap((s) => {
         const forEach = s.body.for_each;
-        return typeof forEach === 'object' && forEach !== null ? Object.values(forEach) : [];
+        return typeof forEach === 'object' && forEach !== null
+          ? Object.values(forEach as Body)
+          : [];
       });
-      const fromLocals = Object.values(config.locals.secrets as Body).map((s) => (s as Body).name);
+      const fromLocals = Object.values(config.locals.secrets as Body).map(
+        (s) => (s as Body).name,
+      );
       const names = [...written, ...fromLocals];
       for (const variable of [
         'mongodb_uri_secret_name',
@@ -286,13 +349,21 @@ describe('terraform policy', () => {
     });
 
     it('grants Key Vault Secrets User on single secrets only, never on the whole vault', () => {
-      const readers = one(config, 'azurerm_role_assignment', 'secret_readers').body;
+      const readers = one(
+        config,
+        'azurerm_role_assignment',
+        'secret_readers',
+      ).body;
       expect(readers.role_definition_name).toBe('Key Vault Secrets User');
-      expect(readers.scope).toBe('${azurerm_key_vault.this.id}/secrets/${each.value.secret}');
+      expect(readers.scope).toBe(
+        '${azurerm_key_vault.this.id}/secrets/${each.value.secret}',
+      );
       const vaultWide = find(config, 'azurerm_role_assignment').filter(
         (r) => r.body.scope === '${azurerm_key_vault.this.id}',
       );
-      expect(vaultWide.map((r) => r.name)).toEqual(['deployer_secrets_officer']);
+      expect(vaultWide.map((r) => r.name)).toEqual([
+        'deployer_secrets_officer',
+      ]);
     });
   });
 
@@ -303,12 +374,16 @@ describe('terraform policy', () => {
     });
 
     it('exports the test subscription key as sensitive and never the API Management master key', () => {
-      const key = config.outputs.find((o) => o.name === 'apim_test_subscription_key');
+      const key = config.outputs.find(
+        (o) => o.name === 'apim_test_subscription_key',
+      );
       expect(key?.body).toMatchObject({
         sensitive: true,
         value: '${azurerm_api_management_subscription.tests.primary_key}',
       });
-      expect(find(config, 'azurerm_api_management_subscription').map((s) => s.name)).toEqual(['tests']);
+      expect(
+        find(config, 'azurerm_api_management_subscription').map((s) => s.name),
+      ).toEqual(['tests']);
     });
 
     it('flags a non-sensitive output of a key and any output of the master key', async () => {
@@ -339,12 +414,15 @@ describe('terraform policy', () => {
 
   describe('key rotation', () => {
     it('uses no external programs, null resources or CLI calls', () => {
-      const forbidden = [...config.resources, ...config.dataSources].filter((r) =>
-        ['null_resource', 'external', 'terraform_data'].includes(r.type),
+      const forbidden = [...config.resources, ...config.dataSources].filter(
+        (r) => ['null_resource', 'external', 'terraform_data'].includes(r.type),
       );
       expect(forbidden).toEqual([]);
       for (const [file, source] of config.sources) {
-        expect({ file, provisioner: /provisioner\s+"(local|remote)-exec"/.test(source) }).toEqual({
+        expect({
+          file,
+          provisioner: /provisioner\s+"(local|remote)-exec"/.test(source),
+        }).toEqual({
           file,
           provisioner: false,
         });
@@ -353,7 +431,9 @@ describe('terraform policy', () => {
 
     it('sets two named host keys per app with a PUT on host/default/functionKeys', () => {
       expect(Object.keys(config.locals)).toContain('key_slots');
-      expect(String(config.locals.key_slots)).toContain('setproduct(keys(local.apps), ["a", "b"])');
+      expect(String(config.locals.key_slots)).toContain(
+        'setproduct(keys(local.apps), ["a", "b"])',
+      );
       const action = one(config, 'azapi_resource_action', 'function_key').body;
       expect(action).toMatchObject({
         for_each: '${local.key_slots}',
@@ -362,7 +442,9 @@ describe('terraform policy', () => {
         action: 'functionKeys/rotating-${each.value.slot}',
         method: 'PUT',
       });
-      expect(JSON.stringify(action.body)).toContain('random_password.function_key[each.key].result');
+      expect(JSON.stringify(action.body)).toContain(
+        'random_password.function_key[each.key].result',
+      );
     });
 
     it('renews each key from a random_password kept by its own time_rotating', () => {
@@ -370,14 +452,22 @@ describe('terraform policy', () => {
       expect(JSON.stringify(password.keepers)).toMatch(
         /time_rotating\.key_a\[each\.value\.app\]\.id.*time_rotating\.key_b\[each\.value\.app\]\.id/,
       );
-      expect(one(config, 'time_rotating', 'key_a').body.rotation_days).toBe('${var.key_rotation_days}');
-      expect(one(config, 'time_rotating', 'key_b').body.rotation_days).toBe('${var.key_rotation_days}');
+      expect(one(config, 'time_rotating', 'key_a').body.rotation_days).toBe(
+        '${var.key_rotation_days}',
+      );
+      expect(one(config, 'time_rotating', 'key_b').body.rotation_days).toBe(
+        '${var.key_rotation_days}',
+      );
     });
 
     it('staggers key b half a period after key a, and keeps that anchor when key a rotates', () => {
       const keyB = one(config, 'time_rotating', 'key_b').body;
-      expect(keyB.rfc3339).toBe('${timeadd(time_rotating.key_a[each.key].rfc3339, "${local.half_period_hours}h")}');
-      expect(config.locals.half_period_hours).toBe('${var.key_rotation_days * 12}');
+      expect(keyB.rfc3339).toBe(
+        '${timeadd(time_rotating.key_a[each.key].rfc3339, "${local.half_period_hours}h")}',
+      );
+      expect(config.locals.half_period_hours).toBe(
+        '${var.key_rotation_days * 12}',
+      );
       expect(single(keyB, 'lifecycle').ignore_changes).toEqual(['${rfc3339}']);
     });
 
@@ -386,28 +476,44 @@ describe('terraform policy', () => {
       const overlapSeconds = (days * 86400) / 2;
       const apimNamedValueRefreshSeconds = 4 * 3600;
       expect(overlapSeconds).toBeGreaterThan(10 * apimNamedValueRefreshSeconds);
-      expect(overlapSeconds).toBeGreaterThan(100 * (variableDefault('key_vault_refresh_seconds') as number));
-      const validation = single(config.variables.find((v) => v.name === 'key_rotation_days')!.body, 'validation');
+      expect(overlapSeconds).toBeGreaterThan(
+        100 * (variableDefault('key_vault_refresh_seconds') as number),
+      );
+      const validation = single(
+        config.variables.find((v) => v.name === 'key_rotation_days')!.body,
+        'validation',
+      );
       expect(validation.condition).toContain('var.key_rotation_days >= 2');
     });
 
     it('tells callers about a new key only after the apps have re-read the accepted keys', () => {
       const sleep = one(config, 'time_sleep', 'key_propagation').body;
-      expect(sleep.create_duration).toBe('${var.key_vault_refresh_seconds + 60}s');
-      expect(sleep.depends_on).toEqual(['${azurerm_key_vault_secret.accepted_keys}']);
-      expect(one(config, 'azurerm_key_vault_secret', 'current_key').body.depends_on).toEqual([
-        '${time_sleep.key_propagation}',
-      ]);
-      expect(one(config, 'azurerm_key_vault_secret', 'accepted_keys').body.depends_on).toContain(
-        '${azapi_resource_action.function_key}',
+      expect(sleep.create_duration).toBe(
+        '${var.key_vault_refresh_seconds + 60}s',
       );
+      expect(sleep.depends_on).toEqual([
+        '${azurerm_key_vault_secret.accepted_keys}',
+      ]);
+      expect(
+        one(config, 'azurerm_key_vault_secret', 'current_key').body.depends_on,
+      ).toEqual(['${time_sleep.key_propagation}']);
+      expect(
+        one(config, 'azurerm_key_vault_secret', 'accepted_keys').body
+          .depends_on,
+      ).toContain('${azapi_resource_action.function_key}');
     });
   });
 
   describe('API Management', () => {
     it('imports the PatientTests API from apps/patient-tests/openapi.json', () => {
-      expect(config.locals.openapi_doc).toBe('${path.module}/../apps/patient-tests/openapi.json');
-      const api = one(config, 'azurerm_api_management_api', 'patient_tests').body;
+      expect(config.locals.openapi_doc).toBe(
+        '${path.module}/../apps/patient-tests/openapi.json',
+      );
+      const api = one(
+        config,
+        'azurerm_api_management_api',
+        'patient_tests',
+      ).body;
       expect(single(api, 'import')).toEqual({
         content_format: 'openapi+json',
         content_value: '${file(local.openapi_doc)}',
@@ -416,12 +522,23 @@ describe('terraform policy', () => {
     });
 
     it('calls the PatientTests app at /api with x-functions-key from a Key Vault named value', () => {
-      const backend = one(config, 'azurerm_api_management_backend', 'patient_tests').body;
-      expect(backend.url).toBe(`https://\${${FLEX}.patient_tests.default_hostname}/api`);
+      const backend = one(
+        config,
+        'azurerm_api_management_backend',
+        'patient_tests',
+      ).body;
+      expect(backend.url).toBe(
+        `https://\${${FLEX}.patient_tests.default_hostname}/api`,
+      );
       expect(single(backend, 'credentials').header).toEqual({
-        'x-functions-key': '{{${azurerm_api_management_named_value.patient_tests_function_key.name}}}',
+        'x-functions-key':
+          '{{${azurerm_api_management_named_value.patient_tests_function_key.name}}}',
       });
-      const named = one(config, 'azurerm_api_management_named_value', 'patient_tests_function_key').body;
+      const named = one(
+        config,
+        'azurerm_api_management_named_value',
+        'patient_tests_function_key',
+      ).body;
       expect(named.secret).toBe(true);
       expect(named).not.toHaveProperty('value');
       expect(single(named, 'value_from_key_vault').secret_id).toBe(
@@ -430,7 +547,11 @@ describe('terraform policy', () => {
     });
 
     it('logs to Application Insights with W3C correlation, masking keys and never logging bodies', () => {
-      const diagnostic = one(config, 'azurerm_api_management_api_diagnostic', 'patient_tests').body;
+      const diagnostic = one(
+        config,
+        'azurerm_api_management_api_diagnostic',
+        'patient_tests',
+      ).body;
       expect(diagnostic.http_correlation_protocol).toBe('W3C');
       for (const direction of ['frontend_request', 'backend_request']) {
         const section = single(diagnostic, direction);
@@ -443,57 +564,118 @@ describe('terraform policy', () => {
         );
         expect(section.headers_to_log).not.toContain('x-functions-key');
       }
-      for (const direction of ['frontend_request', 'backend_request', 'frontend_response', 'backend_response']) {
+      for (const direction of [
+        'frontend_request',
+        'backend_request',
+        'frontend_response',
+        'backend_response',
+      ]) {
         expect(single(diagnostic, direction).body_bytes).toBe(0);
       }
     });
 
     it('rate-limits per subscription and returns the correlation header, also on errors', () => {
-      const xml = readFileSync(join(TERRAFORM_DIR, 'policies', 'patient-tests-api.xml'), 'utf8');
-      expect(xml).toMatch(/<rate-limit calls="\$\{rate_limit_calls\}" renewal-period="\$\{rate_limit_period\}" \/>/);
+      const xml = readFileSync(
+        join(TERRAFORM_DIR, 'policies', 'patient-tests-api.xml'),
+        'utf8',
+      );
+      expect(xml).toMatch(
+        /<rate-limit calls="\$\{rate_limit_calls\}" renewal-period="\$\{rate_limit_period\}" \/>/,
+      );
       for (const section of ['inbound', 'outbound', 'on-error']) {
-        const body = new RegExp(`<${section}>([\\s\\S]*?)</${section}>`).exec(xml)?.[1] ?? '';
-        expect({ section, setsCorrelationHeader: body.includes('<set-header name="${correlation_id_header}"') }).toEqual({
+        const body =
+          new RegExp(`<${section}>([\\s\\S]*?)</${section}>`).exec(xml)?.[1] ??
+          '';
+        expect({
+          section,
+          setsCorrelationHeader: body.includes(
+            '<set-header name="${correlation_id_header}"',
+          ),
+        }).toEqual({
           section,
           setsCorrelationHeader: true,
         });
       }
-      expect(xml).toContain('<set-header name="x-functions-key" exists-action="delete" />');
-      const policyResource = one(config, 'azurerm_api_management_api_policy', 'patient_tests').body;
-      expect(String(policyResource.xml_content)).toContain('correlation_id_header = "x-correlation-id"');
+      expect(xml).toContain(
+        '<set-header name="x-functions-key" exists-action="delete" />',
+      );
+      const policyResource = one(
+        config,
+        'azurerm_api_management_api_policy',
+        'patient_tests',
+      ).body;
+      expect(String(policyResource.xml_content)).toContain(
+        'correlation_id_header = "x-correlation-id"',
+      );
     });
   });
 
   describe('Cosmos DB for MongoDB', () => {
     it('is a serverless MongoDB 7.0 account', () => {
       const account = one(config, 'azurerm_cosmosdb_account', 'this').body;
-      expect(account).toMatchObject({ kind: 'MongoDB', mongo_server_version: '7.0' });
-      expect(blocks(account, 'capabilities').map((c) => c.name)).toContain('EnableServerless');
+      expect(account).toMatchObject({
+        kind: 'MongoDB',
+        mongo_server_version: '7.0',
+      });
+      expect(blocks(account, 'capabilities').map((c) => c.name)).toContain(
+        'EnableServerless',
+      );
     });
 
     it('shards every collection on _shardKey in the right database', () => {
       const collections = find(config, 'azurerm_cosmosdb_mongo_collection');
       expect(
-        Object.fromEntries(collections.map((c) => [c.body.name, [c.body.database_name, c.body.shard_key]])),
+        Object.fromEntries(
+          collections.map((c) => [
+            c.body.name,
+            [c.body.database_name, c.body.shard_key],
+          ]),
+        ),
       ).toEqual({
-        patients: ['${azurerm_cosmosdb_mongo_database.patient_tests.name}', '_shardKey'],
-        tests: ['${azurerm_cosmosdb_mongo_database.patient_tests.name}', '_shardKey'],
+        patients: [
+          '${azurerm_cosmosdb_mongo_database.patient_tests.name}',
+          '_shardKey',
+        ],
+        tests: [
+          '${azurerm_cosmosdb_mongo_database.patient_tests.name}',
+          '_shardKey',
+        ],
         audits: ['${azurerm_cosmosdb_mongo_database.audit.name}', '_shardKey'],
       });
     });
 
     it('indexes the fields the apps query by', () => {
       const indexes = (name: string): Body[] =>
-        blocks(one(config, 'azurerm_cosmosdb_mongo_collection', name).body, 'index');
-      const keys = (name: string): string[][] => indexes(name).map((i) => i.keys as string[]);
+        blocks(
+          one(config, 'azurerm_cosmosdb_mongo_collection', name).body,
+          'index',
+        );
+      const keys = (name: string): string[][] =>
+        indexes(name).map((i) => i.keys as string[]);
       expect(keys('patients')).toEqual(
-        expect.arrayContaining([['_id'], ['firstName'], ['lastName'], ['postCode'], ['dateOfBirth']]),
+        expect.arrayContaining([
+          ['_id'],
+          ['firstName'],
+          ['lastName'],
+          ['postCode'],
+          ['dateOfBirth'],
+        ]),
       );
-      expect(keys('tests')).toEqual(expect.arrayContaining([['_id'], ['patientId']]));
+      expect(keys('tests')).toEqual(
+        expect.arrayContaining([['_id'], ['patientId']]),
+      );
       expect(keys('audits')).toEqual(
-        expect.arrayContaining([['_id'], ['createdDate'], ['correlationId'], ['resource.type', 'resource.id']]),
+        expect.arrayContaining([
+          ['_id'],
+          ['createdDate'],
+          ['correlationId'],
+          ['resource.type', 'resource.id'],
+        ]),
       );
-      expect(indexes('audits')).toContainEqual({ keys: ['_shardKey', 'sequence'], unique: true });
+      expect(indexes('audits')).toContainEqual({
+        keys: ['_shardKey', 'sequence'],
+        unique: true,
+      });
     });
   });
 });

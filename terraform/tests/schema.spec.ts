@@ -1,5 +1,12 @@
-import { loadAzurermSchema, type ProviderSchema } from './support/azurerm-schema';
-import { type Configuration, loadConfiguration, parseFiles } from './support/hcl';
+import {
+  loadAzurermSchema,
+  type ProviderSchema,
+} from './support/azurerm-schema';
+import {
+  type Configuration,
+  loadConfiguration,
+  parseFiles,
+} from './support/hcl';
 import { checkAgainstSchema, formatProblem } from './support/schema-check';
 
 describe('azurerm schema check', () => {
@@ -21,7 +28,9 @@ describe('azurerm schema check', () => {
   });
 
   it('finds azurerm resources in the configuration to check', () => {
-    expect(config.resources.filter((r) => r.type.startsWith('azurerm_')).length).toBeGreaterThan(40);
+    expect(
+      config.resources.filter((r) => r.type.startsWith('azurerm_')).length,
+    ).toBeGreaterThan(40);
   });
 
   it('accepts every azurerm resource and data source in terraform/', () => {

@@ -67,7 +67,8 @@ interface JsiiAssembly {
 }
 
 const PACKAGE = '@cdktn/provider-azurerm';
-const REPRESENTS = /docs\/(resources|data-sources)\/[a-z0-9_]+ (azurerm_[a-z0-9_]+)\}/;
+const REPRESENTS =
+  /docs\/(resources|data-sources)\/[a-z0-9_]+ (azurerm_[a-z0-9_]+)\}/;
 const DOC_ANCHOR = /#([a-z0-9_]+)\}/;
 
 function snakeCase(camel: string): string {
@@ -82,7 +83,9 @@ function terraformName(property: JsiiProperty): string {
 export function loadAzurermSchema(): ProviderSchema {
   const packageJson = require.resolve(`${PACKAGE}/package.json`);
   const root = dirname(packageJson);
-  const assembly = JSON.parse(readFileSync(join(root, '.jsii'), 'utf8')) as JsiiAssembly;
+  const assembly = JSON.parse(
+    readFileSync(join(root, '.jsii'), 'utf8'),
+  ) as JsiiAssembly;
   const bodies = new Map<string, BodySchema>();
   let providerVersion = 'unknown';
 
@@ -133,11 +136,15 @@ export function loadAzurermSchema(): ProviderSchema {
     const isResource = type.base === 'cdktn.TerraformResource';
     const isDataSource = type.base === 'cdktn.TerraformDataSource';
     const represents = REPRESENTS.exec(type.docs?.summary ?? '');
-    const config = type.initializer?.parameters?.find((p) => p.name === 'config')?.type.fqn;
+    const config = type.initializer?.parameters?.find(
+      (p) => p.name === 'config',
+    )?.type.fqn;
     if (!(isResource || isDataSource) || !represents || !config) {
       continue;
     }
-    providerVersion = /azurerm\/([0-9.]+)\//.exec(type.docs?.summary ?? '')?.[1] ?? providerVersion;
+    providerVersion =
+      /azurerm\/([0-9.]+)\//.exec(type.docs?.summary ?? '')?.[1] ??
+      providerVersion;
     const target = isResource ? resources : dataSources;
     // Bodies are resolved lazily: only the types a configuration uses are walked.
     let body: BodySchema | undefined;

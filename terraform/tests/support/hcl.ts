@@ -54,7 +54,9 @@ function singleLabelled(section: unknown, file: string, type: string): Block[] {
   );
 }
 
-export async function parseFiles(files: ReadonlyMap<string, string>): Promise<Configuration> {
+export async function parseFiles(
+  files: ReadonlyMap<string, string>,
+): Promise<Configuration> {
   const resources: Block[] = [];
   const dataSources: Block[] = [];
   const outputs: Block[] = [];
@@ -82,9 +84,13 @@ export async function parseFiles(files: ReadonlyMap<string, string>): Promise<Co
 }
 
 /** Every `*.tf` file directly under `terraform/` (the root module; there are no child modules). */
-export async function loadConfiguration(dir = TERRAFORM_DIR): Promise<Configuration> {
+export async function loadConfiguration(
+  dir = TERRAFORM_DIR,
+): Promise<Configuration> {
   const files = new Map<string, string>();
-  for (const entry of readdirSync(dir).filter((f) => f.endsWith('.tf')).sort()) {
+  for (const entry of readdirSync(dir)
+    .filter((f) => f.endsWith('.tf'))
+    .sort()) {
     const path = join(dir, entry);
     files.set(relative(join(dir, '..'), path), readFileSync(path, 'utf8'));
   }
@@ -98,7 +104,9 @@ export async function loadConfiguration(dir = TERRAFORM_DIR): Promise<Configurat
 export function single(body: Body, name: string): Body {
   const value = body[name];
   if (!Array.isArray(value) || value.length !== 1 || !isObject(value[0])) {
-    throw new Error(`expected exactly one "${name}" block, got ${JSON.stringify(value)}`);
+    throw new Error(
+      `expected exactly one "${name}" block, got ${JSON.stringify(value)}`,
+    );
   }
   return value[0];
 }
@@ -110,13 +118,21 @@ export function blocks(body: Body, name: string): Body[] {
     return [];
   }
   if (!Array.isArray(value) || !value.every(isObject)) {
-    throw new Error(`expected "${name}" to be blocks, got ${JSON.stringify(value)}`);
+    throw new Error(
+      `expected "${name}" to be blocks, got ${JSON.stringify(value)}`,
+    );
   }
   return value;
 }
 
-export function find(config: Configuration, type: string, name?: string): Block[] {
-  return config.resources.filter((r) => r.type === type && (name === undefined || r.name === name));
+export function find(
+  config: Configuration,
+  type: string,
+  name?: string,
+): Block[] {
+  return config.resources.filter(
+    (r) => r.type === type && (name === undefined || r.name === name),
+  );
 }
 
 export function one(config: Configuration, type: string, name: string): Block {

@@ -45,18 +45,33 @@ function checkBody(
     const block = schema.blocks.get(name);
     if (attribute) {
       if (isBlockList(value)) {
-        report(at(name), `"${name}" is an argument but is written as a block (use ${name} = ...)`);
+        report(
+          at(name),
+          `"${name}" is an argument but is written as a block (use ${name} = ...)`,
+        );
       }
     } else if (block) {
       if (!isBlockList(value)) {
-        report(at(name), `"${name}" is a block but is written as an argument (use ${name} { ... })`);
+        report(
+          at(name),
+          `"${name}" is a block but is written as an argument (use ${name} { ... })`,
+        );
         continue;
       }
       if (!block.repeatable && value.length > 1) {
-        report(at(name), `"${name}" may appear at most once, found ${value.length}`);
+        report(
+          at(name),
+          `"${name}" may appear at most once, found ${value.length}`,
+        );
       }
       value.forEach((item, i) =>
-        checkBody(item, block.body(), at(value.length > 1 ? `${name}[${i}]` : name), report, false),
+        checkBody(
+          item,
+          block.body(),
+          at(value.length > 1 ? `${name}[${i}]` : name),
+          report,
+          false,
+        ),
       );
     } else {
       report(at(name), `unknown argument or block "${name}"`);
@@ -66,12 +81,21 @@ function checkBody(
   for (const [name, generators] of Object.entries(dynamic)) {
     const block = schema.blocks.get(name);
     if (!block) {
-      report(at(`dynamic.${name}`), `dynamic block "${name}" is not a block of this type`);
+      report(
+        at(`dynamic.${name}`),
+        `dynamic block "${name}" is not a block of this type`,
+      );
       continue;
     }
     for (const generator of generators as Body[]) {
       for (const content of (generator.content as Body[] | undefined) ?? []) {
-        checkBody(content, block.body(), at(`dynamic.${name}.content`), report, false);
+        checkBody(
+          content,
+          block.body(),
+          at(`dynamic.${name}.content`),
+          report,
+          false,
+        );
       }
     }
   }
@@ -99,7 +123,10 @@ function checkBlock(
     problems.push({ file: block.file, address, path, message });
   };
   if (!schema) {
-    report('', `unknown ${kind === 'data' ? 'data source' : 'resource'} type "${block.type}"`);
+    report(
+      '',
+      `unknown ${kind === 'data' ? 'data source' : 'resource'} type "${block.type}"`,
+    );
     return;
   }
   checkBody(block.body, schema, '', report, true);
@@ -111,12 +138,19 @@ function checkBlock(
  * Limitation: hcl2json renders `x = [{ ... }]` exactly like a list of `x { ... }` blocks, so that one
  * spelling of "block written as an argument" cannot be told apart.
  */
-export function checkAgainstSchema(config: Configuration, schema: ProviderSchema): SchemaProblem[] {
+export function checkAgainstSchema(
+  config: Configuration,
+  schema: ProviderSchema,
+): SchemaProblem[] {
   const problems: SchemaProblem[] = [];
-  for (const block of config.resources.filter((r) => r.type.startsWith('azurerm_'))) {
+  for (const block of config.resources.filter((r) =>
+    r.type.startsWith('azurerm_'),
+  )) {
     checkBlock(block, 'resource', schema.resources.get(block.type), problems);
   }
-  for (const block of config.dataSources.filter((d) => d.type.startsWith('azurerm_'))) {
+  for (const block of config.dataSources.filter((d) =>
+    d.type.startsWith('azurerm_'),
+  )) {
     checkBlock(block, 'data', schema.dataSources.get(block.type), problems);
   }
   return problems;
