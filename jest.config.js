@@ -1,6 +1,7 @@
 // One jest configuration, three projects: each test tier has its own job and can be run alone
 // (`npx jest --selectProjects unit|e2e|terraform`).
-const tsJest = ['ts-jest', { isolatedModules: true }];
+// tsconfig.json sets isolatedModules, so ts-jest transpiles file by file; `npm run typecheck` checks types.
+const tsJest = ['ts-jest', {}];
 const moduleNameMapper = {
   '^@app/shared$': '<rootDir>/libs/shared/src',
   '^@app/shared/(.*)$': '<rootDir>/libs/shared/src/$1',

@@ -1,4 +1,11 @@
-import { HealthModule, HttpPipelineModule, loggerParams, mongooseOptions, StaticApiKeys, wantsPrettyLogs } from '@app/shared';
+import {
+  HealthModule,
+  HttpPipelineModule,
+  loggerParams,
+  mongooseOptions,
+  StaticApiKeys,
+  wantsPrettyLogs,
+} from '@app/shared';
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { LoggerModule } from 'nestjs-pino';
@@ -11,11 +18,13 @@ import { AuditConfig } from './config/audit.config';
     AuditConfigModule,
     LoggerModule.forRootAsync({
       inject: [AuditConfig],
-      useFactory: (config: AuditConfig) => loggerParams({ level: config.LOG_LEVEL, pretty: wantsPrettyLogs() }),
+      useFactory: (config: AuditConfig) =>
+        loggerParams({ level: config.LOG_LEVEL, pretty: wantsPrettyLogs() }),
     }),
     MongooseModule.forRootAsync({
       inject: [AuditConfig],
-      useFactory: (config: AuditConfig) => mongooseOptions(config.MONGODB_URI, config.MONGODB_DATABASE),
+      useFactory: (config: AuditConfig) =>
+        mongooseOptions(config.MONGODB_URI, config.MONGODB_DATABASE),
     }),
     HttpPipelineModule.forRootAsync({
       inject: [AuditConfig],

@@ -4,9 +4,11 @@ import { AppModule } from './app.module';
 
 export const AUDIT_API: OpenApiInfo = {
   title: 'Audit API',
-  description: 'The audit register: who accessed which resource, when, and under which trace.',
+  description:
+    'The audit register: who accessed which resource, when, and under which trace.',
   version: '1.0.0',
 };
 
 /** The one factory every host uses (plain HTTP, Azure Functions, tests), so all run the same pipeline. */
-export const createAuditApp = (): Promise<NestFastifyApplication> => createApp(AppModule, AUDIT_API);
+export const createAuditApp = (): Promise<NestFastifyApplication> =>
+  createApp(AppModule, AUDIT_API);

@@ -1,4 +1,11 @@
-import { HealthModule, HttpPipelineModule, loggerParams, mongooseOptions, StaticApiKeys, wantsPrettyLogs } from '@app/shared';
+import {
+  HealthModule,
+  HttpPipelineModule,
+  loggerParams,
+  mongooseOptions,
+  StaticApiKeys,
+  wantsPrettyLogs,
+} from '@app/shared';
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { LoggerModule } from 'nestjs-pino';
@@ -13,11 +20,13 @@ import { PatientsModule } from './patients/patients.module';
     PatientTestsConfigModule,
     LoggerModule.forRootAsync({
       inject: [PatientTestsConfig],
-      useFactory: (config: PatientTestsConfig) => loggerParams({ level: config.LOG_LEVEL, pretty: wantsPrettyLogs() }),
+      useFactory: (config: PatientTestsConfig) =>
+        loggerParams({ level: config.LOG_LEVEL, pretty: wantsPrettyLogs() }),
     }),
     MongooseModule.forRootAsync({
       inject: [PatientTestsConfig],
-      useFactory: (config: PatientTestsConfig) => mongooseOptions(config.MONGODB_URI, config.MONGODB_DATABASE),
+      useFactory: (config: PatientTestsConfig) =>
+        mongooseOptions(config.MONGODB_URI, config.MONGODB_DATABASE),
     }),
     HttpPipelineModule.forRootAsync({
       inject: [PatientTestsConfig],

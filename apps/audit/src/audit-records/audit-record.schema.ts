@@ -19,7 +19,10 @@ export const AuditRecordSchema = new Schema<AuditRecordDocument>(
     createdDate: { type: Date, required: true },
     sourceSystemName: { type: String, required: true },
     resource: {
-      type: new Schema({ type: String, id: String, operation: String }, { _id: false }),
+      type: new Schema(
+        { type: String, id: String, operation: String },
+        { _id: false },
+      ),
       required: true,
     },
     correlationId: { type: String, required: true },

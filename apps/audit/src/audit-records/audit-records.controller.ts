@@ -5,8 +5,18 @@ import {
   FUNCTION_KEY_QUERY_SCHEME,
 } from '@app/shared';
 import { Body, Controller, Get, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { AuditQueryDto, AuditRecord, AuditRecordDto, CreateAuditRecordDto } from './audit-record.dto';
+import {
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiSecurity,
+  ApiTags,
+} from '@nestjs/swagger';
+import {
+  AuditQueryDto,
+  AuditRecord,
+  AuditRecordDto,
+  CreateAuditRecordDto,
+} from './audit-record.dto';
 import { AuditRecordsService } from './audit-records.service';
 
 @ApiTags('audit records')
@@ -19,12 +29,18 @@ export class AuditRecordsController {
   @Post()
   @ApiCreatedResponse({ type: AuditRecordDto })
   @ApiProblemResponses(400, 413, 415)
-  create(@Body() body: CreateAuditRecordDto, @CorrelationId() correlationId: string): Promise<AuditRecord> {
+  create(
+    @Body() body: CreateAuditRecordDto,
+    @CorrelationId() correlationId: string,
+  ): Promise<AuditRecord> {
     return this.records.create(body, correlationId);
   }
 
   @Get()
-  @ApiOkResponse({ type: [AuditRecordDto], description: 'Newest first; x-continuation-token when more exist.' })
+  @ApiOkResponse({
+    type: [AuditRecordDto],
+    description: 'Newest first; x-continuation-token when more exist.',
+  })
   @ApiProblemResponses(400)
   query(@Query() query: AuditQueryDto) {
     return this.records.query(query);

@@ -6,7 +6,11 @@ import { AuditRecordsRepository } from './audit-records.repository';
 import { AuditRecordsService } from './audit-records.service';
 
 @Module({
-  imports: [MongooseModule.forFeature([{ name: AUDIT_RECORD_MODEL, schema: AuditRecordSchema }])],
+  imports: [
+    MongooseModule.forFeature([
+      { name: AUDIT_RECORD_MODEL, schema: AuditRecordSchema },
+    ]),
+  ],
   controllers: [AuditRecordsController],
   providers: [AuditRecordsService, AuditRecordsRepository],
 })

@@ -30,7 +30,13 @@ function toAuditRecord(doc: AuditRecordDocument): AuditRecord {
   };
 }
 
-function toFilter({ resourceType, resourceId, correlationId, from, to }: AuditFilter): FilterQuery<AuditRecordDocument> {
+function toFilter({
+  resourceType,
+  resourceId,
+  correlationId,
+  from,
+  to,
+}: AuditFilter): FilterQuery<AuditRecordDocument> {
   const filter: FilterQuery<AuditRecordDocument> = {};
   if (resourceType !== undefined) {
     filter['resource.type'] = resourceType;
@@ -42,23 +48,38 @@ function toFilter({ resourceType, resourceId, correlationId, from, to }: AuditFi
     filter.correlationId = correlationId;
   }
   if (from !== undefined || to !== undefined) {
-    filter.createdDate = { ...(from && { $gte: from }), ...(to && { $lte: to }) };
+    filter.createdDate = {
+      ...(from && { $gte: from }),
+      ...(to && { $lte: to }),
+    };
   }
   return filter;
 }
 
 @Injectable()
 export class AuditRecordsRepository {
-  constructor(@InjectModel(AUDIT_RECORD_MODEL) private readonly model: Model<AuditRecordDocument>) {}
+  constructor(
+    @InjectModel(AUDIT_RECORD_MODEL)
+    private readonly model: Model<AuditRecordDocument>,
+  ) {}
 
   async insert(record: AuditRecord): Promise<void> {
     const { id, createdDate, ...fields } = record;
-    const doc: AuditRecordDocument = { _id: id, _shardKey: id, ...fields, createdDate: new Date(createdDate) };
+    const doc: AuditRecordDocument = {
+      _id: id,
+      _shardKey: id,
+      ...fields,
+      createdDate: new Date(createdDate),
+    };
     await withThrottleRetry(() => typedCollection(this.model).insertOne(doc));
   }
 
   /** Up to `limit` matching records after `position`, newest first. */
-  async query(filter: AuditFilter, limit: number, position?: AuditPosition): Promise<AuditRecord[]> {
+  async query(
+    filter: AuditFilter,
+    limit: number,
+    position?: AuditPosition,
+  ): Promise<AuditRecord[]> {
     const query = toFilter(filter);
     if (position) {
       query.$and = [
@@ -71,7 +92,12 @@ export class AuditRecordsRepository {
       ];
     }
     const docs = await withThrottleRetry(() =>
-      this.model.find(query).sort({ createdDate: -1, _id: -1 }).limit(limit).lean<AuditRecordDocument[]>().exec(),
+      this.model
+        .find(query)
+        .sort({ createdDate: -1, _id: -1 })
+        .limit(limit)
+        .lean<AuditRecordDocument[]>()
+        .exec(),
     );
     return docs.map(toAuditRecord);
   }

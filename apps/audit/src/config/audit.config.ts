@@ -1,4 +1,10 @@
-import { commonConfigShape, configToken, parseConfig, portVariable, requireApiKeysOutsideFunctions } from '@app/shared';
+import {
+  commonConfigShape,
+  configToken,
+  parseConfig,
+  portVariable,
+  requireApiKeysOutsideFunctions,
+} from '@app/shared';
 import { z } from 'zod';
 
 /** Every environment variable the audit app reads; this schema is the one list. */
@@ -11,7 +17,10 @@ export const auditConfigSchema = z
   .superRefine(requireApiKeysOutsideFunctions);
 
 /** The parsed configuration, injected by this class. */
-export abstract class AuditConfig extends configToken<z.output<typeof auditConfigSchema>>() {}
+export abstract class AuditConfig extends configToken<
+  z.output<typeof auditConfigSchema>
+>() {}
 
-export const loadAuditConfig = (env: NodeJS.ProcessEnv = process.env): AuditConfig =>
-  parseConfig(auditConfigSchema, env) as AuditConfig;
+export const loadAuditConfig = (
+  env: NodeJS.ProcessEnv = process.env,
+): AuditConfig => parseConfig(auditConfigSchema, env);

@@ -26,7 +26,11 @@ export class AuditClient {
   async record(entry: AuditEntry, correlationId: string): Promise<void> {
     const body = {
       sourceSystemName: SOURCE_SYSTEM_NAME,
-      resource: { type: entry.resource, id: entry.resourceId, operation: entry.operation },
+      resource: {
+        type: entry.resource,
+        id: entry.resourceId,
+        operation: entry.operation,
+      },
     };
     try {
       await firstValueFrom(

@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { correlationIdOf } from '@app/shared';
-import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
+import {
+  CallHandler,
+  ExecutionContext,
+  Injectable,
+  NestInterceptor,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { from, Observable, switchMap } from 'rxjs';
 import { AuditClient } from './audit-client';
@@ -20,17 +25,29 @@ export class AuditInterceptor implements NestInterceptor {
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const action = this.reflector.get<AuditAction | undefined>(AUDIT_ACTION, context.getHandler());
+    const action = this.reflector.get<AuditAction | undefined>(
+      AUDIT_ACTION,
+      context.getHandler(),
+    );
     if (!action) {
       return next.handle();
     }
     const request = context.switchToHttp().getRequest<RequestWithAssignedId>();
     const resourceId = this.resourceIdFor(action, request);
-    const entry = { resource: action.resource, operation: action.operation, resourceId };
-    return from(this.audit.record(entry, correlationIdOf(request.raw))).pipe(switchMap(() => next.handle()));
+    const entry = {
+      resource: action.resource,
+      operation: action.operation,
+      resourceId,
+    };
+    return from(this.audit.record(entry, correlationIdOf(request.raw))).pipe(
+      switchMap(() => next.handle()),
+    );
   }
 
-  private resourceIdFor(action: AuditAction, request: RequestWithAssignedId): string | undefined {
+  private resourceIdFor(
+    action: AuditAction,
+    request: RequestWithAssignedId,
+  ): string | undefined {
     if (action.resourceId === 'assigned') {
       request.assignedId = randomUUID();
       return request.assignedId;
@@ -38,7 +55,9 @@ export class AuditInterceptor implements NestInterceptor {
     if (action.resourceId === 'none') {
       return undefined;
     }
-    const value = (request.params as Record<string, string | undefined>)[action.resourceId.param];
+    const value = (request.params as Record<string, string | undefined>)[
+      action.resourceId.param
+    ];
     // Audit ids are bounded like every other string; a longer one cannot name a resource anyway.
     return value?.slice(0, 128);
   }

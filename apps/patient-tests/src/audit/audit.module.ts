@@ -7,6 +7,9 @@ import { AuditInterceptor } from './audit.interceptor';
 /** Audits every declared route through the audit API (global interceptor). */
 @Module({
   imports: [HttpModule],
-  providers: [AuditClient, { provide: APP_INTERCEPTOR, useClass: AuditInterceptor }],
+  providers: [
+    AuditClient,
+    { provide: APP_INTERCEPTOR, useClass: AuditInterceptor },
+  ],
 })
 export class AuditModule {}

@@ -16,4 +16,5 @@ export interface AuditAction {
 }
 
 /** Declares a route's audit action; the audit interceptor records it before the handler runs. */
-export const Audited = (action: AuditAction) => SetMetadata(AUDIT_ACTION, action);
+export const Audited = (action: AuditAction) =>
+  SetMetadata(AUDIT_ACTION, action);

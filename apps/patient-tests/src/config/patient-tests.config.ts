@@ -15,16 +15,27 @@ export const patientTestsConfigSchema = z
     PORT: portVariable(7071),
     MONGODB_DATABASE: z.string().min(1).max(63).default('patient-tests'),
     AUDIT_API_URL: z
-      .url({ protocol: /^https?$/, error: 'must be an http(s) URL, e.g. http://localhost:7072/api' })
+      .url({
+        protocol: /^https?$/,
+        error: 'must be an http(s) URL, e.g. http://localhost:7072/api',
+      })
       .default('http://localhost:7072/api')
       .transform((url) => url.replace(/\/+$/, '')),
-    AUDIT_API_KEY: z.string().min(16, 'must be set to a key the audit API accepts (at least 16 characters)'),
+    AUDIT_API_KEY: z
+      .string()
+      .min(
+        16,
+        'must be set to a key the audit API accepts (at least 16 characters)',
+      ),
     AUDIT_TIMEOUT_MS: integerVariable(2000, 1, 60000),
   })
   .superRefine(requireApiKeysOutsideFunctions);
 
 /** The parsed configuration, injected by this class. */
-export abstract class PatientTestsConfig extends configToken<z.output<typeof patientTestsConfigSchema>>() {}
+export abstract class PatientTestsConfig extends configToken<
+  z.output<typeof patientTestsConfigSchema>
+>() {}
 
-export const loadPatientTestsConfig = (env: NodeJS.ProcessEnv = process.env): PatientTestsConfig =>
-  parseConfig(patientTestsConfigSchema, env) as PatientTestsConfig;
+export const loadPatientTestsConfig = (
+  env: NodeJS.ProcessEnv = process.env,
+): PatientTestsConfig => parseConfig(patientTestsConfigSchema, env);

@@ -29,5 +29,7 @@ export const medicalTestSchema = z.strictObject({
 });
 export type MedicalTest = z.output<typeof medicalTestSchema>;
 
-export class CreateMedicalTestDto extends createZodDto(z.strictObject(writableTestShape)) {}
+export class CreateMedicalTestDto extends createZodDto(
+  z.strictObject(writableTestShape),
+) {}
 export class MedicalTestDto extends createZodDto(medicalTestSchema) {}

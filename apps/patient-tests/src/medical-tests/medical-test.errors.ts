@@ -1,9 +1,16 @@
 import { BadRequestError, NotFoundError } from '@app/shared';
 
-export const testNotFound = () => new NotFoundError('TEST_NOT_FOUND', 'The patient has no test with this id.');
+export const testNotFound = () =>
+  new NotFoundError('TEST_NOT_FOUND', 'The patient has no test with this id.');
 
 export const invalidPatientId = () =>
-  new BadRequestError('INVALID_PATIENT_ID', 'The patient id in the path is not a valid id.');
+  new BadRequestError(
+    'INVALID_PATIENT_ID',
+    'The patient id in the path is not a valid id.',
+  );
 
 export const testPatientMismatch = () =>
-  new BadRequestError('PATIENT_ID_MISMATCH', 'The patientId in the body differs from the patient id in the path.');
+  new BadRequestError(
+    'PATIENT_ID_MISMATCH',
+    'The patientId in the body differs from the patient id in the path.',
+  );

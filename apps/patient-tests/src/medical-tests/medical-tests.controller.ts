@@ -6,10 +6,19 @@ import {
   PageQueryDto,
 } from '@app/shared';
 import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import {
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiSecurity,
+  ApiTags,
+} from '@nestjs/swagger';
 import { AssignedId } from '../audit/assigned-id.decorator';
 import { Audited } from '../audit/audited.decorator';
-import { CreateMedicalTestDto, MedicalTest, MedicalTestDto } from './medical-test.dto';
+import {
+  CreateMedicalTestDto,
+  MedicalTest,
+  MedicalTestDto,
+} from './medical-test.dto';
 import { MedicalTestsService } from './medical-tests.service';
 
 @ApiTags('tests')
@@ -34,18 +43,32 @@ export class MedicalTestsController {
 
   /** Audited as a read of the patient's tests: the record's resource id is the patient's id. */
   @Get()
-  @Audited({ resource: 'test', operation: 'read', resourceId: { param: 'patientId' } })
-  @ApiOkResponse({ type: [MedicalTestDto], description: 'In id order; x-continuation-token when more exist.' })
+  @Audited({
+    resource: 'test',
+    operation: 'read',
+    resourceId: { param: 'patientId' },
+  })
+  @ApiOkResponse({
+    type: [MedicalTestDto],
+    description: 'In id order; x-continuation-token when more exist.',
+  })
   @ApiProblemResponses(400, 404)
   list(@Param('patientId') patientId: string, @Query() page: PageQueryDto) {
     return this.tests.list(patientId, page);
   }
 
   @Get(':testId')
-  @Audited({ resource: 'test', operation: 'read', resourceId: { param: 'testId' } })
+  @Audited({
+    resource: 'test',
+    operation: 'read',
+    resourceId: { param: 'testId' },
+  })
   @ApiOkResponse({ type: MedicalTestDto })
   @ApiProblemResponses(404)
-  get(@Param('patientId') patientId: string, @Param('testId') testId: string): Promise<MedicalTest> {
+  get(
+    @Param('patientId') patientId: string,
+    @Param('testId') testId: string,
+  ): Promise<MedicalTest> {
     return this.tests.get(patientId, testId);
   }
 }

@@ -7,7 +7,12 @@ import { MedicalTestsRepository } from './medical-tests.repository';
 import { MedicalTestsService } from './medical-tests.service';
 
 @Module({
-  imports: [MongooseModule.forFeature([{ name: MEDICAL_TEST_MODEL, schema: MedicalTestSchema }]), PatientsModule],
+  imports: [
+    MongooseModule.forFeature([
+      { name: MEDICAL_TEST_MODEL, schema: MedicalTestSchema },
+    ]),
+    PatientsModule,
+  ],
   controllers: [MedicalTestsController],
   providers: [MedicalTestsService, MedicalTestsRepository],
 })

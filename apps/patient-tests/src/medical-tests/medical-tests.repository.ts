@@ -19,29 +19,52 @@ function toMedicalTest(doc: MedicalTestDocument): MedicalTest {
 /** Medical tests; every query names the shard key (the patient id), so none fans out across partitions. */
 @Injectable()
 export class MedicalTestsRepository {
-  constructor(@InjectModel(MEDICAL_TEST_MODEL) private readonly model: Model<MedicalTestDocument>) {}
+  constructor(
+    @InjectModel(MEDICAL_TEST_MODEL)
+    private readonly model: Model<MedicalTestDocument>,
+  ) {}
 
   async insert(test: MedicalTest): Promise<void> {
     const { id, lastUpdated, ...fields } = test;
-    const doc: MedicalTestDocument = { _id: id, _shardKey: test.patientId, ...fields, lastUpdated: new Date(lastUpdated) };
+    const doc: MedicalTestDocument = {
+      _id: id,
+      _shardKey: test.patientId,
+      ...fields,
+      lastUpdated: new Date(lastUpdated),
+    };
     await withThrottleRetry(() => typedCollection(this.model).insertOne(doc));
   }
 
-  async find(patientId: string, testId: string): Promise<MedicalTest | undefined> {
+  async find(
+    patientId: string,
+    testId: string,
+  ): Promise<MedicalTest | undefined> {
     const doc = await withThrottleRetry(() =>
-      this.model.findOne({ _shardKey: patientId, _id: testId }).lean<MedicalTestDocument>().exec(),
+      this.model
+        .findOne({ _shardKey: patientId, _id: testId })
+        .lean<MedicalTestDocument>()
+        .exec(),
     );
     return doc ? toMedicalTest(doc) : undefined;
   }
 
   /** Up to `limit` tests of a patient after `afterId`, in id order. */
-  async listByPatient(patientId: string, limit: number, afterId?: string): Promise<MedicalTest[]> {
+  async listByPatient(
+    patientId: string,
+    limit: number,
+    afterId?: string,
+  ): Promise<MedicalTest[]> {
     const filter: FilterQuery<MedicalTestDocument> = { _shardKey: patientId };
     if (afterId !== undefined) {
       filter._id = { $gt: afterId };
     }
     const docs = await withThrottleRetry(() =>
-      this.model.find(filter).sort({ _id: 1 }).limit(limit).lean<MedicalTestDocument[]>().exec(),
+      this.model
+        .find(filter)
+        .sort({ _id: 1 })
+        .limit(limit)
+        .lean<MedicalTestDocument[]>()
+        .exec(),
     );
     return docs.map(toMedicalTest);
   }

@@ -1,10 +1,20 @@
-import { decodeContinuationToken, DEFAULT_PAGE_SIZE, Page, PageQuery, toPage } from '@app/shared';
+import {
+  decodeContinuationToken,
+  DEFAULT_PAGE_SIZE,
+  Page,
+  PageQuery,
+  toPage,
+} from '@app/shared';
 import { Injectable } from '@nestjs/common';
 import { z } from 'zod';
 import { PatientsService } from '../patients/patients.service';
 import { isResourceId } from '../patients/uuid';
 import type { CreateMedicalTestDto, MedicalTest } from './medical-test.dto';
-import { invalidPatientId, testNotFound, testPatientMismatch } from './medical-test.errors';
+import {
+  invalidPatientId,
+  testNotFound,
+  testPatientMismatch,
+} from './medical-test.errors';
 import { MedicalTestsRepository } from './medical-tests.repository';
 
 const listPosition = z.strictObject({ after: z.string().max(64) });
@@ -17,7 +27,11 @@ export class MedicalTestsService {
   ) {}
 
   /** Stores a test of an existing patient under `id`, assigned (and audited) before the write. */
-  async create(patientId: string, id: string, body: CreateMedicalTestDto): Promise<MedicalTest> {
+  async create(
+    patientId: string,
+    id: string,
+    body: CreateMedicalTestDto,
+  ): Promise<MedicalTest> {
     if (!isResourceId(patientId)) {
       throw invalidPatientId();
     }
@@ -25,21 +39,37 @@ export class MedicalTestsService {
       throw testPatientMismatch();
     }
     await this.patients.assertExists(patientId);
-    const test: MedicalTest = { ...body, id, patientId, lastUpdated: new Date().toISOString() };
+    const test: MedicalTest = {
+      ...body,
+      id,
+      patientId,
+      lastUpdated: new Date().toISOString(),
+    };
     await this.repository.insert(test);
     return test;
   }
 
-  async list(patientId: string, { limit = DEFAULT_PAGE_SIZE, continuationToken }: PageQuery): Promise<Page<MedicalTest>> {
+  async list(
+    patientId: string,
+    { limit = DEFAULT_PAGE_SIZE, continuationToken }: PageQuery,
+  ): Promise<Page<MedicalTest>> {
     await this.patients.assertExists(patientId);
-    const after = continuationToken ? decodeContinuationToken(continuationToken, listPosition).after : undefined;
-    const found = await this.repository.listByPatient(patientId, limit + 1, after);
+    const after = continuationToken
+      ? decodeContinuationToken(continuationToken, listPosition).after
+      : undefined;
+    const found = await this.repository.listByPatient(
+      patientId,
+      limit + 1,
+      after,
+    );
     return toPage(found, limit, (test) => ({ after: test.id }));
   }
 
   async get(patientId: string, testId: string): Promise<MedicalTest> {
     const test =
-      isResourceId(patientId) && isResourceId(testId) ? await this.repository.find(patientId, testId) : undefined;
+      isResourceId(patientId) && isResourceId(testId)
+        ? await this.repository.find(patientId, testId)
+        : undefined;
     if (!test) {
       throw testNotFound();
     }

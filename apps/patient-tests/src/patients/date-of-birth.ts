@@ -6,14 +6,20 @@ const PARTIAL_DATE = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$/;
  * True for `YYYY`, `YYYY-MM` or `YYYY-MM-DD` naming a real calendar date (no 2023-02-30) whose
  * first day is not after `today`. Partial dates are kept as given: records often know only the year.
  */
-export function isPastPartialDate(value: string, today: Date = new Date()): boolean {
+export function isPastPartialDate(
+  value: string,
+  today: Date = new Date(),
+): boolean {
   const match = PARTIAL_DATE.exec(value);
   if (!match) {
     return false;
   }
   const [year, month = 1, day = 1] = match.slice(1).filter(Boolean).map(Number);
   const date = new Date(Date.UTC(year, month - 1, day));
-  const isReal = date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+  const isReal =
+    date.getUTCFullYear() === year &&
+    date.getUTCMonth() === month - 1 &&
+    date.getUTCDate() === day;
   return isReal && date.getTime() <= today.getTime();
 }
 
@@ -21,5 +27,8 @@ export function isPastPartialDate(value: string, today: Date = new Date()): bool
 export const dateOfBirthSchema = z
   .string()
   .max(10)
-  .refine((value) => isPastPartialDate(value), 'must be YYYY, YYYY-MM or YYYY-MM-DD, a real date not in the future')
+  .refine(
+    (value) => isPastPartialDate(value),
+    'must be YYYY, YYYY-MM or YYYY-MM-DD, a real date not in the future',
+  )
   .describe('YYYY, YYYY-MM or YYYY-MM-DD');

@@ -21,12 +21,17 @@ const serverFieldsShape = {
   lastUpdated: z.iso.datetime(),
 };
 
-export const patientSchema = z.strictObject({ ...serverFieldsShape, ...writablePatientShape });
+export const patientSchema = z.strictObject({
+  ...serverFieldsShape,
+  ...writablePatientShape,
+});
 export type Patient = z.output<typeof patientSchema>;
 export type WritablePatient = Omit<Patient, 'id' | 'lastUpdated'>;
 
 /** POST body: unknown fields, including `id` and `lastUpdated`, are rejected. */
-export class CreatePatientDto extends createZodDto(z.strictObject(writablePatientShape)) {}
+export class CreatePatientDto extends createZodDto(
+  z.strictObject(writablePatientShape),
+) {}
 
 /**
  * PUT body: exactly what GET returned may be sent back, so `id` (must match the path) and

@@ -5,11 +5,31 @@ import {
   Location,
   PageQueryDto,
 } from '@app/shared';
-import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Param,
+  Post,
+  Put,
+  Query,
+} from '@nestjs/common';
+import {
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiSecurity,
+  ApiTags,
+} from '@nestjs/swagger';
 import { AssignedId } from '../audit/assigned-id.decorator';
 import { Audited } from '../audit/audited.decorator';
-import { CreatePatientDto, Patient, PatientDto, SearchCriteriaDto, UpdatePatientDto } from './patient.dto';
+import {
+  CreatePatientDto,
+  Patient,
+  PatientDto,
+  SearchCriteriaDto,
+  UpdatePatientDto,
+} from './patient.dto';
 import { PatientsService } from './patients.service';
 
 @ApiTags('patients')
@@ -24,21 +44,31 @@ export class PatientsController {
   @Location((patient: Patient) => `patient/${patient.id}`)
   @ApiCreatedResponse({ type: PatientDto })
   @ApiProblemResponses(400, 413, 415)
-  create(@Body() body: CreatePatientDto, @AssignedId() id: string): Promise<Patient> {
+  create(
+    @Body() body: CreatePatientDto,
+    @AssignedId() id: string,
+  ): Promise<Patient> {
     return this.patients.create(id, body);
   }
 
   @Post('search')
   @HttpCode(200)
   @Audited({ resource: 'patient', operation: 'search', resourceId: 'none' })
-  @ApiOkResponse({ type: [PatientDto], description: 'Matches in id order; x-continuation-token when more exist.' })
+  @ApiOkResponse({
+    type: [PatientDto],
+    description: 'Matches in id order; x-continuation-token when more exist.',
+  })
   @ApiProblemResponses(400, 413, 415)
   search(@Body() criteria: SearchCriteriaDto, @Query() page: PageQueryDto) {
     return this.patients.search(criteria, page);
   }
 
   @Get(':patientId')
-  @Audited({ resource: 'patient', operation: 'read', resourceId: { param: 'patientId' } })
+  @Audited({
+    resource: 'patient',
+    operation: 'read',
+    resourceId: { param: 'patientId' },
+  })
   @ApiOkResponse({ type: PatientDto })
   @ApiProblemResponses(404)
   get(@Param('patientId') id: string): Promise<Patient> {
@@ -46,10 +76,17 @@ export class PatientsController {
   }
 
   @Put(':patientId')
-  @Audited({ resource: 'patient', operation: 'update', resourceId: { param: 'patientId' } })
+  @Audited({
+    resource: 'patient',
+    operation: 'update',
+    resourceId: { param: 'patientId' },
+  })
   @ApiOkResponse({ type: PatientDto })
   @ApiProblemResponses(400, 404, 413, 415)
-  update(@Param('patientId') id: string, @Body() body: UpdatePatientDto): Promise<Patient> {
+  update(
+    @Param('patientId') id: string,
+    @Body() body: UpdatePatientDto,
+  ): Promise<Patient> {
     return this.patients.update(id, body);
   }
 }

@@ -6,7 +6,9 @@ import { PatientsRepository } from './patients.repository';
 import { PatientsService } from './patients.service';
 
 @Module({
-  imports: [MongooseModule.forFeature([{ name: PATIENT_MODEL, schema: PatientSchema }])],
+  imports: [
+    MongooseModule.forFeature([{ name: PATIENT_MODEL, schema: PatientSchema }]),
+  ],
   controllers: [PatientsController],
   providers: [PatientsService, PatientsRepository],
   exports: [PatientsService],

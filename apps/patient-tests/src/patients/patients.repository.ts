@@ -19,15 +19,27 @@ function toPatient(doc: PatientDocument): Patient {
     preferredContactNumber: doc.preferredContactNumber,
     lastUpdated: doc.lastUpdated.toISOString(),
   };
-  return Object.fromEntries(Object.entries(patient).filter(([, value]) => value !== undefined)) as Patient;
+  return Object.fromEntries(
+    Object.entries(patient).filter(([, value]) => value !== undefined),
+  ) as Patient;
 }
 
 function toDocument({ id, lastUpdated, ...fields }: Patient): PatientDocument {
-  return { _id: id, _shardKey: id, ...fields, lastUpdated: new Date(lastUpdated) };
+  return {
+    _id: id,
+    _shardKey: id,
+    ...fields,
+    lastUpdated: new Date(lastUpdated),
+  };
 }
 
 /** Exact-match criteria and the inclusive date-of-birth range as a filter of validated strings only. */
-function searchFilter({ id, dateOfBirthFrom, dateOfBirthTo, ...exact }: SearchCriteria): FilterQuery<PatientDocument> {
+function searchFilter({
+  id,
+  dateOfBirthFrom,
+  dateOfBirthTo,
+  ...exact
+}: SearchCriteria): FilterQuery<PatientDocument> {
   const filter: FilterQuery<PatientDocument> = { ...exact };
   if (id !== undefined) {
     filter._id = id;
@@ -44,15 +56,22 @@ function searchFilter({ id, dateOfBirthFrom, dateOfBirthTo, ...exact }: SearchCr
 /** Patients in MongoDB / Cosmos DB / FerretDB; every call absorbs Cosmos DB throttling. */
 @Injectable()
 export class PatientsRepository {
-  constructor(@InjectModel(PATIENT_MODEL) private readonly model: Model<PatientDocument>) {}
+  constructor(
+    @InjectModel(PATIENT_MODEL) private readonly model: Model<PatientDocument>,
+  ) {}
 
   async insert(patient: Patient): Promise<void> {
-    await withThrottleRetry(() => typedCollection(this.model).insertOne(toDocument(patient)));
+    await withThrottleRetry(() =>
+      typedCollection(this.model).insertOne(toDocument(patient)),
+    );
   }
 
   async findById(id: string): Promise<Patient | undefined> {
     const doc = await withThrottleRetry(() =>
-      this.model.findOne({ _id: id, _shardKey: id }).lean<PatientDocument>().exec(),
+      this.model
+        .findOne({ _id: id, _shardKey: id })
+        .lean<PatientDocument>()
+        .exec(),
     );
     return doc ? toPatient(doc) : undefined;
   }
@@ -67,19 +86,34 @@ export class PatientsRepository {
   /** Replaces a stored patient; false when there is none with that id. */
   async replace(patient: Patient): Promise<boolean> {
     const result = await withThrottleRetry(() =>
-      typedCollection(this.model).replaceOne({ _id: patient.id, _shardKey: patient.id }, toDocument(patient)),
+      typedCollection(this.model).replaceOne(
+        { _id: patient.id, _shardKey: patient.id },
+        toDocument(patient),
+      ),
     );
     return result.matchedCount === 1;
   }
 
   /** Up to `limit` matches after `afterId`, in id order (deterministic across pages). */
-  async search(criteria: SearchCriteria, limit: number, afterId?: string): Promise<Patient[]> {
+  async search(
+    criteria: SearchCriteria,
+    limit: number,
+    afterId?: string,
+  ): Promise<Patient[]> {
     const filter = searchFilter(criteria);
     if (afterId !== undefined) {
-      filter._id = criteria.id !== undefined ? { $eq: criteria.id, $gt: afterId } : { $gt: afterId };
+      filter._id =
+        criteria.id !== undefined
+          ? { $eq: criteria.id, $gt: afterId }
+          : { $gt: afterId };
     }
     const docs = await withThrottleRetry(() =>
-      this.model.find(filter).sort({ _id: 1 }).limit(limit).lean<PatientDocument[]>().exec(),
+      this.model
+        .find(filter)
+        .sort({ _id: 1 })
+        .limit(limit)
+        .lean<PatientDocument[]>()
+        .exec(),
     );
     return docs.map(toPatient);
   }

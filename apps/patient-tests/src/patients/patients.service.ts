@@ -1,7 +1,18 @@
-import { decodeContinuationToken, DEFAULT_PAGE_SIZE, Page, PageQuery, toPage } from '@app/shared';
+import {
+  decodeContinuationToken,
+  DEFAULT_PAGE_SIZE,
+  Page,
+  PageQuery,
+  toPage,
+} from '@app/shared';
 import { Injectable } from '@nestjs/common';
 import { z } from 'zod';
-import type { CreatePatientDto, Patient, SearchCriteria, UpdatePatientDto } from './patient.dto';
+import type {
+  CreatePatientDto,
+  Patient,
+  SearchCriteria,
+  UpdatePatientDto,
+} from './patient.dto';
 import { patientIdMismatch, patientNotFound } from './patient.errors';
 import { PatientsRepository } from './patients.repository';
 import { isResourceId } from './uuid';
@@ -14,13 +25,19 @@ export class PatientsService {
 
   /** Stores a new patient under `id`, assigned (and already audited) before the write. */
   async create(id: string, fields: CreatePatientDto): Promise<Patient> {
-    const patient: Patient = { ...fields, id, lastUpdated: new Date().toISOString() };
+    const patient: Patient = {
+      ...fields,
+      id,
+      lastUpdated: new Date().toISOString(),
+    };
     await this.repository.insert(patient);
     return patient;
   }
 
   async get(id: string): Promise<Patient> {
-    const patient = isResourceId(id) ? await this.repository.findById(id) : undefined;
+    const patient = isResourceId(id)
+      ? await this.repository.findById(id)
+      : undefined;
     if (!patient) {
       throw patientNotFound();
     }
@@ -36,15 +53,24 @@ export class PatientsService {
     if (!isResourceId(id)) {
       throw patientNotFound();
     }
-    const patient: Patient = { ...fields, id, lastUpdated: new Date().toISOString() };
+    const patient: Patient = {
+      ...fields,
+      id,
+      lastUpdated: new Date().toISOString(),
+    };
     if (!(await this.repository.replace(patient))) {
       throw patientNotFound();
     }
     return patient;
   }
 
-  async search(criteria: SearchCriteria, { limit = DEFAULT_PAGE_SIZE, continuationToken }: PageQuery): Promise<Page<Patient>> {
-    const after = continuationToken ? decodeContinuationToken(continuationToken, searchPosition).after : undefined;
+  async search(
+    criteria: SearchCriteria,
+    { limit = DEFAULT_PAGE_SIZE, continuationToken }: PageQuery,
+  ): Promise<Page<Patient>> {
+    const after = continuationToken
+      ? decodeContinuationToken(continuationToken, searchPosition).after
+      : undefined;
     // One more than asked: its presence says there is a next page.
     const found = await this.repository.search(criteria, limit + 1, after);
     return toPage(found, limit, (patient) => ({ after: patient.id }));

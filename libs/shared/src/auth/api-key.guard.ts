@@ -20,7 +20,9 @@ function presentedKey(request: FastifyRequest): string | undefined {
   if (typeof header === 'string') {
     return header;
   }
-  const query = (request.query as Record<string, unknown> | undefined)?.[API_KEY_QUERY];
+  const query = (request.query as Record<string, unknown> | undefined)?.[
+    API_KEY_QUERY
+  ];
   return typeof query === 'string' ? query : undefined;
 }
 
@@ -34,14 +36,21 @@ export class ApiKeyGuard implements CanActivate {
   ) {}
 
   canActivate(context: ExecutionContext): boolean {
-    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()])) {
+    if (
+      this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [
+        context.getHandler(),
+        context.getClass(),
+      ])
+    ) {
       return true;
     }
     const keys = this.keys.current();
     if (keys.length === 0 && this.options.hostChecksKeys) {
       return true;
     }
-    const presented = presentedKey(context.switchToHttp().getRequest<FastifyRequest>());
+    const presented = presentedKey(
+      context.switchToHttp().getRequest<FastifyRequest>(),
+    );
     if (presented === undefined || !matchesAnyKey(presented, keys)) {
       throw new DomainError(
         'UNAUTHORIZED',

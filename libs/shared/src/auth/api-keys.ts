@@ -20,14 +20,18 @@ export class StaticApiKeys extends ApiKeys {
   }
 }
 
-const digest = (value: string) => createHash('sha256').update(value, 'utf8').digest();
+const digest = (value: string) =>
+  createHash('sha256').update(value, 'utf8').digest();
 
 /**
  * True when `presented` equals one of `keys`. Both sides are hashed to equal-length digests and every
  * key is compared with `timingSafeEqual`, without stopping at a match, so timing reveals neither the
  * key's content, its length, nor which key matched.
  */
-export function matchesAnyKey(presented: string, keys: readonly string[]): boolean {
+export function matchesAnyKey(
+  presented: string,
+  keys: readonly string[],
+): boolean {
   const presentedDigest = digest(presented);
   let matched = false;
   for (const key of keys) {

@@ -12,7 +12,11 @@ export const portVariable = (defaultPort: number) =>
     .pipe(z.number().int().min(0).max(65535));
 
 /** A positive integer given as a decimal string, bounded so a typo cannot disable a timeout. */
-export const integerVariable = (defaultValue: number, min: number, max: number) =>
+export const integerVariable = (
+  defaultValue: number,
+  min: number,
+  max: number,
+) =>
   z
     .string()
     .regex(/^\d+$/, 'must be a whole number')
@@ -64,7 +68,8 @@ export function requireApiKeysOutsideFunctions(
     ctx.addIssue({
       code: 'custom',
       path: ['API_KEYS'],
-      message: 'must list at least one key (comma-separated) unless running inside Azure Functions',
+      message:
+        'must list at least one key (comma-separated) unless running inside Azure Functions',
     });
   }
 }

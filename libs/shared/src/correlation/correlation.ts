@@ -25,13 +25,16 @@ export const newTraceId = () => randomBytes(16).toString('hex');
 const newSpanId = () => randomBytes(8).toString('hex');
 
 /** A `traceparent` that continues `traceId` from a new parent span (sampled). */
-export const traceparentFor = (traceId: string) => `00-${traceId}-${newSpanId()}-01`;
+export const traceparentFor = (traceId: string) =>
+  `00-${traceId}-${newSpanId()}-01`;
 
 /**
  * The correlation id of a request is its W3C trace id: the active OpenTelemetry span's when telemetry
  * is on (it already continues an incoming `traceparent`), else the incoming `traceparent`'s, else new.
  */
-export function resolveCorrelationId(headers: IncomingMessage['headers']): string {
+export function resolveCorrelationId(
+  headers: IncomingMessage['headers'],
+): string {
   const spanContext = trace.getActiveSpan()?.spanContext();
   if (spanContext && isSpanContextValid(spanContext)) {
     return spanContext.traceId;

@@ -5,7 +5,10 @@ import type { MongooseModuleOptions } from '@nestjs/mongoose';
  * The connection is lazy: the app starts (and cold-starts fast) without waiting for the database,
  * commands wait briefly for it, and an unreachable database answers 503 instead of stopping the app.
  */
-export function mongooseOptions(uri: string, dbName: string): MongooseModuleOptions {
+export function mongooseOptions(
+  uri: string,
+  dbName: string,
+): MongooseModuleOptions {
   return {
     uri,
     dbName,

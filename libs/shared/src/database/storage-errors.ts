@@ -12,7 +12,8 @@ const UNREACHABLE_ERROR_NAMES = new Set([
 ]);
 
 /** Mongoose reports "no connection yet" as a plain MongooseError; these messages identify it. */
-const MONGOOSE_DISCONNECTED = /buffering timed out|before initial connection|Client must be connected/i;
+const MONGOOSE_DISCONNECTED =
+  /buffering timed out|before initial connection|Client must be connected/i;
 
 /** Cosmos DB's "request rate is large" error code on its MongoDB API. */
 export const THROTTLED_ERROR_CODE = 16500;
@@ -26,7 +27,11 @@ function errorCode(error: object): unknown {
 
 /** True for Cosmos DB throttling (16500), whether or not the message carries `RetryAfterMs`. */
 export function isThrottlingError(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && errorCode(error) === THROTTLED_ERROR_CODE;
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    errorCode(error) === THROTTLED_ERROR_CODE
+  );
 }
 
 /**
@@ -42,7 +47,9 @@ export function translateStorageError(error: unknown): DomainError | undefined {
   const message = (error as { message?: unknown }).message;
   if (
     (typeof name === 'string' && UNREACHABLE_ERROR_NAMES.has(name)) ||
-    (name === 'MongooseError' && typeof message === 'string' && MONGOOSE_DISCONNECTED.test(message))
+    (name === 'MongooseError' &&
+      typeof message === 'string' &&
+      MONGOOSE_DISCONNECTED.test(message))
   ) {
     return new UnavailableError(
       'DATABASE_UNAVAILABLE',
@@ -60,7 +67,12 @@ export function translateStorageError(error: unknown): DomainError | undefined {
     );
   }
   if (errorCode(error) === DUPLICATE_KEY_ERROR_CODE) {
-    return new DomainError('CONFLICT', 409, 'A resource with this identity already exists.', { cause: error });
+    return new DomainError(
+      'CONFLICT',
+      409,
+      'A resource with this identity already exists.',
+      { cause: error },
+    );
   }
   return undefined;
 }

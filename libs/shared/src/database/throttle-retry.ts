@@ -25,7 +25,8 @@ export function retryAfterMsOf(error: unknown): number | undefined {
   return match ? Number(match[1]) : undefined;
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+const sleep = (ms: number) =>
+  new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * Runs a database call, retrying Cosmos DB throttling (16500) with the server's RetryAfterMs or
@@ -48,7 +49,9 @@ export async function withThrottleRetry<T>(
       if (!isThrottlingError(error)) {
         throw error;
       }
-      const backoff = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** attempt) * random();
+      const backoff =
+        Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** attempt) *
+        random();
       const delay = retryAfterMsOf(error) ?? backoff;
       if (Date.now() + delay > deadline) {
         throw error;

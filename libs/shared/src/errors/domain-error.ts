@@ -30,7 +30,12 @@ export class BadRequestError extends DomainError {
 
 /** 503: a dependency is unavailable; the client may retry after `retryAfterSeconds`. */
 export class UnavailableError extends DomainError {
-  constructor(code: string, detail: string, retryAfterSeconds: number, cause?: unknown) {
+  constructor(
+    code: string,
+    detail: string,
+    retryAfterSeconds: number,
+    cause?: unknown,
+  ) {
     super(code, 503, detail, { retryAfterSeconds, cause });
   }
 }

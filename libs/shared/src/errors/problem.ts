@@ -30,7 +30,8 @@ export interface ProblemResponse {
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
 /** Problem `type` URIs are stable identifiers, one per error code (RFC 9457 section 3.1.1). */
-export const problemType = (code: string) => `urn:problem-type:${code.toLowerCase().replace(/_/g, '-')}`;
+export const problemType = (code: string) =>
+  `urn:problem-type:${code.toLowerCase().replace(/_/g, '-')}`;
 
 const GENERIC_CODES: Partial<Record<number, string>> = {
   400: 'BAD_REQUEST',
@@ -110,8 +111,14 @@ function classify(error: unknown): Classified {
     const status = error.getStatus();
     return {
       status,
-      code: GENERIC_CODES[status] ?? (status >= 500 ? 'INTERNAL_ERROR' : 'BAD_REQUEST'),
-      detail: GENERIC_DETAILS[status] ?? (status >= 500 ? INTERNAL_DETAIL : 'The request could not be processed.'),
+      code:
+        GENERIC_CODES[status] ??
+        (status >= 500 ? 'INTERNAL_ERROR' : 'BAD_REQUEST'),
+      detail:
+        GENERIC_DETAILS[status] ??
+        (status >= 500
+          ? INTERNAL_DETAIL
+          : 'The request could not be processed.'),
     };
   }
   const storage = translateStorageError(error);
@@ -125,9 +132,14 @@ function classify(error: unknown): Classified {
  * The single place that decides the wire format of every error (RFC 9457 problem+json):
  * the global exception filter and Fastify's error handler both call it.
  */
-export function toProblem(error: unknown, correlationId: string): ProblemResponse {
+export function toProblem(
+  error: unknown,
+  correlationId: string,
+): ProblemResponse {
   const { status, code, detail, errors, retryAfterSeconds } = classify(error);
-  const headers: Record<string, string> = { 'content-type': PROBLEM_CONTENT_TYPE };
+  const headers: Record<string, string> = {
+    'content-type': PROBLEM_CONTENT_TYPE,
+  };
   if (retryAfterSeconds !== undefined) {
     headers['retry-after'] = String(retryAfterSeconds);
   }

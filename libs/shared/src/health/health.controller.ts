@@ -1,6 +1,10 @@
 import { Controller, Get } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
-import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiOkResponse,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { Connection } from 'mongoose';
 import { Public } from '../auth/public.decorator';
 import { UnavailableError } from '../errors/domain-error';
@@ -17,7 +21,9 @@ export class HealthController {
   @Public()
   @Get()
   @ApiOkResponse({ description: 'The service and its database answer.' })
-  @ApiServiceUnavailableResponse({ description: 'The database does not answer.' })
+  @ApiServiceUnavailableResponse({
+    description: 'The database does not answer.',
+  })
   async check(): Promise<{ status: 'ok' }> {
     try {
       await this.connection.asPromise();

@@ -1,11 +1,16 @@
 import type { DynamicModule, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import {
+  FastifyAdapter,
+  NestFastifyApplication,
+} from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
-import { CORRELATION_HEADER, correlationIdOf } from '../correlation/correlation';
+import {
+  CORRELATION_HEADER,
+  correlationIdOf,
+} from '../correlation/correlation';
 import { OpenApiInfo, setupOpenApi } from '../openapi/openapi';
 import { BODY_LIMIT_BYTES, GLOBAL_PREFIX } from './constants';
-
 
 /** The Fastify instance every host uses; `trustProxy` so X-Forwarded-For from API Management is read. */
 export function createFastifyAdapter(): FastifyAdapter {
@@ -21,7 +26,10 @@ export function createFastifyAdapter(): FastifyAdapter {
  * the `/api` prefix, the correlation header and the OpenAPI document. (Errors Fastify raises itself,
  * such as bad JSON or a body over the limit, reach the global ProblemFilter through Nest.)
  */
-export function configureApp(app: NestFastifyApplication, openApi: OpenApiInfo): NestFastifyApplication {
+export function configureApp(
+  app: NestFastifyApplication,
+  openApi: OpenApiInfo,
+): NestFastifyApplication {
   app.useLogger(app.get(Logger));
   app.setGlobalPrefix(GLOBAL_PREFIX);
   const fastify = app.getHttpAdapter().getInstance();
@@ -37,11 +45,15 @@ export async function createApp(
   module: Type | DynamicModule,
   openApi: OpenApiInfo,
 ): Promise<NestFastifyApplication> {
-  const app = await NestFactory.create<NestFastifyApplication>(module, createFastifyAdapter(), {
-    bufferLogs: true,
-    // Throw start-up errors to the caller instead of aborting the process.
-    abortOnError: false,
-  });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    module,
+    createFastifyAdapter(),
+    {
+      bufferLogs: true,
+      // Throw start-up errors to the caller instead of aborting the process.
+      abortOnError: false,
+    },
+  );
   configureApp(app, openApi);
   await app.init();
   return app;

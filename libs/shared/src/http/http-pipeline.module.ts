@@ -14,9 +14,10 @@ export interface HttpPipelineOptions {
   hostChecksKeys: boolean;
 }
 
-const { ConfigurableModuleClass, MODULE_OPTIONS_TOKEN } = new ConfigurableModuleBuilder<HttpPipelineOptions>()
-  .setClassMethodName('forRoot')
-  .build();
+const { ConfigurableModuleClass, MODULE_OPTIONS_TOKEN } =
+  new ConfigurableModuleBuilder<HttpPipelineOptions>()
+    .setClassMethodName('forRoot')
+    .build();
 
 /**
  * The global request pipeline every app shares: API key guard, zod validation, problem+json errors,
@@ -26,10 +27,16 @@ const { ConfigurableModuleClass, MODULE_OPTIONS_TOKEN } = new ConfigurableModule
  */
 @Module({
   providers: [
-    { provide: ApiKeys, useFactory: (o: HttpPipelineOptions) => o.apiKeys, inject: [MODULE_OPTIONS_TOKEN] },
+    {
+      provide: ApiKeys,
+      useFactory: (o: HttpPipelineOptions) => o.apiKeys,
+      inject: [MODULE_OPTIONS_TOKEN],
+    },
     {
       provide: ApiKeyGuardOptions,
-      useFactory: (o: HttpPipelineOptions): ApiKeyGuardOptions => ({ hostChecksKeys: o.hostChecksKeys }),
+      useFactory: (o: HttpPipelineOptions): ApiKeyGuardOptions => ({
+        hostChecksKeys: o.hostChecksKeys,
+      }),
       inject: [MODULE_OPTIONS_TOKEN],
     },
     { provide: APP_GUARD, useClass: ApiKeyGuard },

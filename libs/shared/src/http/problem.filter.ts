@@ -9,7 +9,11 @@ const logger = new Logger('Problem');
  * Sends `error` as problem+json. Server-side failures are logged with their class and code
  * (never request data); the client sees only the safe detail of `toProblem`.
  */
-export function sendProblem(request: FastifyRequest, reply: FastifyReply, error: unknown): FastifyReply {
+export function sendProblem(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  error: unknown,
+): FastifyReply {
   const problem = toProblem(error, correlationIdOf(request.raw));
   if (problem.status >= 500) {
     const cause = error instanceof Error ? (error.cause ?? error) : error;
@@ -21,10 +25,16 @@ export function sendProblem(request: FastifyRequest, reply: FastifyReply, error:
     if (problem.status === 503) {
       logger.warn(summary, 'dependency unavailable');
     } else {
-      logger.error({ ...summary, stack: cause instanceof Error ? cause.stack : undefined }, 'unhandled error');
+      logger.error(
+        { ...summary, stack: cause instanceof Error ? cause.stack : undefined },
+        'unhandled error',
+      );
     }
   }
-  return reply.status(problem.status).headers(problem.headers).send(problem.body);
+  return reply
+    .status(problem.status)
+    .headers(problem.headers)
+    .send(problem.body);
 }
 
 /** The global exception filter: every error thrown in Nest's pipeline leaves as problem+json. */
@@ -32,6 +42,10 @@ export function sendProblem(request: FastifyRequest, reply: FastifyReply, error:
 export class ProblemFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
-    sendProblem(http.getRequest<FastifyRequest>(), http.getResponse<FastifyReply>(), exception);
+    sendProblem(
+      http.getRequest<FastifyRequest>(),
+      http.getResponse<FastifyReply>(),
+      exception,
+    );
   }
 }

@@ -4,7 +4,8 @@ import { correlationIdOf } from '../correlation/correlation';
 
 /** Query parameters that carry credentials (Azure Functions' `code` key) are never logged. */
 const SECRET_QUERY = /([?&](?:code|key|sig|token)=)[^&]*/gi;
-const redactUrl = (url: string | undefined) => (url ?? '').replace(SECRET_QUERY, '$1[REDACTED]');
+const redactUrl = (url: string | undefined) =>
+  (url ?? '').replace(SECRET_QUERY, '$1[REDACTED]');
 
 export interface LoggingOptions {
   level: string;
@@ -21,13 +22,22 @@ export function loggerParams({ level, pretty }: LoggingOptions): Params {
     pinoHttp: {
       level,
       genReqId: (req: IncomingMessage) => correlationIdOf(req),
-      customProps: (req: IncomingMessage) => ({ correlationId: correlationIdOf(req) }),
+      customProps: (req: IncomingMessage) => ({
+        correlationId: correlationIdOf(req),
+      }),
       serializers: {
-        req: (req: IncomingMessage) => ({ method: req.method, url: redactUrl(req.url) }),
+        req: (req: IncomingMessage) => ({
+          method: req.method,
+          url: redactUrl(req.url),
+        }),
         res: (res: ServerResponse) => ({ statusCode: res.statusCode }),
       },
-      autoLogging: { ignore: (req: IncomingMessage) => req.url === '/api/health' },
-      transport: pretty ? { target: 'pino-pretty', options: { singleLine: true } } : undefined,
+      autoLogging: {
+        ignore: (req: IncomingMessage) => req.url === '/api/health',
+      },
+      transport: pretty
+        ? { target: 'pino-pretty', options: { singleLine: true } }
+        : undefined,
     },
   };
 }

@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import type { INestApplication } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
@@ -15,26 +16,65 @@ export const FUNCTION_KEY_HEADER_SCHEME = 'functionKeyHeader';
 export const FUNCTION_KEY_QUERY_SCHEME = 'functionKeyQuery';
 
 /** The OpenAPI 3 document generated from the code (routes and zod schemas). */
-export function buildOpenApiDocument(app: INestApplication, info: OpenApiInfo): OpenAPIObject {
+export function buildOpenApiDocument(
+  app: INestApplication,
+  info: OpenApiInfo,
+): OpenAPIObject {
   const config = new DocumentBuilder()
     .setTitle(info.title)
     .setDescription(info.description)
     .setVersion(info.version)
     .addServer('/')
-    .addApiKey({ type: 'apiKey', in: 'header', name: API_KEY_HEADER }, FUNCTION_KEY_HEADER_SCHEME)
-    .addApiKey({ type: 'apiKey', in: 'query', name: API_KEY_QUERY }, FUNCTION_KEY_QUERY_SCHEME)
+    .addApiKey(
+      { type: 'apiKey', in: 'header', name: API_KEY_HEADER },
+      FUNCTION_KEY_HEADER_SCHEME,
+    )
+    .addApiKey(
+      { type: 'apiKey', in: 'query', name: API_KEY_QUERY },
+      FUNCTION_KEY_QUERY_SCHEME,
+    )
     .build();
   return cleanupOpenApiDoc(SwaggerModule.createDocument(app, config));
 }
 
 /** Serves the document at `GET /api/openapi.json` and Swagger UI at `/api/docs`, both without a key. */
-export function setupOpenApi(app: NestFastifyApplication, info: OpenApiInfo): void {
+export function setupOpenApi(
+  app: NestFastifyApplication,
+  info: OpenApiInfo,
+): void {
   let document: OpenAPIObject | undefined;
   // Built on first request: routes are only known once the app is initialised.
   const getDocument = () => (document ??= buildOpenApiDocument(app, info));
   app
     .getHttpAdapter()
     .getInstance()
-    .get('/api/openapi.json', async () => getDocument());
+    .get('/api/openapi.json', (_request, reply) => reply.send(getDocument()));
   SwaggerModule.setup('api/docs', app, getDocument);
+}
+
+/** Placeholder secrets so an app can be built just to read its routes; it serves no request. */
+const DOCUMENT_ONLY_ENV = {
+  API_KEYS: 'openapi-document-only',
+  AUDIT_API_KEY: 'openapi-document-only',
+};
+
+/** Builds an app (no database needed: connections are lazy) and writes its OpenAPI document to `path`. */
+export async function writeOpenApiDocument(
+  createApp: () => Promise<INestApplication>,
+  info: OpenApiInfo,
+  path: string,
+): Promise<void> {
+  for (const [name, value] of Object.entries(DOCUMENT_ONLY_ENV)) {
+    process.env[name] ??= value;
+  }
+  process.env.LOG_LEVEL = 'silent';
+  const app = await createApp();
+  try {
+    writeFileSync(
+      path,
+      `${JSON.stringify(buildOpenApiDocument(app, info), null, 2)}\n`,
+    );
+  } finally {
+    await app.close();
+  }
 }

@@ -1,4 +1,9 @@
-import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
+import {
+  CallHandler,
+  ExecutionContext,
+  Injectable,
+  NestInterceptor,
+} from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { map, Observable } from 'rxjs';
 import { CONTINUATION_HEADER, Page } from './paging';
@@ -8,14 +13,17 @@ import { CONTINUATION_HEADER, Page } from './paging';
 export class PageInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     return next.handle().pipe(
-      map((result: unknown) => {
+      map((result: unknown): unknown => {
         if (!(result instanceof Page)) {
           return result;
         }
         if (result.continuationToken) {
-          context.switchToHttp().getResponse<FastifyReply>().header(CONTINUATION_HEADER, result.continuationToken);
+          context
+            .switchToHttp()
+            .getResponse<FastifyReply>()
+            .header(CONTINUATION_HEADER, result.continuationToken);
         }
-        return result.items;
+        return result.items as unknown[];
       }),
     );
   }

@@ -21,7 +21,11 @@ export const pageQueryShape = {
     .max(512)
     .optional()
     .describe('The x-continuation-token header of the previous page.'),
-  code: z.string().max(256).optional().describe('API key, as an alternative to the x-functions-key header.'),
+  code: z
+    .string()
+    .max(256)
+    .optional()
+    .describe('API key, as an alternative to the x-functions-key header.'),
 };
 
 /** Query of a paged list with no other parameters. */
@@ -46,11 +50,19 @@ export function encodeContinuationToken(position: unknown): string {
 }
 
 /** Decodes a token and checks its shape; anything else is the client's fault (400). */
-export function decodeContinuationToken<S extends z.ZodType>(token: string, schema: S): z.output<S> {
+export function decodeContinuationToken<S extends z.ZodType>(
+  token: string,
+  schema: S,
+): z.output<S> {
   try {
-    return schema.parse(JSON.parse(Buffer.from(token, 'base64url').toString('utf8')));
+    return schema.parse(
+      JSON.parse(Buffer.from(token, 'base64url').toString('utf8')),
+    );
   } catch {
-    throw new BadRequestError('INVALID_CONTINUATION_TOKEN', 'continuationToken is not a token this API issued.');
+    throw new BadRequestError(
+      'INVALID_CONTINUATION_TOKEN',
+      'continuationToken is not a token this API issued.',
+    );
   }
 }
 
@@ -58,10 +70,17 @@ export function decodeContinuationToken<S extends z.ZodType>(token: string, sche
  * Turns `limit + 1` fetched items into a page: the extra item only signals that more exist.
  * `positionOf` gives the sort key the next page starts after.
  */
-export function toPage<T, P>(fetched: T[], limit: number, positionOf: (item: T) => P): Page<T> {
+export function toPage<T, P>(
+  fetched: T[],
+  limit: number,
+  positionOf: (item: T) => P,
+): Page<T> {
   if (fetched.length <= limit) {
     return new Page(fetched);
   }
   const items = fetched.slice(0, limit);
-  return new Page(items, encodeContinuationToken(positionOf(items[items.length - 1])));
+  return new Page(
+    items,
+    encodeContinuationToken(positionOf(items[items.length - 1])),
+  );
 }

@@ -1,0 +1,32 @@
+# The project's entry points; each script installs what it needs into .tools/ first.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+.PHONY: help setup dev test lint typecheck unit e2e openapi package loadtest bench
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+setup: ## Install Node 22 (if needed), npm dependencies and FerretDB
+	@scripts/setup.sh
+
+dev: ## Start the database and both apps; Ctrl-C stops everything
+	@scripts/dev.sh
+
+test: ## Everything CI runs: lint, type-check, unit, e2e (real database), infrastructure checks
+	@scripts/test.sh
+
+lint: setup ## ESLint and Prettier
+	@scripts/run.sh npm run lint
+
+typecheck: setup ## TypeScript, no emit
+	@scripts/run.sh npm run typecheck
+
+unit: setup ## Unit and controller tests
+	@scripts/run.sh npm run test:unit
+
+e2e: setup ## e2e tests against a real database (MONGODB_URI, Docker or FerretDB)
+	@scripts/run.sh npm run test:e2e
+
+openapi: setup ## Regenerate apps/<app>/openapi.json from the code
+	@scripts/run.sh npm run openapi

