@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help setup dev test lint typecheck unit e2e openapi package loadtest bench
+.PHONY: help setup dev db test lint typecheck unit e2e openapi package loadtest bench
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -12,6 +12,9 @@ setup: ## Install Node 22 (if needed), npm dependencies and FerretDB
 
 dev: ## Start the database and both apps; Ctrl-C stops everything
 	@scripts/dev.sh
+
+db: ## Only the local database (FerretDB on 27017), for `nest start <app> --watch`
+	@scripts/db.sh
 
 test: ## Everything CI runs: lint, type-check, unit, e2e (real database), infrastructure checks
 	@scripts/test.sh

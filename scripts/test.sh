@@ -12,8 +12,6 @@ step "Lint (ESLint, Prettier)" npm run --silent lint
 step "Type-check" npm run --silent typecheck
 step "Unit and controller tests" npx jest --selectProjects unit
 step "e2e tests on a real database" npx jest --selectProjects e2e
-if [ -x terraform/scripts/check.sh ]; then
-  step "Terraform checks (fmt, checkov)" terraform/scripts/check.sh
-  step "Terraform schema and policy tests" npx jest --selectProjects terraform
-fi
+step "Terraform checks (fmt, checkov)" bash terraform/scripts/check.sh
+step "Terraform schema and policy tests" npx jest --selectProjects terraform
 log "All checks passed in $((SECONDS - started)) s"
