@@ -1,0 +1,327 @@
+import { encodeContinuationToken, Page } from '@app/shared';
+import { strictMock } from '../../../../test/support/strict-mock';
+import type {
+  CreatePatientDto,
+  Patient,
+  UpdatePatientDto,
+} from './patient.dto';
+import { PatientsRepository } from './patients.repository';
+import { PatientsService } from './patients.service';
+
+const PATIENT_ID = '0b6f1a52-4c1e-4a8e-9d3b-1f2a3b4c5d6e';
+const OTHER_ID = '7d9e8f10-1a2b-4c3d-8e4f-5a6b7c8d9e0f';
+
+/** Ids the server could never have assigned: none may reach the database. */
+const MALFORMED_IDS = [
+  'abc',
+  '',
+  '0B6F1A52-4C1E-4A8E-9D3B-1F2A3B4C5D6E', // upper case
+  '0b6f1a52-4c1e-1a8e-9d3b-1f2a3b4c5d6e', // version 1
+  `${PATIENT_ID}x`,
+  ' 0b6f1a52-4c1e-4a8e-9d3b-1f2a3b4c5d6e',
+  '{"$ne":null}',
+];
+
+const fields = (): CreatePatientDto => ({
+  firstName: 'Ada',
+  lastName: 'Lovelace',
+  gender: 'female',
+  dateOfBirth: '1815-12-10',
+  postCode: '2000',
+});
+
+const patient = (id: string, overrides: Partial<Patient> = {}): Patient => ({
+  ...fields(),
+  id,
+  lastUpdated: '2026-01-01T00:00:00.000Z',
+  ...overrides,
+});
+
+/** Sorted, distinct valid ids, like the repository returns them. */
+const ids = (count: number) =>
+  Array.from(
+    { length: count },
+    (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+  );
+
+function setUp(stubs: Parameters<typeof strictMock<PatientsRepository>>[0]) {
+  const repository = strictMock<PatientsRepository>(stubs);
+  return { repository, service: new PatientsService(repository) };
+}
+
+/** Asserts `value` is an ISO date-time taken between `before` and now. */
+function expectFreshTimestamp(value: string, before: number) {
+  expect(new Date(value).toISOString()).toBe(value);
+  expect(Date.parse(value)).toBeGreaterThanOrEqual(before);
+  expect(Date.parse(value)).toBeLessThanOrEqual(Date.now());
+}
+
+describe('PatientsService', () => {
+  describe('create', () => {
+    it('stores the patient under the assigned id with a lastUpdated set by the server, and returns what it stored', async () => {
+      const { service, repository } = setUp({
+        insert: jest.fn().mockResolvedValue(undefined),
+      });
+      const before = Date.now();
+
+      const created = await service.create(PATIENT_ID, fields());
+
+      expect(created).toEqual({
+        ...fields(),
+        id: PATIENT_ID,
+        lastUpdated: expect.any(String),
+      });
+      expectFreshTimestamp(created.lastUpdated, before);
+      expect(repository.insert).toHaveBeenCalledTimes(1);
+      expect(repository.insert).toHaveBeenCalledWith(created);
+    });
+
+    it('keeps the server id and lastUpdated even if fields carrying them get past validation', async () => {
+      const { service } = setUp({
+        insert: jest.fn().mockResolvedValue(undefined),
+      });
+      const before = Date.now();
+      const smuggled = {
+        ...fields(),
+        id: OTHER_ID,
+        lastUpdated: '1999-01-01T00:00:00.000Z',
+      } as CreatePatientDto;
+
+      const created = await service.create(PATIENT_ID, smuggled);
+
+      expect(created.id).toBe(PATIENT_ID);
+      expectFreshTimestamp(created.lastUpdated, before);
+    });
+
+    it('fails when the write fails, instead of answering with a patient that was not stored', async () => {
+      const failure = Object.assign(new Error('E11000 duplicate key'), {
+        code: 11000,
+      });
+      const { service } = setUp({
+        insert: jest.fn().mockRejectedValue(failure),
+      });
+
+      await expect(service.create(PATIENT_ID, fields())).rejects.toBe(failure);
+    });
+  });
+
+  describe('get', () => {
+    it('returns the patient the repository finds under the id', async () => {
+      const stored = patient(PATIENT_ID);
+      const { service, repository } = setUp({
+        findById: jest.fn().mockResolvedValue(stored),
+      });
+
+      await expect(service.get(PATIENT_ID)).resolves.toEqual(stored);
+      expect(repository.findById).toHaveBeenCalledWith(PATIENT_ID);
+    });
+
+    it('answers PATIENT_NOT_FOUND for an id with no patient', async () => {
+      const { service } = setUp({
+        findById: jest.fn().mockResolvedValue(undefined),
+      });
+
+      await expect(service.get(PATIENT_ID)).rejects.toMatchObject({
+        code: 'PATIENT_NOT_FOUND',
+        status: 404,
+      });
+    });
+
+    it.each(MALFORMED_IDS)(
+      'answers PATIENT_NOT_FOUND for the malformed id %j without asking the repository',
+      async (id) => {
+        const { service } = setUp({});
+
+        await expect(service.get(id)).rejects.toMatchObject({
+          code: 'PATIENT_NOT_FOUND',
+          status: 404,
+        });
+      },
+    );
+  });
+
+  describe('update', () => {
+    it('replaces the patient under the path id with a new lastUpdated, ignoring the lastUpdated in the body', async () => {
+      const { service, repository } = setUp({
+        replace: jest.fn().mockResolvedValue(true),
+      });
+      const before = Date.now();
+      const body: UpdatePatientDto = {
+        ...fields(),
+        postCode: '9999',
+        id: PATIENT_ID,
+        lastUpdated: '2000-01-01T00:00:00.000Z',
+      };
+
+      const updated = await service.update(PATIENT_ID, body);
+
+      expect(updated).toEqual({
+        ...fields(),
+        postCode: '9999',
+        id: PATIENT_ID,
+        lastUpdated: expect.any(String),
+      });
+      expectFreshTimestamp(updated.lastUpdated, before);
+      expect(repository.replace).toHaveBeenCalledWith(updated);
+    });
+
+    it('accepts a body without an id and takes the id from the path', async () => {
+      const { service, repository } = setUp({
+        replace: jest.fn().mockResolvedValue(true),
+      });
+
+      const updated = await service.update(PATIENT_ID, fields());
+
+      expect(updated.id).toBe(PATIENT_ID);
+      expect(repository.replace).toHaveBeenCalledWith(
+        expect.objectContaining({ id: PATIENT_ID }),
+      );
+    });
+
+    it('rejects a body id that differs from the path with PATIENT_ID_MISMATCH, without writing', async () => {
+      const { service } = setUp({});
+
+      await expect(
+        service.update(PATIENT_ID, { ...fields(), id: OTHER_ID }),
+      ).rejects.toMatchObject({ code: 'PATIENT_ID_MISMATCH', status: 400 });
+    });
+
+    it.each(MALFORMED_IDS)(
+      'answers PATIENT_NOT_FOUND for the malformed path id %j without writing',
+      async (id) => {
+        const { service } = setUp({});
+
+        await expect(service.update(id, fields())).rejects.toMatchObject({
+          code: 'PATIENT_NOT_FOUND',
+          status: 404,
+        });
+      },
+    );
+
+    it('answers PATIENT_NOT_FOUND when there is no patient to replace', async () => {
+      const { service } = setUp({
+        replace: jest.fn().mockResolvedValue(false),
+      });
+
+      await expect(service.update(PATIENT_ID, fields())).rejects.toMatchObject({
+        code: 'PATIENT_NOT_FOUND',
+        status: 404,
+      });
+    });
+  });
+
+  describe('search', () => {
+    it('fetches one more than the limit and answers a full page with a continuation token', async () => {
+      const found = ids(4).map((id) => patient(id));
+      const { service, repository } = setUp({
+        search: jest.fn().mockResolvedValue(found),
+      });
+      const criteria = { postCode: '2000', gender: 'female' as const };
+
+      const page = await service.search(criteria, { limit: 3 });
+
+      expect(repository.search).toHaveBeenCalledWith(criteria, 4, undefined);
+      expect(page).toBeInstanceOf(Page);
+      expect(page.items).toEqual(found.slice(0, 3));
+      expect(page.continuationToken).toEqual(expect.any(String));
+    });
+
+    it('answers the last page without a continuation token', async () => {
+      const found = ids(3).map((id) => patient(id));
+      const { service } = setUp({
+        search: jest.fn().mockResolvedValue(found),
+      });
+
+      const page = await service.search({}, { limit: 3 });
+
+      expect(page.items).toEqual(found);
+      expect(page.continuationToken).toBeUndefined();
+    });
+
+    it('fetches 51 when no limit is given (the default page size is 50)', async () => {
+      const { service, repository } = setUp({
+        search: jest.fn().mockResolvedValue([]),
+      });
+
+      const page = await service.search({}, {});
+
+      expect(repository.search).toHaveBeenCalledWith({}, 51, undefined);
+      expect(page.items).toEqual([]);
+    });
+
+    it('continues after the last patient of the previous page when given its token', async () => {
+      const [first, second, third] = ids(3);
+      const { service, repository } = setUp({
+        search: jest
+          .fn()
+          .mockResolvedValueOnce([patient(first), patient(second)])
+          .mockResolvedValueOnce([patient(third)]),
+      });
+
+      const page1 = await service.search({}, { limit: 1 });
+      const page2 = await service.search(
+        {},
+        { limit: 1, continuationToken: page1.continuationToken },
+      );
+
+      expect(repository.search).toHaveBeenLastCalledWith({}, 2, first);
+      expect(page2.items).toEqual([patient(third)]);
+      expect(page2.continuationToken).toBeUndefined();
+    });
+
+    it.each([
+      ['not base64url JSON', 'not-a-token!'],
+      ['a position of the wrong type', encodeContinuationToken({ after: 1 })],
+      [
+        'a position with an extra field',
+        encodeContinuationToken({ after: PATIENT_ID, skip: 10 }),
+      ],
+      ['a position of another list', encodeContinuationToken({ d: 'x' })],
+    ])(
+      'rejects a continuation token that is %s with INVALID_CONTINUATION_TOKEN, without searching',
+      async (_what, token) => {
+        const { service } = setUp({});
+
+        await expect(
+          service.search({}, { continuationToken: token }),
+        ).rejects.toMatchObject({
+          code: 'INVALID_CONTINUATION_TOKEN',
+          status: 400,
+        });
+      },
+    );
+  });
+
+  describe('assertExists', () => {
+    it('resolves for a stored patient', async () => {
+      const { service, repository } = setUp({
+        exists: jest.fn().mockResolvedValue(true),
+      });
+
+      await expect(service.assertExists(PATIENT_ID)).resolves.toBeUndefined();
+      expect(repository.exists).toHaveBeenCalledWith(PATIENT_ID);
+    });
+
+    it('answers PATIENT_NOT_FOUND for an unknown patient', async () => {
+      const { service } = setUp({
+        exists: jest.fn().mockResolvedValue(false),
+      });
+
+      await expect(service.assertExists(PATIENT_ID)).rejects.toMatchObject({
+        code: 'PATIENT_NOT_FOUND',
+        status: 404,
+      });
+    });
+
+    it.each(MALFORMED_IDS)(
+      'answers PATIENT_NOT_FOUND for the malformed id %j without asking the repository',
+      async (id) => {
+        const { service } = setUp({});
+
+        await expect(service.assertExists(id)).rejects.toMatchObject({
+          code: 'PATIENT_NOT_FOUND',
+        });
+      },
+    );
+  });
+});
