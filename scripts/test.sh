@@ -11,6 +11,7 @@ started=$SECONDS
 step "Lint (ESLint, Prettier)" npm run --silent lint
 step "Type-check" npm run --silent typecheck
 step "Unit and controller tests" npx jest --selectProjects unit
+step "Build both apps (the e2e tests also run them as processes)" npm run --silent build
 step "e2e tests on a real database" npx jest --selectProjects e2e
 step "Terraform checks (fmt, checkov)" bash terraform/scripts/check.sh
 step "Terraform schema and policy tests" npx jest --selectProjects terraform

@@ -1,10 +1,10 @@
-import { loadDotEnv, runMain } from '@app/shared';
+import './instrument';
+import { runMain } from '@app/shared';
 import { AuditConfig } from './config/audit.config';
 import { createAuditApp } from './create-audit-app';
 
 /** Plain HTTP entry point for local runs (`nest start audit`). */
 runMain(async () => {
-  loadDotEnv();
   const app = await createAuditApp();
   app.enableShutdownHooks();
   await app.listen({ port: app.get(AuditConfig).PORT, host: '0.0.0.0' });

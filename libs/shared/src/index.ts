@@ -24,3 +24,8 @@ export * from './openapi/api-problem.decorator';
 export * from './runtime/main';
 export * from './correlation/correlation-id.decorator';
 export * from './database/typed-collection';
+export * from './functions/http-handler';
+export * from './functions/invocation';
+export * from './functions/register-function-app';
+export * from './functions/set-cookie';
+export * from './telemetry/telemetry';

@@ -1,0 +1,95 @@
+import type { Span } from '@opentelemetry/api';
+
+/** Query parameters that may carry credentials; their values never reach telemetry. */
+const SECRET_QUERY = /([?&](?:code|key|sig|token|continuationToken)=)[^&#]*/gi;
+
+/** Removes credential values from a URL or path-with-query, keeping its shape for diagnosis. */
+export const redactUrl = (url: string) =>
+  url.replace(SECRET_QUERY, '$1REDACTED');
+
+/** URL attributes the HTTP instrumentation sets (old and new semantic conventions). */
+const URL_ATTRIBUTES = ['http.url', 'http.target', 'url.full', 'url.query'];
+
+/** HTTP instrumentation hook: scrubs credentials from the URL attributes of every HTTP span. */
+function scrubUrlAttributes(span: Span): void {
+  const attributes =
+    (span as unknown as { attributes?: Record<string, unknown> }).attributes ??
+    {};
+  for (const name of URL_ATTRIBUTES) {
+    const value = attributes[name];
+    if (typeof value === 'string') {
+      span.setAttribute(name, redactUrl(value));
+    }
+  }
+}
+
+/** What a database span may say: the command's name, never its filter, document or values. */
+const operationOnly = (_operation: string, command: Record<string, unknown>) =>
+  Object.keys(command)[0] ?? 'command';
+
+let started = false;
+
+/**
+ * Starts Application Insights (OpenTelemetry distro) when `APPLICATIONINSIGHTS_CONNECTION_STRING` is set,
+ * and does nothing at all otherwise: the SDK is not even loaded, so no telemetry traffic can leave.
+ * Call it first in every entry point, before anything loads `http` or `mongodb`, so they are instrumented.
+ *
+ * Health data stays out of telemetry: database spans carry the operation and collection only, HTTP
+ * spans carry no bodies, headers or key-bearing query values, and logs are not exported.
+ */
+export function startTelemetry(
+  serviceName: string,
+  env: NodeJS.ProcessEnv = process.env,
+): boolean {
+  if (started || !env.APPLICATIONINSIGHTS_CONNECTION_STRING) {
+    return started;
+  }
+  // The cloud role name in Application Insights; an explicit OTEL_SERVICE_NAME wins.
+  env.OTEL_SERVICE_NAME ??= serviceName;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only when telemetry is on
+  const { useAzureMonitor } =
+    require('applicationinsights') as typeof import('applicationinsights');
+  useAzureMonitor({
+    azureMonitorExporterOptions: {
+      connectionString: env.APPLICATIONINSIGHTS_CONNECTION_STRING,
+    },
+    enableLiveMetrics: false,
+    instrumentationOptions: {
+      http: {
+        enabled: true,
+        requestHook: scrubUrlAttributes,
+        // Probes are not requests anyone investigates.
+        ignoreIncomingRequestHook: (request: { url?: string }) =>
+          request.url === '/api/health',
+      } as object,
+      mongoDb: {
+        enabled: true,
+        enhancedDatabaseReporting: false,
+        dbStatementSerializer: operationOnly,
+      } as object,
+      azureSdk: { enabled: true },
+      // Logs go to stdout (pino) where the host collects them; exporting them could carry request data.
+      bunyan: { enabled: false },
+      winston: { enabled: false },
+      console: { enabled: false },
+      mySql: { enabled: false },
+      postgreSql: { enabled: false },
+      redis: { enabled: false },
+      redis4: { enabled: false },
+    },
+  });
+  started = true;
+  return started;
+}
+
+/** Flushes and stops telemetry (graceful shutdown); a no-op when it never started. */
+export async function stopTelemetry(): Promise<void> {
+  if (!started) {
+    return;
+  }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only when telemetry is on
+  const { shutdownAzureMonitor } =
+    require('applicationinsights') as typeof import('applicationinsights');
+  await shutdownAzureMonitor();
+  started = false;
+}
