@@ -91,7 +91,7 @@ export class TelemetryCollector {
     await new Promise<void>((resolve) =>
       this.server!.listen(0, '127.0.0.1', resolve),
     );
-    this.port = (this.server!.address() as { port: number }).port;
+    this.port = (this.server.address() as { port: number }).port;
   }
 
   /** A connection string whose ingestion endpoint is this collector. */

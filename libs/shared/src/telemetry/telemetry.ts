@@ -29,6 +29,11 @@ const operationOnly = (_operation: string, command: Record<string, unknown>) =>
 
 let started = false;
 
+/** The SDK is required only when telemetry is on, so without a connection string it is never loaded. */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const loadSdk = () =>
+  require('applicationinsights') as typeof import('applicationinsights');
+
 /**
  * Starts Application Insights (OpenTelemetry distro) when `APPLICATIONINSIGHTS_CONNECTION_STRING` is set,
  * and does nothing at all otherwise: the SDK is not even loaded, so no telemetry traffic can leave.
@@ -46,9 +51,7 @@ export function startTelemetry(
   }
   // The cloud role name in Application Insights; an explicit OTEL_SERVICE_NAME wins.
   env.OTEL_SERVICE_NAME ??= serviceName;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only when telemetry is on
-  const { useAzureMonitor } =
-    require('applicationinsights') as typeof import('applicationinsights');
+  const { useAzureMonitor } = loadSdk();
   useAzureMonitor({
     azureMonitorExporterOptions: {
       connectionString: env.APPLICATIONINSIGHTS_CONNECTION_STRING,
@@ -87,9 +90,7 @@ export async function stopTelemetry(): Promise<void> {
   if (!started) {
     return;
   }
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only when telemetry is on
-  const { shutdownAzureMonitor } =
-    require('applicationinsights') as typeof import('applicationinsights');
+  const { shutdownAzureMonitor } = loadSdk();
   await shutdownAzureMonitor();
   started = false;
 }
