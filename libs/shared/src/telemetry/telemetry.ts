@@ -1,4 +1,5 @@
 import type { Span } from '@opentelemetry/api';
+import type * as AppInsights from 'applicationinsights';
 
 /** Query parameters that may carry credentials; their values never reach telemetry. */
 const SECRET_QUERY = /([?&](?:code|key|sig|token|continuationToken)=)[^&#]*/gi;
@@ -30,9 +31,10 @@ const operationOnly = (_operation: string, command: Record<string, unknown>) =>
 let started = false;
 
 /** The SDK is required only when telemetry is on, so without a connection string it is never loaded. */
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const loadSdk = () =>
-  require('applicationinsights') as typeof import('applicationinsights');
+function loadSdk(): typeof AppInsights {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('applicationinsights') as typeof AppInsights;
+}
 
 /**
  * Starts Application Insights (OpenTelemetry distro) when `APPLICATIONINSIGHTS_CONNECTION_STRING` is set,
