@@ -1,0 +1,95 @@
+import type { ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { ApiKeyGuard } from './api-key.guard';
+import { StaticApiKeys } from './api-keys';
+import { Public } from './public.decorator';
+
+const KEY = 'guard-key-0123456789abcdef';
+
+class Routes {
+  protected() {}
+  @Public()
+  open() {}
+}
+
+/** The parts of an ExecutionContext the guard reads: the handler, its class and the request. */
+function contextFor(
+  handler: keyof Routes,
+  request: { headers?: Record<string, unknown>; query?: unknown } = {},
+): ExecutionContext {
+  return {
+    getHandler: () => Routes.prototype[handler],
+    getClass: () => Routes,
+    switchToHttp: () => ({
+      getRequest: () => ({ headers: {}, ...request }),
+    }),
+  } as unknown as ExecutionContext;
+}
+
+const guard = (keys: string[], hostChecksKeys: boolean) =>
+  new ApiKeyGuard(new Reflector(), new StaticApiKeys(keys), {
+    hostChecksKeys,
+  });
+
+const rejection = (run: () => unknown) => {
+  try {
+    run();
+  } catch (error) {
+    return error;
+  }
+  return undefined;
+};
+
+describe('ApiKeyGuard', () => {
+  it('lets a request with a valid key in the x-functions-key header through', () => {
+    expect(
+      guard([KEY], false).canActivate(
+        contextFor('protected', { headers: { 'x-functions-key': KEY } }),
+      ),
+    ).toBe(true);
+  });
+
+  it('lets a request with a valid key in the code query parameter through', () => {
+    expect(
+      guard([KEY], false).canActivate(
+        contextFor('protected', { query: { code: KEY } }),
+      ),
+    ).toBe(true);
+  });
+
+  it.each([
+    ['no key', {}],
+    ['a wrong key', { headers: { 'x-functions-key': `${KEY}x` } }],
+    ['a key given twice as a query array', { query: { code: [KEY, KEY] } }],
+  ])('answers 401 UNAUTHORIZED for %s', (_what, request) => {
+    expect(
+      rejection(() =>
+        guard([KEY], false).canActivate(contextFor('protected', request)),
+      ),
+    ).toMatchObject({ code: 'UNAUTHORIZED', status: 401 });
+  });
+
+  it('lets any request reach a @Public() route', () => {
+    expect(guard([KEY], false).canActivate(contextFor('open'))).toBe(true);
+  });
+
+  it('trusts the Azure Functions host when no keys are configured there', () => {
+    expect(guard([], true).canActivate(contextFor('protected'))).toBe(true);
+  });
+
+  it('still checks keys inside Azure Functions when keys are configured', () => {
+    expect(
+      rejection(() => guard([KEY], true).canActivate(contextFor('protected'))),
+    ).toMatchObject({ status: 401 });
+  });
+
+  it('refuses every request outside Azure Functions when no keys are configured', () => {
+    expect(
+      rejection(() =>
+        guard([], false).canActivate(
+          contextFor('protected', { headers: { 'x-functions-key': '' } }),
+        ),
+      ),
+    ).toMatchObject({ status: 401 });
+  });
+});
