@@ -1,7 +1,12 @@
 import { createServer, Server } from 'node:http';
 import { freePort } from '../../scripts/lib/processes.cjs';
 import { samplePatient, sampleTest } from '../support/samples';
-import { RunningApp, startPatientTests } from './support/stack';
+import {
+  HOST_KINDS,
+  HostedApp,
+  HostKind,
+  startPatientTestsOn,
+} from './support/hosts';
 
 /** An "audit API" that accepts connections but answers only after `delayMs`. */
 function slowServer(delayMs: number): Promise<{ url: string; server: Server }> {
@@ -17,7 +22,7 @@ function slowServer(delayMs: number): Promise<{ url: string; server: Server }> {
 }
 
 /** Documents stored, counted by reading them (FerretDB lacks the aggregation countDocuments uses). */
-async function storedCounts(app: RunningApp) {
+async function storedCounts(app: HostedApp) {
   // The connection is lazy: these apps may not have touched the database yet.
   const db = (await app.database.asPromise()).db!;
   const count = async (name: string) =>
@@ -25,67 +30,75 @@ async function storedCounts(app: RunningApp) {
   return { patients: await count('patients'), tests: await count('tests') };
 }
 
-describe('patient-tests when the audit API fails', () => {
-  describe('unreachable', () => {
-    let app: RunningApp;
+describe.each(HOST_KINDS)(
+  'patient-tests when the audit API fails, on the %s host',
+  (kind: HostKind) => {
+    describe('unreachable', () => {
+      let app: HostedApp;
 
-    beforeAll(async () => {
-      app = await startPatientTests(`http://127.0.0.1:${await freePort()}/api`);
+      beforeAll(async () => {
+        app = await startPatientTestsOn(
+          kind,
+          `http://127.0.0.1:${await freePort()}/api`,
+        );
+      });
+
+      afterAll(() => app.close());
+
+      it('answers 503 problem+json with Retry-After and writes nothing, for every operation', async () => {
+        const before = await storedCounts(app);
+        const patientId = '6f1c8a0e-5d2b-4c7a-9b1e-2a3d4c5e6f70';
+        const calls = [
+          app.client.post('/patient', samplePatient()),
+          app.client.get(`/patient/${patientId}`),
+          app.client.put(`/patient/${patientId}`, samplePatient()),
+          app.client.post('/patient/search', {}),
+          app.client.post(`/patient/${patientId}/tests`, sampleTest()),
+          app.client.get(`/patient/${patientId}/tests`),
+          app.client.get(`/patient/${patientId}/tests/${patientId}`),
+        ];
+        for (const response of await Promise.all(calls)) {
+          expect(response.status).toBe(503);
+          expect(response.headers.get('content-type')).toContain(
+            'application/problem+json',
+          );
+          expect(response.headers.get('retry-after')).toBe('5');
+          expect(response.body.code).toBe('AUDIT_UNAVAILABLE');
+          expect(JSON.stringify(response.body)).not.toMatch(
+            /ECONNREFUSED|127\.0\.0\.1/,
+          );
+        }
+        expect(await storedCounts(app)).toEqual(before);
+      });
     });
 
-    afterAll(() => app.close());
+    describe('slower than AUDIT_TIMEOUT_MS', () => {
+      let app: HostedApp;
+      let slow: { url: string; server: Server };
 
-    it('answers 503 problem+json with Retry-After and writes nothing, for every operation', async () => {
-      const before = await storedCounts(app);
-      const patientId = '6f1c8a0e-5d2b-4c7a-9b1e-2a3d4c5e6f70';
-      const calls = [
-        app.client.post('/patient', samplePatient()),
-        app.client.get(`/patient/${patientId}`),
-        app.client.put(`/patient/${patientId}`, samplePatient()),
-        app.client.post('/patient/search', {}),
-        app.client.post(`/patient/${patientId}/tests`, sampleTest()),
-        app.client.get(`/patient/${patientId}/tests`),
-        app.client.get(`/patient/${patientId}/tests/${patientId}`),
-      ];
-      for (const response of await Promise.all(calls)) {
+      beforeAll(async () => {
+        slow = await slowServer(5000);
+        app = await startPatientTestsOn(kind, slow.url, {
+          AUDIT_TIMEOUT_MS: '300',
+        });
+      });
+
+      afterAll(async () => {
+        await app.close();
+        slow.server.closeAllConnections();
+        slow.server.close();
+      });
+
+      it('answers 503 within the timeout and writes nothing', async () => {
+        const before = await storedCounts(app);
+        const started = Date.now();
+        const response = await app.client.post('/patient', samplePatient());
+        const elapsed = Date.now() - started;
+
         expect(response.status).toBe(503);
-        expect(response.headers.get('content-type')).toContain(
-          'application/problem+json',
-        );
-        expect(response.headers.get('retry-after')).toBe('5');
-        expect(response.body.code).toBe('AUDIT_UNAVAILABLE');
-        expect(JSON.stringify(response.body)).not.toMatch(
-          /ECONNREFUSED|127\.0\.0\.1/,
-        );
-      }
-      expect(await storedCounts(app)).toEqual(before);
+        expect(elapsed).toBeLessThan(2000);
+        expect(await storedCounts(app)).toEqual(before);
+      });
     });
-  });
-
-  describe('slower than AUDIT_TIMEOUT_MS', () => {
-    let app: RunningApp;
-    let slow: { url: string; server: Server };
-
-    beforeAll(async () => {
-      slow = await slowServer(5000);
-      app = await startPatientTests(slow.url, { AUDIT_TIMEOUT_MS: '300' });
-    });
-
-    afterAll(async () => {
-      await app.close();
-      slow.server.closeAllConnections();
-      slow.server.close();
-    });
-
-    it('answers 503 within the timeout and writes nothing', async () => {
-      const before = await storedCounts(app);
-      const started = Date.now();
-      const response = await app.client.post('/patient', samplePatient());
-      const elapsed = Date.now() - started;
-
-      expect(response.status).toBe(503);
-      expect(elapsed).toBeLessThan(2000);
-      expect(await storedCounts(app)).toEqual(before);
-    });
-  });
-});
+  },
+);

@@ -1,0 +1,42 @@
+import { app, HttpMethod } from '@azure/functions';
+import {
+  createHttpHandler,
+  NestAppFactory,
+  NestHttpHandler,
+} from './http-handler';
+
+/** Every method the v4 model accepts: the Nest app, not the trigger, decides what each route allows. */
+export const ALL_HTTP_METHODS: HttpMethod[] = [
+  'GET',
+  'POST',
+  'DELETE',
+  'HEAD',
+  'PATCH',
+  'PUT',
+  'OPTIONS',
+  'TRACE',
+  'CONNECT',
+];
+
+/**
+ * Registers one Nest app as the only function of a Function App: a catch-all HTTP trigger
+ * (`{*segments}` under host.json's `api` route prefix, so URLs are the same as in the plain HTTP host)
+ * that requires a function key, and an `appTerminate` hook that closes the app (and its database
+ * connection) when the host shuts the worker down. Returns the handler, e.g. for tests.
+ */
+export function registerFunctionApp(
+  name: string,
+  factory: NestAppFactory,
+): NestHttpHandler {
+  const handler = createHttpHandler(factory);
+  // Buffered bodies: inject() takes whole payloads, and request bodies are capped at 64 KiB anyway.
+  app.setup({ enableHttpStream: false });
+  app.http(name, {
+    route: '{*segments}',
+    methods: ALL_HTTP_METHODS,
+    authLevel: 'function',
+    handler,
+  });
+  app.hook.appTerminate(() => handler.close());
+  return handler;
+}

@@ -1,0 +1,94 @@
+import { ALL_HTTP_METHODS } from '@app/shared';
+import { samplePatient } from '../support/samples';
+import { FunctionsApp, startFunctionsApp } from './support/hosts';
+
+interface StubRegistry {
+  functions: Array<{ metadata: { name: string; bindings: object } }>;
+  hooks: Array<{ hookName: string; callback: (context: object) => unknown }>;
+}
+
+/** What the apps registered with the (stubbed) Functions worker: see scripts/lib/functions-core-stub.cjs. */
+const registry = (): StubRegistry =>
+  (globalThis as Record<symbol, StubRegistry>)[
+    Symbol.for('functions-core-stub')
+  ];
+
+describe.each(['patient-tests', 'audit'] as const)(
+  'the %s Functions entry',
+  (entry) => {
+    let app: FunctionsApp;
+
+    beforeAll(async () => {
+      app = await startFunctionsApp(entry, {
+        AUDIT_API_URL: 'http://127.0.0.1:9/api',
+        AUDIT_API_KEY: 'unused-audit-key-0001',
+      });
+    });
+
+    afterAll(() => app.close());
+
+    it('registers one catch-all HTTP trigger that needs a function key, for every method', () => {
+      const registered = registry().functions.filter(
+        (fn) => fn.metadata.name === entry,
+      );
+      expect(registered.length).toBeGreaterThan(0);
+      const bindings = Object.values(
+        registered[registered.length - 1].metadata.bindings,
+      );
+      expect(bindings).toEqual([
+        expect.objectContaining({
+          type: 'httpTrigger',
+          direction: 'in',
+          route: '{*segments}',
+          authLevel: 'function',
+          methods: ALL_HTTP_METHODS,
+        }),
+        expect.objectContaining({ type: 'http', direction: 'out' }),
+      ]);
+    });
+
+    it('closes the app when the host terminates the worker', async () => {
+      const close = jest.spyOn(app.handler, 'close');
+      const terminate = registry().hooks.filter(
+        (hook) => hook.hookName === 'appTerminate',
+      );
+      await terminate[terminate.length - 1].callback({
+        hookData: {},
+        appHookData: {},
+      });
+      expect(close).toHaveBeenCalledTimes(1);
+      await expect(close.mock.results[0].value).resolves.toBeUndefined();
+      close.mockRestore();
+    });
+  },
+);
+
+describe('a Functions entry without API_KEYS', () => {
+  let app: FunctionsApp;
+
+  beforeAll(async () => {
+    // As on Azure without app-level keys: the host checks function keys before the app runs.
+    delete process.env.FUNCTIONS_WORKER_RUNTIME;
+    delete process.env.API_KEYS;
+    app = await startFunctionsApp('audit', { API_KEYS: '' });
+  });
+
+  afterAll(() => app.close());
+
+  it('starts, because the entry marks the process as running inside Azure Functions', () => {
+    expect(process.env.FUNCTIONS_WORKER_RUNTIME).toBe('node');
+  });
+
+  it('leaves key checks to the host', async () => {
+    const response = await app.client
+      .withoutHeader('x-functions-key')
+      .get('/auditrecord?correlationId=0af7651916cd43dd8448eb211c80319c');
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual([]);
+  });
+
+  it('still validates what it is sent', async () => {
+    const response = await app.client.post('/auditrecord', samplePatient());
+    expect(response.status).toBe(400);
+  });
+});
