@@ -1,0 +1,456 @@
+import { BadRequestError, Page } from '@app/shared';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import {
+  createControllerApp,
+  expectProblem,
+  send,
+  strictProviderMock,
+  TEST_API_KEY,
+  validationPaths,
+} from '../../../../test/support/controller-app';
+import {
+  auditAccepts,
+  auditDown,
+  auditProviders,
+} from '../../../../test/support/patient-tests-audit';
+import { sampleTest } from '../../../../test/support/samples';
+import { patientNotFound } from '../patients/patient.errors';
+import type { MedicalTest } from './medical-test.dto';
+import {
+  invalidPatientId,
+  testNotFound,
+  testPatientMismatch,
+} from './medical-test.errors';
+import { MedicalTestsController } from './medical-tests.controller';
+import { MedicalTestsService } from './medical-tests.service';
+
+const PATIENT_ID = '0b6f1a52-4c1e-4a8e-9d3b-1f2a3b4c5d6e';
+const TEST_ID = 'c3a1e2d4-5b6f-4a7b-8c9d-0e1f2a3b4c5d';
+const LAST_UPDATED = '2026-03-01T10:00:00.000Z';
+const UUID_V4 =
+  /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+const TESTS_URL = `/api/patient/${PATIENT_ID}/tests`;
+
+const storedTest = (): MedicalTest => ({
+  ...sampleTest(),
+  id: TEST_ID,
+  patientId: PATIENT_ID,
+  lastUpdated: LAST_UPDATED,
+});
+
+const observation = (overrides: Record<string, unknown>) => ({
+  ...sampleTest().observations[0],
+  ...overrides,
+});
+
+describe('MedicalTestsController (one controller, global pipeline)', () => {
+  let app: NestFastifyApplication | undefined;
+
+  async function boot(
+    stubs: Parameters<typeof strictProviderMock<MedicalTestsService>>[0] = {},
+    record: jest.Mock = auditAccepts(),
+  ) {
+    const service = strictProviderMock<MedicalTestsService>(stubs);
+    app = await createControllerApp(MedicalTestsController, [
+      { provide: MedicalTestsService, useValue: service },
+      ...auditProviders(record),
+    ]);
+    return { app, service, record };
+  }
+
+  afterEach(async () => {
+    await app?.close();
+    app = undefined;
+  });
+
+  describe('POST /api/patient/{patientId}/tests', () => {
+    const createEchoing = () =>
+      jest.fn((patientId: string, id: string, body: object) =>
+        Promise.resolve({
+          ...body,
+          id,
+          patientId,
+          lastUpdated: LAST_UPDATED,
+        }),
+      );
+
+    it('answers 201 with the stored test and its Location, under the id audited before the write', async () => {
+      const { app, service, record } = await boot({ create: createEchoing() });
+      const body = sampleTest();
+
+      const response = await send(app, {
+        method: 'POST',
+        url: TESTS_URL,
+        body,
+      });
+
+      expect(response.status).toBe(201);
+      expect(response.body).toEqual({
+        ...body,
+        id: expect.stringMatching(UUID_V4),
+        patientId: PATIENT_ID,
+        lastUpdated: LAST_UPDATED,
+      });
+      const id: string = response.body.id;
+      expect(response.headers.location).toBe(`${TESTS_URL}/${id}`);
+      expect(service.create).toHaveBeenCalledWith(PATIENT_ID, id, body);
+      expect(record).toHaveBeenCalledWith(
+        { resource: 'test', operation: 'create', resourceId: id },
+        response.headers['x-correlation-id'],
+      );
+      expect(record.mock.invocationCallOrder[0]).toBeLessThan(
+        service.create.mock.invocationCallOrder[0],
+      );
+    });
+
+    it('passes a body patientId on to the service, which checks it against the path', async () => {
+      const { app, service } = await boot({ create: createEchoing() });
+
+      const response = await send(app, {
+        method: 'POST',
+        url: TESTS_URL,
+        body: sampleTest({ patientId: PATIENT_ID }),
+      });
+
+      expect(response.status).toBe(201);
+      expect(service.create).toHaveBeenCalledWith(
+        PATIENT_ID,
+        expect.any(String),
+        expect.objectContaining({ patientId: PATIENT_ID }),
+      );
+    });
+
+    it.each([
+      ['without performer', { performer: undefined }, 'performer'],
+      ['with an empty performer', { performer: '' }, 'performer'],
+      [
+        'with a performer over 128 characters',
+        { performer: 'a'.repeat(129) },
+        'performer',
+      ],
+      [
+        'without orderReference',
+        { orderReference: undefined },
+        'orderReference',
+      ],
+      ['without observations', { observations: undefined }, 'observations'],
+      ['with no observations', { observations: [] }, 'observations'],
+      [
+        'with 101 observations',
+        { observations: Array.from({ length: 101 }, () => observation({})) },
+        'observations',
+      ],
+      [
+        'with an observation without a status',
+        { observations: [observation({ status: undefined })] },
+        'observations.0.status',
+      ],
+      [
+        'with an observation whose issued is not a date-time',
+        { observations: [observation({ issued: 'yesterday' })] },
+        'observations.0.issued',
+      ],
+      [
+        'with an observation with an unknown field',
+        { observations: [observation({ note: 'x' })] },
+        'observations.0',
+      ],
+      [
+        'with an observation value over 256 characters',
+        { observations: [observation({ measurement: 'a'.repeat(257) })] },
+        'observations.0.measurement',
+      ],
+      ['with a number for a string', { performer: 3 }, 'performer'],
+      [
+        'with an array for a string',
+        { orderReference: ['a'] },
+        'orderReference',
+      ],
+      [
+        'with a $-operator for a string',
+        { patientId: { $ne: null } },
+        'patientId',
+      ],
+      [
+        'with an object for the observations',
+        { observations: { id: 'x' } },
+        'observations',
+      ],
+      ['with an id', { id: TEST_ID }, '(body)'],
+      ['with a lastUpdated', { lastUpdated: LAST_UPDATED }, '(body)'],
+      ['with an unknown field', { priority: 'high' }, '(body)'],
+    ])(
+      'answers 400 problem+json for a body %s, naming the field, without creating',
+      async (_what, overrides, path) => {
+        const { app } = await boot();
+
+        const response = await send(app, {
+          method: 'POST',
+          url: TESTS_URL,
+          body: sampleTest(overrides),
+        });
+
+        expect(validationPaths(response)).toContain(path);
+      },
+    );
+
+    it('answers 400 INVALID_PATIENT_ID problem+json when the service finds the path patient id malformed', async () => {
+      const { app, service } = await boot({
+        create: jest.fn().mockRejectedValue(invalidPatientId()),
+      });
+
+      const response = await send(app, {
+        method: 'POST',
+        url: '/api/patient/not-a-uuid/tests',
+        body: sampleTest(),
+      });
+
+      expectProblem(response, 400, 'INVALID_PATIENT_ID');
+      expect(service.create).toHaveBeenCalledWith(
+        'not-a-uuid',
+        expect.any(String),
+        expect.anything(),
+      );
+    });
+
+    it('answers 400 PATIENT_ID_MISMATCH problem+json when the body patientId differs from the path', async () => {
+      const { app } = await boot({
+        create: jest.fn().mockRejectedValue(testPatientMismatch()),
+      });
+
+      const response = await send(app, {
+        method: 'POST',
+        url: TESTS_URL,
+        body: sampleTest({ patientId: '7d9e8f10-1a2b-4c3d-8e4f-5a6b7c8d9e0f' }),
+      });
+
+      expectProblem(response, 400, 'PATIENT_ID_MISMATCH');
+    });
+
+    it('answers 404 PATIENT_NOT_FOUND problem+json for an unknown patient', async () => {
+      const { app } = await boot({
+        create: jest.fn().mockRejectedValue(patientNotFound()),
+      });
+
+      const response = await send(app, {
+        method: 'POST',
+        url: TESTS_URL,
+        body: sampleTest(),
+      });
+
+      expectProblem(response, 404, 'PATIENT_NOT_FOUND');
+    });
+
+    it('answers 400 problem+json for malformed JSON', async () => {
+      const { app } = await boot();
+
+      const response = await send(app, {
+        method: 'POST',
+        url: TESTS_URL,
+        rawBody: '{"performer": ',
+      });
+
+      expectProblem(response, 400, 'BAD_REQUEST');
+    });
+
+    it('answers 413 problem+json for a body over 64 KiB', async () => {
+      const { app } = await boot();
+
+      const response = await send(app, {
+        method: 'POST',
+        url: TESTS_URL,
+        body: sampleTest({ performer: 'a'.repeat(64 * 1024) }),
+      });
+
+      expectProblem(response, 413, 'PAYLOAD_TOO_LARGE');
+    });
+  });
+
+  describe('GET /api/patient/{patientId}/tests', () => {
+    it("answers 200 with the patient's tests as an array and x-continuation-token, audited as a read of the patient's tests", async () => {
+      const items = [storedTest()];
+      const { app, service, record } = await boot({
+        list: jest.fn().mockResolvedValue(new Page(items, 'next-page-token')),
+      });
+
+      const response = await send(app, {
+        method: 'GET',
+        url: `${TESTS_URL}?limit=1&continuationToken=this-page`,
+      });
+
+      expect(response.status).toBe(200);
+      expect(response.body).toEqual(items);
+      expect(response.headers['x-continuation-token']).toBe('next-page-token');
+      expect(service.list).toHaveBeenCalledWith(PATIENT_ID, {
+        limit: 1,
+        continuationToken: 'this-page',
+      });
+      expect(record).toHaveBeenCalledWith(
+        { resource: 'test', operation: 'read', resourceId: PATIENT_ID },
+        expect.any(String),
+      );
+    });
+
+    it('accepts a trailing slash and answers an empty array without x-continuation-token for a patient without tests', async () => {
+      const { app, service } = await boot({
+        list: jest.fn().mockResolvedValue(new Page([])),
+      });
+
+      const response = await send(app, {
+        method: 'GET',
+        url: `${TESTS_URL}/`,
+      });
+
+      expect(response.status).toBe(200);
+      expect(response.body).toEqual([]);
+      expect(response.headers['x-continuation-token']).toBeUndefined();
+      expect(service.list).toHaveBeenCalledWith(PATIENT_ID, {});
+    });
+
+    it('answers 404 PATIENT_NOT_FOUND problem+json for an unknown or malformed patient', async () => {
+      const { app } = await boot({
+        list: jest.fn().mockRejectedValue(patientNotFound()),
+      });
+
+      const response = await send(app, {
+        method: 'GET',
+        url: '/api/patient/not-a-uuid/tests',
+      });
+
+      expectProblem(response, 404, 'PATIENT_NOT_FOUND');
+    });
+
+    it.each(['0', '201', 'abc'])(
+      'answers 400 problem+json for limit=%s, without listing',
+      async (limit) => {
+        const { app } = await boot();
+
+        const response = await send(app, {
+          method: 'GET',
+          url: `${TESTS_URL}?limit=${limit}`,
+        });
+
+        expect(validationPaths(response)).toEqual(['limit']);
+      },
+    );
+
+    it('answers 400 problem+json for an unknown query parameter, without listing', async () => {
+      const { app } = await boot();
+
+      const response = await send(app, {
+        method: 'GET',
+        url: `${TESTS_URL}?sort=desc`,
+      });
+
+      const body = expectProblem(response, 400, 'VALIDATION_FAILED');
+      expect(body.errors[0].message).toContain('sort');
+    });
+
+    it('answers 400 INVALID_CONTINUATION_TOKEN problem+json when the service rejects the token', async () => {
+      const { app } = await boot({
+        list: jest
+          .fn()
+          .mockRejectedValue(
+            new BadRequestError('INVALID_CONTINUATION_TOKEN', 'Not ours.'),
+          ),
+      });
+
+      const response = await send(app, {
+        method: 'GET',
+        url: `${TESTS_URL}?continuationToken=forged`,
+      });
+
+      expectProblem(response, 400, 'INVALID_CONTINUATION_TOKEN');
+    });
+  });
+
+  describe('GET /api/patient/{patientId}/tests/{testId}', () => {
+    it('answers 200 with the test, audited as a read of that test', async () => {
+      const stored = storedTest();
+      const { app, service, record } = await boot({
+        get: jest.fn().mockResolvedValue(stored),
+      });
+
+      const response = await send(app, {
+        method: 'GET',
+        url: `${TESTS_URL}/${TEST_ID}`,
+      });
+
+      expect(response.status).toBe(200);
+      expect(response.body).toEqual(stored);
+      expect(service.get).toHaveBeenCalledWith(PATIENT_ID, TEST_ID);
+      expect(record).toHaveBeenCalledWith(
+        { resource: 'test', operation: 'read', resourceId: TEST_ID },
+        expect.any(String),
+      );
+    });
+
+    it('answers 404 TEST_NOT_FOUND problem+json when the test is not found or an id is malformed', async () => {
+      const { app } = await boot({
+        get: jest.fn().mockRejectedValue(testNotFound()),
+      });
+
+      const response = await send(app, {
+        method: 'GET',
+        url: `${TESTS_URL}/not-a-uuid`,
+      });
+
+      expectProblem(response, 404, 'TEST_NOT_FOUND');
+    });
+  });
+
+  describe('API key', () => {
+    it.each([
+      ['without a key', null],
+      ['with a wrong key', 'not-the-key-0123456789'],
+    ])(
+      'answers 401 UNAUTHORIZED problem+json %s, before auditing',
+      async (_what, key) => {
+        const { app, record } = await boot();
+
+        const response = await send(app, {
+          method: 'GET',
+          url: TESTS_URL,
+          key,
+        });
+
+        expectProblem(response, 401, 'UNAUTHORIZED');
+        expect(record).not.toHaveBeenCalled();
+      },
+    );
+
+    it('accepts the key as the code query parameter of a paged list', async () => {
+      const { app, service } = await boot({
+        list: jest.fn().mockResolvedValue(new Page([])),
+      });
+
+      const response = await send(app, {
+        method: 'GET',
+        url: `${TESTS_URL}?code=${TEST_API_KEY}`,
+        key: null,
+      });
+
+      expect(response.status).toBe(200);
+      expect(service.list).toHaveBeenCalledTimes(1);
+    });
+  });
+
+  describe('when the audit register is unavailable', () => {
+    it.each([
+      ['POST', TESTS_URL, sampleTest()],
+      ['GET', TESTS_URL, undefined],
+      ['GET', `${TESTS_URL}/${TEST_ID}`, undefined],
+    ] as const)(
+      '%s %s answers 503 AUDIT_UNAVAILABLE problem+json with Retry-After, and the service is never called',
+      async (method, url, body) => {
+        const { app, record } = await boot({}, auditDown());
+
+        const response = await send(app, { method, url, body });
+
+        expectProblem(response, 503, 'AUDIT_UNAVAILABLE');
+        expect(response.headers['retry-after']).toBe('5');
+        expect(record).toHaveBeenCalledTimes(1);
+      },
+    );
+  });
+});

@@ -1,0 +1,31 @@
+import { UnavailableError } from '@app/shared';
+import type { Provider } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
+import { AuditClient } from '../../apps/patient-tests/src/audit/audit-client';
+import { AuditInterceptor } from '../../apps/patient-tests/src/audit/audit.interceptor';
+import { strictProviderMock } from './controller-app';
+
+/** An audit register that records every entry. */
+export const auditAccepts = () => jest.fn().mockResolvedValue(undefined);
+
+/** An audit register that is down: the client's own error for any failed audit call. */
+export const auditDown = () =>
+  jest
+    .fn()
+    .mockRejectedValue(
+      new UnavailableError(
+        'AUDIT_UNAVAILABLE',
+        'The audit register is unavailable, so the operation was not performed.',
+        5,
+        new Error('connect ECONNREFUSED 127.0.0.1:7072'),
+      ),
+    );
+
+/** The patient-tests audit interceptor, as AuditModule registers it, over a stubbed audit client. */
+export const auditProviders = (record: jest.Mock): Provider[] => [
+  {
+    provide: AuditClient,
+    useValue: strictProviderMock<AuditClient>({ record }),
+  },
+  { provide: APP_INTERCEPTOR, useClass: AuditInterceptor },
+];
