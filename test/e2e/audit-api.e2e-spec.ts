@@ -33,8 +33,26 @@ describe('the audit API on a real database', () => {
       id: expect.any(String),
       createdDate: expect.any(String),
       correlationId: traceId,
+      clientAddress: '127.0.0.1',
+      sequence: expect.any(Number),
+      previousHash: expect.stringMatching(/^[0-9a-f]{64}$/),
+      hash: expect.stringMatching(/^[0-9a-f]{64}$/),
     });
     expect(response.headers.get('x-correlation-id')).toBe(traceId);
+  });
+
+  it('records the first X-Forwarded-For hop as the client address and a forwarded actor as is', async () => {
+    const response = await audit.client.post(
+      '/auditrecord',
+      record({ actor: 'subscription:abc' }),
+      {
+        headers: { 'x-forwarded-for': '203.0.113.7, 10.0.0.4' },
+      },
+    );
+    expect(response.body).toMatchObject({
+      actor: 'subscription:abc',
+      clientAddress: '203.0.113.7',
+    });
   });
 
   it('generates a 32-hex correlation id when no traceparent is sent', async () => {

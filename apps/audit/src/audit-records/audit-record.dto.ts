@@ -12,14 +12,32 @@ const resourceSchema = z.strictObject({
     .describe('e.g. create, read, update, search'),
 });
 
-/** POST body: `id`, `createdDate` and `correlationId` are the server's and are rejected. */
+/**
+ * POST body. `actor` and `clientAddress` describe the end client when the caller is a service acting
+ * for it (patient-tests forwards them); when absent the audit API records its own caller.
+ * `id`, `createdDate`, `correlationId` and the chain fields are the server's and are rejected.
+ */
 const createAuditRecordSchema = z.strictObject({
   sourceSystemName: z.string().min(1).max(128),
   resource: resourceSchema,
+  actor: z
+    .string()
+    .min(1)
+    .max(128)
+    .optional()
+    .describe('Who called: a key name or an API Management subscription id'),
+  clientAddress: z
+    .string()
+    .min(1)
+    .max(64)
+    .optional()
+    .describe('The client address (first X-Forwarded-For hop)'),
 });
 export class CreateAuditRecordDto extends createZodDto(
   createAuditRecordSchema,
 ) {}
+
+const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/);
 
 export const auditRecordSchema = createAuditRecordSchema.extend({
   id: z.uuid({ version: 'v4' }),
@@ -28,6 +46,13 @@ export const auditRecordSchema = createAuditRecordSchema.extend({
     .string()
     .regex(/^[0-9a-f]{32}$/)
     .describe('W3C trace id of the call that caused the record'),
+  sequence: z.int().min(1).describe('Position in the hash chain, from 1'),
+  previousHash: sha256Hex.describe(
+    'hash of the record at sequence - 1 (64 zeros for the first)',
+  ),
+  hash: sha256Hex.describe(
+    'SHA-256 of the record as RFC 8785 canonical JSON, without the hash itself',
+  ),
 });
 export type AuditRecord = z.output<typeof auditRecordSchema>;
 export class AuditRecordDto extends createZodDto(auditRecordSchema) {}
@@ -49,3 +74,40 @@ export const auditQuerySchema = z.strictObject({
 });
 export type AuditQuery = z.output<typeof auditQuerySchema>;
 export class AuditQueryDto extends createZodDto(auditQuerySchema) {}
+
+const sequenceParameter = z
+  .string()
+  .regex(/^[1-9]\d{0,14}$/, 'must be a sequence number from 1')
+  .transform(Number);
+
+/** Range of `GET /api/auditrecord/verify`; both ends inclusive and optional. */
+export const verifyQuerySchema = z.strictObject({
+  from: sequenceParameter
+    .optional()
+    .describe('First sequence to check (default 1).'),
+  to: sequenceParameter
+    .optional()
+    .describe('Last sequence to check (default: the head).'),
+  code: pageQueryShape.code,
+});
+export type VerifyQuery = z.output<typeof verifyQuerySchema>;
+export class VerifyQueryDto extends createZodDto(verifyQuerySchema) {}
+
+export const chainVerificationSchema = z.strictObject({
+  valid: z.boolean(),
+  checked: z.int().min(0).describe('Records checked'),
+  firstInvalidSequence: z
+    .int()
+    .min(1)
+    .optional()
+    .describe('Where the chain first breaks, when invalid'),
+  head: z
+    .strictObject({ sequence: z.int().min(0), hash: sha256Hex })
+    .describe(
+      'The newest record: keep it outside the database as a checkpoint',
+    ),
+});
+export type ChainVerification = z.output<typeof chainVerificationSchema>;
+export class ChainVerificationDto extends createZodDto(
+  chainVerificationSchema,
+) {}

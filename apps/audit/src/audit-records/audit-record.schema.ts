@@ -2,20 +2,30 @@ import { Schema } from 'mongoose';
 
 export const AUDIT_RECORD_MODEL = 'AuditRecord';
 
-/** An audit record as stored; `_shardKey` is the record's own id, spreading writes across partitions. */
+/**
+ * An audit record as stored. `_id` is its sequence in the hash chain: the database's own uniqueness of
+ * `_id` is what lets only one writer take each sequence, on any number of app instances. `_shardKey`
+ * is the same number, so on Cosmos DB each append is a single-partition write.
+ */
 export interface AuditRecordDocument {
-  _id: string;
+  _id: number;
   _shardKey: string;
+  recordId: string;
   createdDate: Date;
   sourceSystemName: string;
   resource: { type: string; id?: string; operation: string };
   correlationId: string;
+  actor?: string;
+  clientAddress?: string;
+  previousHash: string;
+  hash: string;
 }
 
 export const AuditRecordSchema = new Schema<AuditRecordDocument>(
   {
-    _id: { type: String, required: true },
+    _id: { type: Number, required: true },
     _shardKey: { type: String, required: true },
+    recordId: { type: String, required: true },
     createdDate: { type: Date, required: true },
     sourceSystemName: { type: String, required: true },
     resource: {
@@ -26,11 +36,16 @@ export const AuditRecordSchema = new Schema<AuditRecordDocument>(
       required: true,
     },
     correlationId: { type: String, required: true },
+    actor: String,
+    clientAddress: String,
+    previousHash: { type: String, required: true },
+    hash: { type: String, required: true },
   },
   { collection: 'audits', versionKey: false, strict: 'throw' },
 );
 
-// Newest first, and the investigators' filters; Terraform creates the same indexes on Cosmos DB.
-AuditRecordSchema.index({ createdDate: -1, _id: -1 });
+// The investigators' filters; Terraform creates the same indexes on Cosmos DB.
 AuditRecordSchema.index({ correlationId: 1 });
 AuditRecordSchema.index({ 'resource.type': 1, 'resource.id': 1 });
+AuditRecordSchema.index({ createdDate: 1 });
+AuditRecordSchema.index({ recordId: 1 });

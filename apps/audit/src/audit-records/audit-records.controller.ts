@@ -1,6 +1,8 @@
 import {
   ApiProblemResponses,
+  Caller,
   CorrelationId,
+  RequestCaller,
   FUNCTION_KEY_HEADER_SCHEME,
   FUNCTION_KEY_QUERY_SCHEME,
 } from '@app/shared';
@@ -15,7 +17,10 @@ import {
   AuditQueryDto,
   AuditRecord,
   AuditRecordDto,
+  ChainVerification,
+  ChainVerificationDto,
   CreateAuditRecordDto,
+  VerifyQueryDto,
 } from './audit-record.dto';
 import { AuditRecordsService } from './audit-records.service';
 
@@ -32,8 +37,9 @@ export class AuditRecordsController {
   create(
     @Body() body: CreateAuditRecordDto,
     @CorrelationId() correlationId: string,
+    @RequestCaller() caller: Caller,
   ): Promise<AuditRecord> {
-    return this.records.create(body, correlationId);
+    return this.records.create(body, correlationId, caller);
   }
 
   @Get()
@@ -44,5 +50,15 @@ export class AuditRecordsController {
   @ApiProblemResponses(400)
   query(@Query() query: AuditQueryDto) {
     return this.records.query(query);
+  }
+
+  @Get('verify')
+  @ApiOkResponse({
+    type: ChainVerificationDto,
+    description: 'Whether the hash chain is intact in the range.',
+  })
+  @ApiProblemResponses(400)
+  verify(@Query() query: VerifyQueryDto): Promise<ChainVerification> {
+    return this.records.verify(query);
   }
 }

@@ -1,6 +1,8 @@
 import { encodeContinuationToken, Page } from '@app/shared';
 import { strictMock } from '../../../../test/support/strict-mock';
+import { chainHash, ChainedContent, GENESIS_HASH } from './audit-chain';
 import type { AuditRecord, CreateAuditRecordDto } from './audit-record.dto';
+import type { AuditRecordDocument } from './audit-record.schema';
 import { AuditRecordsRepository } from './audit-records.repository';
 import { AuditRecordsService } from './audit-records.service';
 
@@ -13,21 +15,44 @@ const body = (): CreateAuditRecordDto => ({
   resource: { type: 'patient', id: 'p-1', operation: 'read' },
 });
 
-const record = (id: string, createdDate: string): AuditRecord => ({
-  ...body(),
-  id,
-  createdDate,
-  correlationId: TRACE_ID,
-});
+/** A stored chain of `count` intact documents, as the repository would return them. */
+function chain(count: number): AuditRecordDocument[] {
+  const docs: AuditRecordDocument[] = [];
+  let previousHash = GENESIS_HASH;
+  for (let sequence = 1; sequence <= count; sequence++) {
+    const content: ChainedContent = {
+      id: `00000000-0000-4000-8000-${String(sequence).padStart(12, '0')}`,
+      sequence,
+      previousHash,
+      createdDate: new Date(Date.UTC(2026, 0, sequence)).toISOString(),
+      sourceSystemName: 'patient-tests',
+      resource: { type: 'patient', id: `p-${sequence}`, operation: 'read' },
+      correlationId: TRACE_ID,
+    };
+    const hash = chainHash(content);
+    const { id, createdDate, sequence: _sequence, ...rest } = content;
+    docs.push({
+      ...rest,
+      _id: sequence,
+      _shardKey: String(sequence),
+      recordId: id,
+      createdDate: new Date(createdDate),
+      hash,
+    });
+    previousHash = hash;
+  }
+  return docs;
+}
 
-/** Newest first, as the repository returns them. */
-const records = (count: number) =>
-  Array.from({ length: count }, (_, i) =>
-    record(
-      `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
-      new Date(Date.UTC(2026, 0, 10 - i)).toISOString(),
-    ),
-  );
+const record = (sequence: number): AuditRecord => ({
+  ...body(),
+  id: `00000000-0000-4000-8000-${String(sequence).padStart(12, '0')}`,
+  sequence,
+  createdDate: new Date(Date.UTC(2026, 0, sequence)).toISOString(),
+  correlationId: TRACE_ID,
+  previousHash: GENESIS_HASH,
+  hash: GENESIS_HASH,
+});
 
 function setUp(
   stubs: Parameters<typeof strictMock<AuditRecordsRepository>>[0],
@@ -36,61 +61,81 @@ function setUp(
   return { repository, service: new AuditRecordsService(repository) };
 }
 
+/** A repository over `docs` for verification: head, point reads and ascending ranges. */
+function over(docs: AuditRecordDocument[]) {
+  const sorted = [...docs].sort((a, b) => a._id - b._id);
+  return setUp({
+    head: jest.fn().mockResolvedValue(sorted[sorted.length - 1]),
+    at: jest.fn((sequence: number) =>
+      Promise.resolve(sorted.find((doc) => doc._id === sequence)),
+    ),
+    range: jest.fn((from: number, to: number, size: number) =>
+      Promise.resolve(
+        sorted.filter((doc) => doc._id >= from && doc._id <= to).slice(0, size),
+      ),
+    ),
+  });
+}
+
 describe('AuditRecordsService', () => {
   describe('create', () => {
-    it('stores the record with a new v4 id, the current time and the given correlation id', async () => {
+    it('appends the body with a new v4 id, the current time and the given correlation id', async () => {
       const { service, repository } = setUp({
-        insert: jest.fn().mockResolvedValue(undefined),
+        append: jest.fn().mockResolvedValue(record(1)),
       });
       const before = Date.now();
 
-      const created = await service.create(body(), TRACE_ID);
+      await service.create(body(), TRACE_ID);
 
-      expect(created).toEqual({
+      const appended = repository.append.mock.calls[0][0] as ChainedContent;
+      expect(appended).toEqual({
         ...body(),
         id: expect.stringMatching(UUID_V4),
         createdDate: expect.any(String),
         correlationId: TRACE_ID,
+        actor: undefined,
+        clientAddress: undefined,
       });
-      expect(new Date(created.createdDate).toISOString()).toBe(
-        created.createdDate,
-      );
-      expect(Date.parse(created.createdDate)).toBeGreaterThanOrEqual(before);
-      expect(Date.parse(created.createdDate)).toBeLessThanOrEqual(Date.now());
-      expect(repository.insert).toHaveBeenCalledWith(created);
-    });
-
-    it('gives every record its own id', async () => {
-      const { service } = setUp({
-        insert: jest.fn().mockResolvedValue(undefined),
-      });
-
-      const first = await service.create(body(), TRACE_ID);
-      const second = await service.create(body(), TRACE_ID);
-
-      expect(first.id).not.toBe(second.id);
+      expect(Date.parse(appended.createdDate)).toBeGreaterThanOrEqual(before);
     });
 
     it('takes the correlation id from the argument, never from the body', async () => {
       const { service, repository } = setUp({
-        insert: jest.fn().mockResolvedValue(undefined),
+        append: jest.fn().mockResolvedValue(record(1)),
       });
       const forged = {
         ...body(),
-        correlationId: 'ffffffffffffffffffffffffffffffff',
+        correlationId: 'f'.repeat(32),
       } as CreateAuditRecordDto;
 
-      const created = await service.create(forged, TRACE_ID);
+      await service.create(forged, TRACE_ID);
 
-      expect(created.correlationId).toBe(TRACE_ID);
-      expect(repository.insert).toHaveBeenCalledWith(
+      expect(repository.append).toHaveBeenCalledWith(
         expect.objectContaining({ correlationId: TRACE_ID }),
+      );
+    });
+
+    it("prefers the body's actor and client address over the audit API's own caller", async () => {
+      const { service, repository } = setUp({
+        append: jest.fn().mockResolvedValue(record(1)),
+      });
+
+      await service.create({ ...body(), actor: 'subscription:s1' }, TRACE_ID, {
+        actor: 'key:patient-tests',
+        clientAddress: '10.0.0.4',
+      });
+
+      expect(repository.append).toHaveBeenCalledWith(
+        expect.objectContaining({
+          actor: 'subscription:s1',
+          clientAddress: '10.0.0.4',
+        }),
       );
     });
   });
 
   describe('query', () => {
-    it('passes the filters to the repository, with from/to as dates and without the API key', async () => {
+    it('passes the filters with from/to as dates and without the API key, fetching one more than the limit', async () => {
       const { service, repository } = setUp({
         query: jest.fn().mockResolvedValue([]),
       });
@@ -117,68 +162,39 @@ describe('AuditRecordsService', () => {
       );
     });
 
-    it('fetches one more than the limit and answers a full page with a continuation token', async () => {
-      const found = records(3);
-      const { service, repository } = setUp({
-        query: jest.fn().mockResolvedValue(found),
-      });
-
-      const page = await service.query({ limit: 2 });
-
-      expect(repository.query).toHaveBeenCalledWith(
-        expect.anything(),
-        3,
-        undefined,
-      );
-      expect(page).toBeInstanceOf(Page);
-      expect(page.items).toEqual(found.slice(0, 2));
-      expect(page.continuationToken).toEqual(expect.any(String));
-    });
-
-    it('answers the last page without a continuation token', async () => {
-      const found = records(2);
-      const { service } = setUp({ query: jest.fn().mockResolvedValue(found) });
-
-      const page = await service.query({ limit: 2 });
-
-      expect(page.items).toEqual(found);
-      expect(page.continuationToken).toBeUndefined();
-    });
-
-    it('continues after the date and id of the last record of the previous page when given its token', async () => {
-      const [first, second, third] = records(3);
+    it('continues below the sequence of the last record of the previous page', async () => {
       const { service, repository } = setUp({
         query: jest
           .fn()
-          .mockResolvedValueOnce([first, second])
-          .mockResolvedValueOnce([third]),
+          .mockResolvedValueOnce([record(9), record(8)])
+          .mockResolvedValueOnce([record(7)]),
       });
 
-      const page1 = await service.query({ limit: 1 });
-      const page2 = await service.query({
+      const first = await service.query({ limit: 1 });
+      expect(first).toBeInstanceOf(Page);
+      expect(first.items).toEqual([record(9)]);
+      const second = await service.query({
         limit: 1,
-        continuationToken: page1.continuationToken,
+        continuationToken: first.continuationToken,
       });
 
-      expect(repository.query).toHaveBeenLastCalledWith(expect.anything(), 2, {
-        createdDate: new Date(first.createdDate),
-        id: first.id,
-      });
-      expect(page2.items).toEqual([third]);
+      expect(repository.query).toHaveBeenLastCalledWith(
+        expect.anything(),
+        2,
+        9,
+      );
+      expect(second.items).toEqual([record(7)]);
+      expect(second.continuationToken).toBeUndefined();
     });
 
     it.each([
       ['garbage', 'not a token'],
-      [
-        'a position without a date',
-        encodeContinuationToken({ i: 'x', d: 'yesterday' }),
-      ],
       ['a position of another list', encodeContinuationToken({ after: 'x' })],
+      ['a negative sequence', encodeContinuationToken({ before: -1 })],
     ])(
-      'rejects a continuation token that is %s with INVALID_CONTINUATION_TOKEN, without querying',
+      'rejects a continuation token that is %s, without querying',
       async (_what, token) => {
         const { service } = setUp({});
-
         await expect(
           service.query({ continuationToken: token }),
         ).rejects.toMatchObject({
@@ -187,5 +203,80 @@ describe('AuditRecordsService', () => {
         });
       },
     );
+  });
+
+  describe('verify', () => {
+    it('accepts an intact chain and reports its head', async () => {
+      const docs = chain(5);
+      const { service } = over(docs);
+      expect(await service.verify({})).toEqual({
+        valid: true,
+        checked: 5,
+        head: { sequence: 5, hash: docs[4].hash },
+      });
+    });
+
+    it('accepts an empty register', async () => {
+      const { service } = over([]);
+      expect(await service.verify({})).toEqual({
+        valid: true,
+        checked: 0,
+        head: { sequence: 0, hash: GENESIS_HASH },
+      });
+    });
+
+    it('reports a changed record at its sequence', async () => {
+      const docs = chain(5);
+      docs[2] = { ...docs[2], sourceSystemName: 'someone-else' };
+      expect(await over(docs).service.verify({})).toMatchObject({
+        valid: false,
+        firstInvalidSequence: 3,
+        checked: 2,
+      });
+    });
+
+    it('reports a gap where a record was deleted', async () => {
+      const docs = chain(5).filter((doc) => doc._id !== 4);
+      expect(await over(docs).service.verify({})).toMatchObject({
+        valid: false,
+        firstInvalidSequence: 4,
+      });
+    });
+
+    it('reports a record whose previous hash does not match its predecessor', async () => {
+      const docs = chain(5);
+      docs[3] = { ...docs[3], previousHash: docs[1].hash };
+      expect(await over(docs).service.verify({})).toMatchObject({
+        valid: false,
+        firstInvalidSequence: 4,
+      });
+    });
+
+    it('anchors a partial check on the record before it', async () => {
+      const docs = chain(6);
+      const { service } = over(docs);
+      expect(await service.verify({ from: 3, to: 5 })).toMatchObject({
+        valid: true,
+        checked: 3,
+      });
+    });
+
+    it('reports a missing anchor when the record before the range is gone', async () => {
+      const docs = chain(6).filter((doc) => doc._id !== 2);
+      expect(await over(docs).service.verify({ from: 3 })).toMatchObject({
+        valid: false,
+        firstInvalidSequence: 2,
+      });
+    });
+
+    it('walks a long chain in batches', async () => {
+      const docs = chain(1203);
+      const { service, repository } = over(docs);
+      expect(await service.verify({})).toMatchObject({
+        valid: true,
+        checked: 1203,
+      });
+      expect(repository.range).toHaveBeenCalledTimes(3);
+    });
   });
 });
