@@ -33,3 +33,9 @@ e2e: setup ## e2e tests against a real database (MONGODB_URI, Docker or FerretDB
 
 openapi: setup ## Regenerate apps/<app>/openapi.json from the code
 	@scripts/run.sh npm run openapi
+
+package: setup ## Deployable Azure Functions packages: dist/functions/<app>/ and <app>.zip
+	@scripts/run.sh npm run package
+
+bench: setup ## Cold start through the Functions handler, bundled vs unbundled (needs FerretDB)
+	@scripts/run.sh npm run bench:cold-start

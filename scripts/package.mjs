@@ -1,0 +1,236 @@
+// `npm run package` (`make package`): one deployable Azure Functions package per app.
+//
+//   dist/functions/<app>/main.js       the app, @app/shared and their libraries bundled into one file
+//   dist/functions/<app>/host.json     apps/<app>/host.json
+//   dist/functions/<app>/package.json  main = main.js; dependencies = the run-time externals only,
+//                                      at the exact versions of package-lock.json
+//   dist/functions/<app>/node_modules  those externals, installed with `npm install --omit=dev`
+//   dist/functions/<app>.zip           the folder, for `func azure functionapp publish` / zip deploy
+//
+// Why bundle: a cold start spends most of its time resolving and reading thousands of small files;
+// one file loads much faster (see `npm run bench:cold-start`).
+// Why tsc first: Nest's dependency injection needs `emitDecoratorMetadata`, which esbuild cannot emit,
+// so `nest build <app>` compiles the TypeScript (resolving @app/shared) and esbuild bundles its output.
+//
+// Options: `--app <name>` (repeatable; default all), `--skip-build` (reuse dist/apps/<app>),
+// `--no-zip`, `--out-dir <dir>` (default dist/functions). node_modules is reused when the dependency
+// list is unchanged, so a re-run is quick.
+import { spawnSync } from 'node:child_process';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { builtinModules } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { build } from 'esbuild';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const APPS = ['patient-tests', 'audit'];
+
+/**
+ * Stay `require`d from node_modules at run time: the Functions runtime needs `@azure/functions`, and
+ * OpenTelemetry (through applicationinsights) can only instrument mongoose/mongodb when they are
+ * loaded with `require`, not inlined in a bundle.
+ */
+const RUNTIME_EXTERNALS = [
+  '@azure/functions',
+  'applicationinsights',
+  '@opentelemetry/*',
+  'mongoose',
+  'mongodb',
+];
+/** Installed even when the bundle does not name them itself (mongodb is what OpenTelemetry patches). */
+const ALWAYS_INSTALLED = ['@azure/functions', 'mongoose', 'mongodb'];
+
+/**
+ * Optional packages Nest and its plugins load only inside try/catch (or only for other platforms).
+ * They are not installed, so they stay unresolved `require`s that fail and are caught at run time.
+ */
+const OPTIONAL_EXTERNALS = [
+  '@nestjs/microservices',
+  '@nestjs/microservices/*',
+  '@nestjs/websockets',
+  '@nestjs/websockets/*',
+  '@nestjs/platform-express',
+  'class-transformer',
+  'class-transformer/*',
+  'class-validator',
+  '@fastify/view',
+];
+
+const log = (message) => process.stderr.write(`package: ${message}\n`);
+
+function run(command, args, options = {}) {
+  const result = spawnSync(command, args, {
+    cwd: ROOT,
+    stdio: ['ignore', 'inherit', 'inherit'],
+    ...options,
+  });
+  if (result.status !== 0) {
+    throw new Error(`${command} ${args.join(' ')} exited ${result.status}`);
+  }
+}
+
+const packageName = (specifier) =>
+  specifier.startsWith('@')
+    ? specifier.split('/').slice(0, 2).join('/')
+    : specifier.split('/')[0];
+
+const matchesExternal = (name) =>
+  RUNTIME_EXTERNALS.some((pattern) =>
+    pattern.endsWith('/*')
+      ? name.startsWith(pattern.slice(0, -1))
+      : name === pattern,
+  );
+
+/** The run-time externals the bundle requires, with their versions from the lock file. */
+function runtimeDependencies(metafile, lock) {
+  const names = new Set(ALWAYS_INSTALLED);
+  for (const output of Object.values(metafile.outputs)) {
+    for (const { path: specifier, external } of output.imports) {
+      const name = packageName(specifier);
+      if (
+        external &&
+        !specifier.startsWith('node:') &&
+        !builtinModules.includes(name) &&
+        matchesExternal(name)
+      ) {
+        names.add(name);
+      }
+    }
+  }
+  return Object.fromEntries(
+    [...names].sort().map((name) => {
+      const locked = lock.packages[`node_modules/${name}`];
+      if (!locked) {
+        throw new Error(`${name} is not in package-lock.json`);
+      }
+      return [name, locked.version];
+    }),
+  );
+}
+
+/** The Nest CLI's tsc output layout: dist/apps/<app>/ mirrors the repository from its root. */
+const compiledEntry = (app) =>
+  path.join(ROOT, 'dist', 'apps', app, 'apps', app, 'src', 'functions.js');
+
+async function packageApp(app, { skipBuild, zip, outDir }) {
+  const started = Date.now();
+  if (!skipBuild || !existsSync(compiledEntry(app))) {
+    log(`${app}: nest build`);
+    run(path.join(ROOT, 'node_modules', '.bin', 'nest'), ['build', app]);
+  }
+  const out = path.join(outDir, app);
+  mkdirSync(out, { recursive: true });
+  rmSync(path.join(out, 'main.js'), { force: true });
+
+  log(`${app}: esbuild`);
+  const { metafile } = await build({
+    entryPoints: [compiledEntry(app)],
+    outfile: path.join(out, 'main.js'),
+    bundle: true,
+    platform: 'node',
+    target: 'node22',
+    format: 'cjs',
+    // Nest and its error messages use class and function names.
+    keepNames: true,
+    external: [...RUNTIME_EXTERNALS, ...OPTIONAL_EXTERNALS],
+    metafile: true,
+    logLevel: 'warning',
+    legalComments: 'none',
+  });
+
+  const lock = JSON.parse(
+    readFileSync(path.join(ROOT, 'package-lock.json'), 'utf8'),
+  );
+  const dependencies = runtimeDependencies(metafile, lock);
+  const manifest = {
+    name: `${app}-functions`,
+    version: lock.version ?? '0.0.0',
+    private: true,
+    description: `Azure Functions package of the ${app} API (built by scripts/package.mjs).`,
+    main: 'main.js',
+    engines: { node: '>=22' },
+    dependencies,
+  };
+  writeFileSync(
+    path.join(out, 'package.json'),
+    `${JSON.stringify(manifest, null, 2)}\n`,
+  );
+  copyFileSync(
+    path.join(ROOT, 'apps', app, 'host.json'),
+    path.join(out, 'host.json'),
+  );
+
+  // Reinstall only when the dependency list changed (the stamp is the manifest npm installed from).
+  const stamp = path.join(out, 'node_modules', '.installed-from.json');
+  const wanted = JSON.stringify(dependencies);
+  if (!existsSync(stamp) || readFileSync(stamp, 'utf8') !== wanted) {
+    log(
+      `${app}: npm install --omit=dev ${Object.keys(dependencies).join(' ')}`,
+    );
+    rmSync(path.join(out, 'node_modules'), { recursive: true, force: true });
+    // The project's lock file, so transitive dependencies get the versions that were tested too;
+    // npm prunes it to what this manifest needs.
+    copyFileSync(
+      path.join(ROOT, 'package-lock.json'),
+      path.join(out, 'package-lock.json'),
+    );
+    run(
+      'npm',
+      [
+        'install',
+        '--omit=dev',
+        '--omit=optional',
+        '--ignore-scripts',
+        '--prefer-offline',
+        '--no-audit',
+        '--no-fund',
+        '--loglevel=error',
+      ],
+      { cwd: out },
+    );
+    writeFileSync(stamp, wanted);
+  }
+
+  if (zip) {
+    const archive = path.join(outDir, `${app}.zip`);
+    rmSync(archive, { force: true });
+    log(`${app}: zip`);
+    // -X: no extra file attributes, so the archive depends only on the files.
+    run('zip', ['-qrX', archive, '.'], { cwd: out });
+    const size = statSync(archive).size;
+    log(`${app}: ${archive} ${(size / 1024 / 1024).toFixed(1)} MiB`);
+  }
+  log(`${app}: done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  return out;
+}
+
+const { values } = parseArgs({
+  options: {
+    app: { type: 'string', multiple: true },
+    'skip-build': { type: 'boolean', default: false },
+    'no-zip': { type: 'boolean', default: false },
+    'out-dir': {
+      type: 'string',
+      default: path.join(ROOT, 'dist', 'functions'),
+    },
+  },
+});
+for (const app of values.app ?? APPS) {
+  if (!APPS.includes(app)) {
+    throw new Error(`unknown app ${app}; one of ${APPS.join(', ')}`);
+  }
+  await packageApp(app, {
+    skipBuild: values['skip-build'],
+    zip: !values['no-zip'],
+    outDir: path.resolve(values['out-dir']),
+  });
+}
