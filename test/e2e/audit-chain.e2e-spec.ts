@@ -116,7 +116,11 @@ describe('the audit hash chain', () => {
       for (const doc of tail) {
         await audits.deleteOne({ _id: doc._id });
         const moved = Number(doc._id) + 1;
-        await audits.insertOne({ ...doc, _id: moved, _shardKey: String(moved) } as Document);
+        await audits.insertOne({
+          ...doc,
+          _id: moved,
+          _shardKey: String(moved),
+        } as Document);
       }
       const previous = await audits.findOne({ _id: 3 } as Document);
       // A forged record that fits its predecessor perfectly (the forger can hash too).

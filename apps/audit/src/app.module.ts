@@ -1,5 +1,6 @@
 import {
   HealthModule,
+  IdempotencyModule,
   HttpPipelineModule,
   loggerParams,
   mongooseOptions,
@@ -34,6 +35,8 @@ import { AuditConfig } from './config/audit.config';
       }),
     }),
     HealthModule,
+    // Before the feature modules: a replayed create must not reach their interceptors (audit).
+    IdempotencyModule,
     AuditRecordsModule,
   ],
 })

@@ -1,5 +1,6 @@
 import {
   HealthModule,
+  IdempotencyModule,
   HttpPipelineModule,
   loggerParams,
   mongooseOptions,
@@ -36,6 +37,8 @@ import { PatientsModule } from './patients/patients.module';
       }),
     }),
     HealthModule,
+    // Before the feature modules: a replayed create must not reach their interceptors (audit).
+    IdempotencyModule,
     AuditModule,
     PatientsModule,
     MedicalTestsModule,

@@ -22,7 +22,7 @@ function controllersOf(
   const controllers = [
     ...((Reflect.getMetadata(MODULE_METADATA.CONTROLLERS, moduleClass) as
       Type[] | undefined) ?? []),
-    ...('module' in module ? ((module.controllers ?? []) as Type[]) : []),
+    ...('module' in module ? (module.controllers ?? []) : []),
   ];
   return [
     ...controllers,

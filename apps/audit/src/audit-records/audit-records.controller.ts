@@ -5,6 +5,7 @@ import {
   RequestCaller,
   FUNCTION_KEY_HEADER_SCHEME,
   FUNCTION_KEY_QUERY_SCHEME,
+  Idempotent,
 } from '@app/shared';
 import { Body, Controller, Get, Post, Query } from '@nestjs/common';
 import {
@@ -32,6 +33,7 @@ export class AuditRecordsController {
   constructor(private readonly records: AuditRecordsService) {}
 
   @Post()
+  @Idempotent()
   @ApiCreatedResponse({ type: AuditRecordDto })
   @ApiProblemResponses(400, 413, 415)
   create(

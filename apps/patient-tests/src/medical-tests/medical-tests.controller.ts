@@ -2,6 +2,7 @@ import {
   ApiProblemResponses,
   FUNCTION_KEY_HEADER_SCHEME,
   FUNCTION_KEY_QUERY_SCHEME,
+  Idempotent,
   Location,
   PageQueryDto,
 } from '@app/shared';
@@ -29,6 +30,7 @@ export class MedicalTestsController {
   constructor(private readonly tests: MedicalTestsService) {}
 
   @Post()
+  @Idempotent()
   @Audited({ resource: 'test', operation: 'create', resourceId: 'assigned' })
   @Location((test: MedicalTest) => `patient/${test.patientId}/tests/${test.id}`)
   @ApiCreatedResponse({ type: MedicalTestDto })

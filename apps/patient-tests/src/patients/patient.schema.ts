@@ -16,6 +16,8 @@ export interface PatientDocument {
   insuranceNumber?: string;
   preferredContactNumber?: string;
   lastUpdated: Date;
+  /** Incremented by every write; the ETag. */
+  _version: number;
 }
 
 export const PatientSchema = new Schema<PatientDocument>(
@@ -31,6 +33,7 @@ export const PatientSchema = new Schema<PatientDocument>(
     insuranceNumber: String,
     preferredContactNumber: String,
     lastUpdated: { type: Date, required: true },
+    _version: { type: Number, required: true },
   },
   { collection: 'patients', versionKey: false, strict: 'throw' },
 );

@@ -327,7 +327,7 @@ describe('PatientsController (one controller, global pipeline)', () => {
 
       expect(response.status).toBe(200);
       expect(response.body).toEqual(updated);
-      expect(service.update).toHaveBeenCalledWith(PATIENT_ID, body);
+      expect(service.update).toHaveBeenCalledWith(PATIENT_ID, body, undefined);
       expect(record).toHaveBeenCalledWith(
         { resource: 'patient', operation: 'update', resourceId: PATIENT_ID },
         expect.any(String),

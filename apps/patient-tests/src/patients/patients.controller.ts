@@ -2,13 +2,16 @@ import {
   ApiProblemResponses,
   FUNCTION_KEY_HEADER_SCHEME,
   FUNCTION_KEY_QUERY_SCHEME,
+  Idempotent,
   Location,
   PageQueryDto,
+  Versioned,
 } from '@app/shared';
 import {
   Body,
   Controller,
   Get,
+  Headers,
   HttpCode,
   Param,
   Post,
@@ -40,6 +43,7 @@ export class PatientsController {
   constructor(private readonly patients: PatientsService) {}
 
   @Post()
+  @Idempotent()
   @Audited({ resource: 'patient', operation: 'create', resourceId: 'assigned' })
   @Location((patient: Patient) => `patient/${patient.id}`)
   @ApiCreatedResponse({ type: PatientDto })
@@ -47,7 +51,7 @@ export class PatientsController {
   create(
     @Body() body: CreatePatientDto,
     @AssignedId() id: string,
-  ): Promise<Patient> {
+  ): Promise<Versioned<Patient>> {
     return this.patients.create(id, body);
   }
 
@@ -71,7 +75,7 @@ export class PatientsController {
   })
   @ApiOkResponse({ type: PatientDto })
   @ApiProblemResponses(404)
-  get(@Param('patientId') id: string): Promise<Patient> {
+  get(@Param('patientId') id: string): Promise<Versioned<Patient>> {
     return this.patients.get(id);
   }
 
@@ -82,11 +86,12 @@ export class PatientsController {
     resourceId: { param: 'patientId' },
   })
   @ApiOkResponse({ type: PatientDto })
-  @ApiProblemResponses(400, 404, 413, 415)
+  @ApiProblemResponses(400, 404, 412, 413, 415)
   update(
     @Param('patientId') id: string,
     @Body() body: UpdatePatientDto,
-  ): Promise<Patient> {
-    return this.patients.update(id, body);
+    @Headers('if-match') ifMatch?: string,
+  ): Promise<Versioned<Patient>> {
+    return this.patients.update(id, body, ifMatch);
   }
 }

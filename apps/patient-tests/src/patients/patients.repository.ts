@@ -1,12 +1,25 @@
-import { typedCollection, withThrottleRetry } from '@app/shared';
+import {
+  IfMatch,
+  typedCollection,
+  Versioned,
+  withThrottleRetry,
+} from '@app/shared';
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import type { FilterQuery, Model } from 'mongoose';
+import type { FilterQuery, Model, mongo } from 'mongoose';
 import type { Patient, SearchCriteria } from './patient.dto';
 import { PATIENT_MODEL, PatientDocument } from './patient.schema';
 
+/** Optional fields: a replace that omits one removes it. */
+const OPTIONAL_FIELDS = [
+  'lastName',
+  'fullName',
+  'insuranceNumber',
+  'preferredContactNumber',
+] as const;
+
 function toPatient(doc: PatientDocument): Patient {
-  // Field by field, so no storage field (`_id`, `_shardKey`, ...) can ever reach a response.
+  // Field by field, so no storage field (`_id`, `_shardKey`, `_version`) can ever reach a response.
   const patient: Patient = {
     id: doc._id,
     firstName: doc.firstName,
@@ -20,18 +33,14 @@ function toPatient(doc: PatientDocument): Patient {
     lastUpdated: doc.lastUpdated.toISOString(),
   };
   return Object.fromEntries(
-    Object.entries(patient).filter(([, value]) => value !== undefined),
+    Object.entries(patient).filter(
+      ([, value]) => value !== undefined && value !== null,
+    ),
   ) as Patient;
 }
 
-function toDocument({ id, lastUpdated, ...fields }: Patient): PatientDocument {
-  return {
-    _id: id,
-    _shardKey: id,
-    ...fields,
-    lastUpdated: new Date(lastUpdated),
-  };
-}
+const versioned = (doc: PatientDocument) =>
+  new Versioned(toPatient(doc), doc._version);
 
 /** Exact-match criteria and the inclusive date-of-birth range as a filter of validated strings only. */
 function searchFilter({
@@ -53,6 +62,11 @@ function searchFilter({
   return filter;
 }
 
+export type ReplaceResult =
+  | { kind: 'replaced'; patient: Versioned<Patient> }
+  | { kind: 'not-found' }
+  | { kind: 'stale' };
+
 /** Patients in MongoDB / Cosmos DB / FerretDB; every call absorbs Cosmos DB throttling. */
 @Injectable()
 export class PatientsRepository {
@@ -60,20 +74,27 @@ export class PatientsRepository {
     @InjectModel(PATIENT_MODEL) private readonly model: Model<PatientDocument>,
   ) {}
 
-  async insert(patient: Patient): Promise<void> {
-    await withThrottleRetry(() =>
-      typedCollection(this.model).insertOne(toDocument(patient)),
-    );
+  async insert(patient: Patient): Promise<Versioned<Patient>> {
+    const { id, lastUpdated, ...fields } = patient;
+    const doc: PatientDocument = {
+      ...fields,
+      _id: id,
+      _shardKey: id,
+      lastUpdated: new Date(lastUpdated),
+      _version: 1,
+    };
+    await withThrottleRetry(() => typedCollection(this.model).insertOne(doc));
+    return versioned(doc);
   }
 
-  async findById(id: string): Promise<Patient | undefined> {
+  async findById(id: string): Promise<Versioned<Patient> | undefined> {
     const doc = await withThrottleRetry(() =>
       this.model
         .findOne({ _id: id, _shardKey: id })
         .lean<PatientDocument>()
         .exec(),
     );
-    return doc ? toPatient(doc) : undefined;
+    return doc ? versioned(doc) : undefined;
   }
 
   async exists(id: string): Promise<boolean> {
@@ -83,15 +104,38 @@ export class PatientsRepository {
     return doc !== null;
   }
 
-  /** Replaces a stored patient; false when there is none with that id. */
-  async replace(patient: Patient): Promise<boolean> {
-    const result = await withThrottleRetry(() =>
-      typedCollection(this.model).replaceOne(
-        { _id: patient.id, _shardKey: patient.id },
-        toDocument(patient),
+  /**
+   * Replaces a patient's fields in one conditional write: with `ifMatch`, only while its version is one
+   * of those listed, so of concurrent writers holding the same ETag exactly one wins.
+   */
+  async replace(patient: Patient, ifMatch?: IfMatch): Promise<ReplaceResult> {
+    const { id, lastUpdated, ...fields } = patient;
+    const filter: mongo.Filter<PatientDocument> = { _id: id, _shardKey: id };
+    if (ifMatch && !ifMatch.any) {
+      filter._version = { $in: ifMatch.versions };
+    }
+    const unset = Object.fromEntries(
+      OPTIONAL_FIELDS.filter((name) => fields[name] === undefined).map(
+        (name) => [name, ''],
+      ),
+    ) as mongo.UpdateFilter<PatientDocument>['$unset'];
+    const updated = await withThrottleRetry(() =>
+      typedCollection(this.model).findOneAndUpdate(
+        filter,
+        {
+          $set: { ...fields, lastUpdated: new Date(lastUpdated) },
+          ...(Object.keys(unset ?? {}).length > 0 && { $unset: unset }),
+          $inc: { _version: 1 },
+        },
+        { returnDocument: 'after' },
       ),
     );
-    return result.matchedCount === 1;
+    if (updated) {
+      return { kind: 'replaced', patient: versioned(updated) };
+    }
+    return (await this.exists(id)) && ifMatch
+      ? { kind: 'stale' }
+      : { kind: 'not-found' };
   }
 
   /** Up to `limit` matches after `afterId`, in id order (deterministic across pages). */

@@ -1,4 +1,4 @@
-import { encodeContinuationToken, Page } from '@app/shared';
+import { encodeContinuationToken, Page, Versioned } from '@app/shared';
 import { strictMock } from '../../../../test/support/strict-mock';
 import type {
   CreatePatientDto,
@@ -49,6 +49,14 @@ function setUp(stubs: Parameters<typeof strictMock<PatientsRepository>>[0]) {
   return { repository, service: new PatientsService(repository) };
 }
 
+/** A repository write that stores what it is given and reports it at `version`. */
+const storedAsVersion1 = () =>
+  jest.fn((stored: Patient) => Promise.resolve(new Versioned(stored, 1)));
+const replacedAsVersion2 = () =>
+  jest.fn((stored: Patient) =>
+    Promise.resolve({ kind: 'replaced', patient: new Versioned(stored, 2) }),
+  );
+
 /** Asserts `value` is an ISO date-time taken between `before` and now. */
 function expectFreshTimestamp(value: string, before: number) {
   expect(new Date(value).toISOString()).toBe(value);
@@ -59,12 +67,13 @@ function expectFreshTimestamp(value: string, before: number) {
 describe('PatientsService', () => {
   describe('create', () => {
     it('stores the patient under the assigned id with a lastUpdated set by the server, and returns what it stored', async () => {
-      const { service, repository } = setUp({
-        insert: jest.fn().mockResolvedValue(undefined),
-      });
+      const { service, repository } = setUp({ insert: storedAsVersion1() });
       const before = Date.now();
 
-      const created = await service.create(PATIENT_ID, fields());
+      const { value: created, version } = await service.create(
+        PATIENT_ID,
+        fields(),
+      );
 
       expect(created).toEqual({
         ...fields(),
@@ -74,12 +83,11 @@ describe('PatientsService', () => {
       expectFreshTimestamp(created.lastUpdated, before);
       expect(repository.insert).toHaveBeenCalledTimes(1);
       expect(repository.insert).toHaveBeenCalledWith(created);
+      expect(version).toBe(1);
     });
 
     it('keeps the server id and lastUpdated even if fields carrying them get past validation', async () => {
-      const { service } = setUp({
-        insert: jest.fn().mockResolvedValue(undefined),
-      });
+      const { service } = setUp({ insert: storedAsVersion1() });
       const before = Date.now();
       const smuggled = {
         ...fields(),
@@ -87,7 +95,7 @@ describe('PatientsService', () => {
         lastUpdated: '1999-01-01T00:00:00.000Z',
       } as CreatePatientDto;
 
-      const created = await service.create(PATIENT_ID, smuggled);
+      const { value: created } = await service.create(PATIENT_ID, smuggled);
 
       expect(created.id).toBe(PATIENT_ID);
       expectFreshTimestamp(created.lastUpdated, before);
@@ -107,7 +115,7 @@ describe('PatientsService', () => {
 
   describe('get', () => {
     it('returns the patient the repository finds under the id', async () => {
-      const stored = patient(PATIENT_ID);
+      const stored = new Versioned(patient(PATIENT_ID), 3);
       const { service, repository } = setUp({
         findById: jest.fn().mockResolvedValue(stored),
       });
@@ -142,9 +150,7 @@ describe('PatientsService', () => {
 
   describe('update', () => {
     it('replaces the patient under the path id with a new lastUpdated, ignoring the lastUpdated in the body', async () => {
-      const { service, repository } = setUp({
-        replace: jest.fn().mockResolvedValue(true),
-      });
+      const { service, repository } = setUp({ replace: replacedAsVersion2() });
       const before = Date.now();
       const body: UpdatePatientDto = {
         ...fields(),
@@ -153,7 +159,7 @@ describe('PatientsService', () => {
         lastUpdated: '2000-01-01T00:00:00.000Z',
       };
 
-      const updated = await service.update(PATIENT_ID, body);
+      const { value: updated } = await service.update(PATIENT_ID, body);
 
       expect(updated).toEqual({
         ...fields(),
@@ -162,19 +168,39 @@ describe('PatientsService', () => {
         lastUpdated: expect.any(String),
       });
       expectFreshTimestamp(updated.lastUpdated, before);
-      expect(repository.replace).toHaveBeenCalledWith(updated);
+      expect(repository.replace).toHaveBeenCalledWith(updated, undefined);
+    });
+
+    it('passes If-Match to the repository as the versions it allows', async () => {
+      const { service, repository } = setUp({ replace: replacedAsVersion2() });
+
+      await service.update(PATIENT_ID, fields(), '"4", W/"5", "6"');
+
+      expect(repository.replace).toHaveBeenCalledWith(expect.anything(), {
+        any: false,
+        versions: [4, 6],
+      });
+    });
+
+    it('answers PRECONDITION_FAILED when the repository finds the version stale', async () => {
+      const { service } = setUp({
+        replace: jest.fn().mockResolvedValue({ kind: 'stale' }),
+      });
+
+      await expect(
+        service.update(PATIENT_ID, fields(), '"1"'),
+      ).rejects.toMatchObject({ code: 'PRECONDITION_FAILED', status: 412 });
     });
 
     it('accepts a body without an id and takes the id from the path', async () => {
-      const { service, repository } = setUp({
-        replace: jest.fn().mockResolvedValue(true),
-      });
+      const { service, repository } = setUp({ replace: replacedAsVersion2() });
 
-      const updated = await service.update(PATIENT_ID, fields());
+      const { value: updated } = await service.update(PATIENT_ID, fields());
 
       expect(updated.id).toBe(PATIENT_ID);
       expect(repository.replace).toHaveBeenCalledWith(
         expect.objectContaining({ id: PATIENT_ID }),
+        undefined,
       );
     });
 
@@ -200,7 +226,7 @@ describe('PatientsService', () => {
 
     it('answers PATIENT_NOT_FOUND when there is no patient to replace', async () => {
       const { service } = setUp({
-        replace: jest.fn().mockResolvedValue(false),
+        replace: jest.fn().mockResolvedValue({ kind: 'not-found' }),
       });
 
       await expect(service.update(PATIENT_ID, fields())).rejects.toMatchObject({

@@ -3,7 +3,10 @@ import {
   DEFAULT_PAGE_SIZE,
   Page,
   PageQuery,
+  parseIfMatch,
+  preconditionFailed,
   toPage,
+  Versioned,
 } from '@app/shared';
 import { Injectable } from '@nestjs/common';
 import { z } from 'zod';
@@ -24,17 +27,15 @@ export class PatientsService {
   constructor(private readonly repository: PatientsRepository) {}
 
   /** Stores a new patient under `id`, assigned (and already audited) before the write. */
-  async create(id: string, fields: CreatePatientDto): Promise<Patient> {
-    const patient: Patient = {
+  create(id: string, fields: CreatePatientDto): Promise<Versioned<Patient>> {
+    return this.repository.insert({
       ...fields,
       id,
       lastUpdated: new Date().toISOString(),
-    };
-    await this.repository.insert(patient);
-    return patient;
+    });
   }
 
-  async get(id: string): Promise<Patient> {
+  async get(id: string): Promise<Versioned<Patient>> {
     const patient = isResourceId(id)
       ? await this.repository.findById(id)
       : undefined;
@@ -44,8 +45,16 @@ export class PatientsService {
     return patient;
   }
 
-  /** Replaces the patient's fields; `lastUpdated` in the body is ignored, the server sets a new one. */
-  async update(id: string, body: UpdatePatientDto): Promise<Patient> {
+  /**
+   * Replaces the patient's fields; `lastUpdated` in the body is ignored, the server sets a new one.
+   * With `If-Match`, only while that ETag is current (else 412, nothing changed); without it the write
+   * is unconditional, because the seed's clients send no If-Match.
+   */
+  async update(
+    id: string,
+    body: UpdatePatientDto,
+    ifMatchHeader?: string,
+  ): Promise<Versioned<Patient>> {
     const { id: bodyId, lastUpdated: _ignored, ...fields } = body;
     if (bodyId !== undefined && bodyId !== id) {
       throw patientIdMismatch();
@@ -53,15 +62,18 @@ export class PatientsService {
     if (!isResourceId(id)) {
       throw patientNotFound();
     }
-    const patient: Patient = {
-      ...fields,
-      id,
-      lastUpdated: new Date().toISOString(),
-    };
-    if (!(await this.repository.replace(patient))) {
-      throw patientNotFound();
+    const result = await this.repository.replace(
+      { ...fields, id, lastUpdated: new Date().toISOString() },
+      parseIfMatch(ifMatchHeader),
+    );
+    switch (result.kind) {
+      case 'replaced':
+        return result.patient;
+      case 'stale':
+        throw preconditionFailed();
+      case 'not-found':
+        throw patientNotFound();
     }
-    return patient;
   }
 
   async search(

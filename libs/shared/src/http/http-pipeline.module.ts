@@ -4,6 +4,7 @@ import { ZodValidationPipe } from 'nestjs-zod';
 import { ApiKeyGuard, ApiKeyGuardOptions } from '../auth/api-key.guard';
 import { ApiKeys } from '../auth/api-keys';
 import { PageInterceptor } from '../paging/page.interceptor';
+import { VersionInterceptor } from '../versioning/versioned';
 import { LocationInterceptor } from './location';
 import { ProblemFilter } from './problem.filter';
 
@@ -21,7 +22,7 @@ const { ConfigurableModuleClass, MODULE_OPTIONS_TOKEN } =
 
 /**
  * The global request pipeline every app shares: API key guard, zod validation, problem+json errors,
- * paged results and Location headers.
+ * paged results, Location and ETag headers.
  * Registered as APP_* providers so the plain HTTP host, the Azure Functions host and
  * `Test.createTestingModule` all run exactly the same pipeline.
  */
@@ -44,6 +45,7 @@ const { ConfigurableModuleClass, MODULE_OPTIONS_TOKEN } =
     { provide: APP_FILTER, useClass: ProblemFilter },
     { provide: APP_INTERCEPTOR, useClass: PageInterceptor },
     { provide: APP_INTERCEPTOR, useClass: LocationInterceptor },
+    { provide: APP_INTERCEPTOR, useClass: VersionInterceptor },
   ],
   exports: [ApiKeys],
 })

@@ -1,0 +1,142 @@
+import { createHash } from 'node:crypto';
+import {
+  CallHandler,
+  ExecutionContext,
+  HttpStatus,
+  Injectable,
+  NestInterceptor,
+  SetMetadata,
+} from '@nestjs/common';
+import { HTTP_CODE_METADATA } from '@nestjs/common/constants';
+import { Reflector } from '@nestjs/core';
+import type { FastifyReply } from 'fastify';
+import { catchError, from, mergeMap, Observable, of, throwError } from 'rxjs';
+import { callerOf, RequestWithKeyName } from '../auth/caller';
+import { BadRequestError, DomainError } from '../errors/domain-error';
+import { canonicalJson } from '../json/canonical-json';
+import { Versioned } from '../versioning/versioned';
+import type { StoredOutcome } from './idempotency-record.schema';
+import { IdempotencyStore } from './idempotency.store';
+
+export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
+const IDEMPOTENT = 'idempotency:enabled';
+
+/** Marks a create route as honouring the `Idempotency-Key` header. */
+export const Idempotent = () => SetMetadata(IDEMPOTENT, true);
+
+/** A key is a Structured Fields string (quoted) or, leniently, the bare text: 1-255 visible ASCII. */
+function parseKey(header: string | string[]): string {
+  const value = Array.isArray(header)
+    ? undefined
+    : header.trim().replace(/^"(.*)"$/, '$1');
+  if (!value || !/^[\x21-\x7e]{1,255}$/.test(value)) {
+    throw new BadRequestError(
+      'INVALID_IDEMPOTENCY_KEY',
+      'Idempotency-Key must be one string of 1-255 visible characters.',
+    );
+  }
+  return value;
+}
+
+const sha256 = (text: string) =>
+  createHash('sha256').update(text, 'utf8').digest('hex');
+
+/**
+ * Idempotency-Key for creates (draft-ietf-httpapi-idempotency-key-header): the first request with a
+ * key runs and its response is kept for 24 h; a replay with the same body gets that response again
+ * (same id, same status, header `Idempotent-Replayed`), the same key with another body gets 422, and a
+ * replay while the first is still running gets 409. Failed requests release their key.
+ *
+ * It must run before the audit interceptor, so a replay is not audited as a second create: modules
+ * register it ahead of theirs.
+ */
+@Injectable()
+export class IdempotencyInterceptor implements NestInterceptor {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly store: IdempotencyStore,
+  ) {}
+
+  async intercept(
+    context: ExecutionContext,
+    next: CallHandler,
+  ): Promise<Observable<unknown>> {
+    const header = context.switchToHttp().getRequest<RequestWithKeyName>()
+      .headers[IDEMPOTENCY_KEY_HEADER];
+    if (
+      header === undefined ||
+      !this.reflector.get<boolean>(IDEMPOTENT, context.getHandler())
+    ) {
+      return next.handle();
+    }
+    const request = context.switchToHttp().getRequest<RequestWithKeyName>();
+    const key = parseKey(header);
+    const path = request.url.split('?')[0].replace(/\/+$/, '');
+    // Scoped to the caller and the route: one client's key can never return another client's response.
+    const id = sha256(
+      `${callerOf(request).actor ?? 'anonymous'}\n${request.method} ${path}\n${key}`,
+    );
+    const fingerprint = sha256(canonicalJson(request.body ?? null));
+
+    const claim = await this.store.claim(id, fingerprint);
+    switch (claim.kind) {
+      case 'mismatch':
+        throw new DomainError(
+          'IDEMPOTENCY_KEY_REUSED',
+          422,
+          'This Idempotency-Key was used with a different request.',
+        );
+      case 'in-flight':
+        throw new DomainError(
+          'IDEMPOTENCY_KEY_IN_FLIGHT',
+          409,
+          'A request with this Idempotency-Key is still running.',
+          {
+            retryAfterSeconds: 1,
+          },
+        );
+      case 'replay':
+        return of(this.replay(context, claim.outcome));
+      case 'claimed':
+        return next.handle().pipe(
+          mergeMap((result: unknown) =>
+            from(
+              this.store
+                .complete(id, this.outcomeOf(context, result))
+                .then(() => result),
+            ),
+          ),
+          catchError((error: unknown) =>
+            from(this.store.release(id)).pipe(
+              mergeMap(() => throwError(() => error)),
+            ),
+          ),
+        );
+    }
+  }
+
+  private outcomeOf(context: ExecutionContext, result: unknown): StoredOutcome {
+    const status =
+      this.reflector.get<number | undefined>(
+        HTTP_CODE_METADATA,
+        context.getHandler(),
+      ) ??
+      (context.switchToHttp().getRequest<RequestWithKeyName>().method === 'POST'
+        ? HttpStatus.CREATED
+        : HttpStatus.OK);
+    return result instanceof Versioned
+      ? { status, body: result.value as unknown, version: result.version }
+      : { status, body: result };
+  }
+
+  private replay(context: ExecutionContext, outcome: StoredOutcome): unknown {
+    context
+      .switchToHttp()
+      .getResponse<FastifyReply>()
+      .status(outcome.status)
+      .header('idempotent-replayed', 'true');
+    return outcome.version === undefined
+      ? outcome.body
+      : new Versioned(outcome.body, outcome.version);
+  }
+}
