@@ -1,10 +1,11 @@
 import {
+  apiKeysFrom,
   HealthModule,
   IdempotencyModule,
   HttpPipelineModule,
+  KeyVaultSecrets,
   loggerParams,
   mongooseOptions,
-  StaticApiKeys,
   wantsPrettyLogs,
 } from '@app/shared';
 import { Module } from '@nestjs/common';
@@ -28,9 +29,10 @@ import { AuditConfig } from './config/audit.config';
         mongooseOptions(config.MONGODB_URI, config.MONGODB_DATABASE),
     }),
     HttpPipelineModule.forRootAsync({
-      inject: [AuditConfig],
-      useFactory: (config: AuditConfig) => ({
-        apiKeys: new StaticApiKeys(config.API_KEYS),
+      inject: [AuditConfig, KeyVaultSecrets],
+      useFactory: (config: AuditConfig, secrets: KeyVaultSecrets) => ({
+        // Key Vault's current list when it holds the keys, so a rotation needs no restart.
+        apiKeys: apiKeysFrom(secrets, config.API_KEYS),
         hostChecksKeys: Boolean(config.FUNCTIONS_WORKER_RUNTIME),
       }),
     }),

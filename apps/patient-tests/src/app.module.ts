@@ -1,10 +1,11 @@
 import {
+  apiKeysFrom,
   HealthModule,
   IdempotencyModule,
   HttpPipelineModule,
+  KeyVaultSecrets,
   loggerParams,
   mongooseOptions,
-  StaticApiKeys,
   wantsPrettyLogs,
 } from '@app/shared';
 import { Module } from '@nestjs/common';
@@ -30,9 +31,10 @@ import { PatientsModule } from './patients/patients.module';
         mongooseOptions(config.MONGODB_URI, config.MONGODB_DATABASE),
     }),
     HttpPipelineModule.forRootAsync({
-      inject: [PatientTestsConfig],
-      useFactory: (config: PatientTestsConfig) => ({
-        apiKeys: new StaticApiKeys(config.API_KEYS),
+      inject: [PatientTestsConfig, KeyVaultSecrets],
+      useFactory: (config: PatientTestsConfig, secrets: KeyVaultSecrets) => ({
+        // Key Vault's current list when it holds the keys, so a rotation needs no restart.
+        apiKeys: apiKeysFrom(secrets, config.API_KEYS),
         hostChecksKeys: Boolean(config.FUNCTIONS_WORKER_RUNTIME),
       }),
     }),

@@ -1,10 +1,22 @@
+import { KeyVaultSecrets, keyVaultConfigProviders } from '@app/shared';
 import { Global, Module } from '@nestjs/common';
-import { AuditConfig, loadAuditConfig } from './audit.config';
+import {
+  AuditConfig,
+  auditConfigSchema,
+  loadAuditConfig,
+} from './audit.config';
 
-/** Parses the environment once, when the app starts; a bad variable stops start-up. */
+/**
+ * Reads the Key Vault secrets (when KEY_VAULT_URI is set) and parses the configuration once, before
+ * the app starts; a bad variable or an unreadable secret stops start-up.
+ */
 @Global()
 @Module({
-  providers: [{ provide: AuditConfig, useFactory: () => loadAuditConfig() }],
-  exports: [AuditConfig],
+  providers: keyVaultConfigProviders(
+    AuditConfig,
+    auditConfigSchema.shape,
+    loadAuditConfig,
+  ),
+  exports: [AuditConfig, KeyVaultSecrets],
 })
 export class AuditConfigModule {}

@@ -1,6 +1,7 @@
 import {
   commonConfigShape,
   configToken,
+  keyVaultVariables,
   parseConfig,
   portVariable,
   requireApiKeysOutsideFunctions,
@@ -11,6 +12,10 @@ import { z } from 'zod';
 export const auditConfigSchema = z
   .object({
     ...commonConfigShape,
+    ...keyVaultVariables({
+      MONGODB_URI: 'mongodb-uri',
+      API_KEYS: 'audit-api-keys',
+    }),
     PORT: portVariable(7072),
     MONGODB_DATABASE: z.string().min(1).max(63).default('audit'),
   })
@@ -22,5 +27,5 @@ export abstract class AuditConfig extends configToken<
 >() {}
 
 export const loadAuditConfig = (
-  env: NodeJS.ProcessEnv = process.env,
+  env: Readonly<Record<string, string | undefined>> = process.env,
 ): AuditConfig => parseConfig(auditConfigSchema, env);

@@ -1,6 +1,7 @@
-import { traceparentFor, UnavailableError } from '@app/shared';
+import { KeyVaultSecrets, traceparentFor, UnavailableError } from '@app/shared';
 import { HttpService } from '@nestjs/axios';
 import { Injectable } from '@nestjs/common';
+import { isAxiosError } from 'axios';
 import { firstValueFrom } from 'rxjs';
 import { PatientTestsConfig } from '../config/patient-tests.config';
 import type { AuditedOperation, AuditedResource } from './audited.decorator';
@@ -21,6 +22,7 @@ export class AuditClient {
   constructor(
     private readonly http: HttpService,
     private readonly config: PatientTestsConfig,
+    private readonly secrets: KeyVaultSecrets,
   ) {}
 
   async record(entry: AuditEntry, correlationId: string): Promise<void> {
@@ -32,20 +34,25 @@ export class AuditClient {
         operation: entry.operation,
       },
     };
+    const key = this.currentKey();
     try {
-      await firstValueFrom(
-        this.http.post(`${this.config.AUDIT_API_URL}/auditrecord`, body, {
-          headers: {
-            'x-functions-key': this.config.AUDIT_API_KEY,
-            // The audit record stores this trace id as its correlationId.
-            traceparent: traceparentFor(correlationId),
-          },
-          timeout: this.config.AUDIT_TIMEOUT_MS,
-          // `timeout` alone does not bound connecting; the signal bounds the whole call.
-          signal: AbortSignal.timeout(this.config.AUDIT_TIMEOUT_MS),
-          validateStatus: (status) => status >= 200 && status < 300,
-        }),
-      );
+      try {
+        await this.post(body, key, correlationId);
+      } catch (error) {
+        if (!rejectedKey(error)) {
+          throw error;
+        }
+        // Audit rejecting the key means it was rotated and our cached copy is stale: re-read it once
+        // (unless a concurrent call already did) and retry once with the new value. An unchanged key
+        // would be rejected again, so then there is no retry.
+        const cached = this.currentKey();
+        const fresh =
+          cached !== key ? cached : await this.secrets.refresh('AUDIT_API_KEY');
+        if (fresh === undefined || fresh === key) {
+          throw error;
+        }
+        await this.post(body, fresh, correlationId);
+      }
     } catch (error) {
       throw new UnavailableError(
         'AUDIT_UNAVAILABLE',
@@ -55,4 +62,32 @@ export class AuditClient {
       );
     }
   }
+
+  /** Key Vault's current copy when it holds the key, else the configured one. */
+  private currentKey(): string {
+    return this.secrets.current('AUDIT_API_KEY') ?? this.config.AUDIT_API_KEY;
+  }
+
+  private async post(
+    body: object,
+    key: string,
+    correlationId: string,
+  ): Promise<void> {
+    await firstValueFrom(
+      this.http.post(`${this.config.AUDIT_API_URL}/auditrecord`, body, {
+        headers: {
+          'x-functions-key': key,
+          // The audit record stores this trace id as its correlationId.
+          traceparent: traceparentFor(correlationId),
+        },
+        timeout: this.config.AUDIT_TIMEOUT_MS,
+        // `timeout` alone does not bound connecting; the signal bounds the whole call.
+        signal: AbortSignal.timeout(this.config.AUDIT_TIMEOUT_MS),
+        validateStatus: (status) => status >= 200 && status < 300,
+      }),
+    );
+  }
 }
+
+const rejectedKey = (error: unknown) =>
+  isAxiosError(error) && error.response?.status === 401;

@@ -1,15 +1,22 @@
+import { KeyVaultSecrets, keyVaultConfigProviders } from '@app/shared';
 import { Global, Module } from '@nestjs/common';
 import {
   loadPatientTestsConfig,
   PatientTestsConfig,
+  patientTestsConfigSchema,
 } from './patient-tests.config';
 
-/** Parses the environment once, when the app starts; a bad variable stops start-up. */
+/**
+ * Reads the Key Vault secrets (when KEY_VAULT_URI is set) and parses the configuration once, before
+ * the app starts; a bad variable or an unreadable secret stops start-up.
+ */
 @Global()
 @Module({
-  providers: [
-    { provide: PatientTestsConfig, useFactory: () => loadPatientTestsConfig() },
-  ],
-  exports: [PatientTestsConfig],
+  providers: keyVaultConfigProviders(
+    PatientTestsConfig,
+    patientTestsConfigSchema.shape,
+    loadPatientTestsConfig,
+  ),
+  exports: [PatientTestsConfig, KeyVaultSecrets],
 })
 export class PatientTestsConfigModule {}

@@ -2,6 +2,7 @@ import {
   commonConfigShape,
   configToken,
   integerVariable,
+  keyVaultVariables,
   parseConfig,
   portVariable,
   requireApiKeysOutsideFunctions,
@@ -12,6 +13,11 @@ import { z } from 'zod';
 export const patientTestsConfigSchema = z
   .object({
     ...commonConfigShape,
+    ...keyVaultVariables({
+      MONGODB_URI: 'mongodb-uri',
+      API_KEYS: 'patient-tests-api-keys',
+      AUDIT_API_KEY: 'audit-api-key',
+    }),
     PORT: portVariable(7071),
     MONGODB_DATABASE: z.string().min(1).max(63).default('patient-tests'),
     AUDIT_API_URL: z
@@ -37,5 +43,5 @@ export abstract class PatientTestsConfig extends configToken<
 >() {}
 
 export const loadPatientTestsConfig = (
-  env: NodeJS.ProcessEnv = process.env,
+  env: Readonly<Record<string, string | undefined>> = process.env,
 ): PatientTestsConfig => parseConfig(patientTestsConfigSchema, env);

@@ -1,0 +1,268 @@
+import { KeyVaultSecrets } from '@app/shared';
+import { Logger } from '@nestjs/common';
+import { samplePatient } from '../support/samples';
+import { KeyVaultDouble } from './support/key-vault-double';
+import {
+  eventually,
+  secretNames,
+  startAuditWithVault,
+  startPatientTestsWithVault,
+} from './support/key-vault-stack';
+import type { RunningApp } from './support/stack';
+
+const key = (name: string) => `${name}-${'k'.repeat(16)}`;
+
+function databaseUri(): string {
+  const uri = process.env.E2E_MONGODB_URI;
+  if (!uri) {
+    throw new Error(
+      'E2E_MONGODB_URI is not set: run through jest --selectProjects e2e',
+    );
+  }
+  return uri;
+}
+
+/** Puts one test's full set of secrets into the vault. */
+async function seed(
+  vault: KeyVaultDouble,
+  prefix: string,
+  values: { auditKeys: string; patientTestsKeys: string; auditKey: string },
+) {
+  const names = secretNames(prefix);
+  await vault.set(names.mongodbUri, databaseUri());
+  await vault.set(names.auditApiKeys, values.auditKeys);
+  await vault.set(names.patientTestsApiKeys, values.patientTestsKeys);
+  await vault.set(names.auditApiKey, values.auditKey);
+  return names;
+}
+
+const withKey = (app: RunningApp, apiKey: string) =>
+  app.client.with({ 'x-functions-key': apiKey });
+
+describe('secrets from Key Vault', () => {
+  let vault: KeyVaultDouble;
+  const running: RunningApp[] = [];
+
+  beforeAll(async () => {
+    vault = await KeyVaultDouble.start();
+  });
+
+  afterEach(async () => {
+    for (const app of running.splice(0).reverse()) {
+      await app.close();
+    }
+  });
+
+  afterAll(() => vault.close());
+
+  it('loads the database URI and every key at start-up, and both apps work with them', async () => {
+    await seed(vault, 'load', {
+      auditKeys: key('audit-a'),
+      patientTestsKeys: key('pt-a'),
+      auditKey: key('audit-a'),
+    });
+    const audit = await startAuditWithVault(vault, 'load');
+    running.push(audit);
+    const patientTests = await startPatientTestsWithVault(
+      vault,
+      'load',
+      audit.url,
+    );
+    running.push(patientTests);
+
+    const created = await withKey(patientTests, key('pt-a')).post(
+      '/patient',
+      samplePatient(),
+    );
+    expect(created.status).toBe(201);
+    expect(
+      (await withKey(audit, key('audit-a')).get('/auditrecord')).status,
+    ).toBe(200);
+    expect(
+      (
+        await withKey(patientTests, key('not-a-key')).post(
+          '/patient',
+          samplePatient(),
+        )
+      ).status,
+    ).toBe(401);
+  });
+
+  it('stops start-up with a message naming the vault and the missing secret, without any secret value', async () => {
+    const names = secretNames('missing');
+    await vault.set(names.mongodbUri, databaseUri());
+    await vault.set(names.auditApiKey, key('audit-missing'));
+    // names.patientTestsApiKeys is never set.
+
+    const startUp = startPatientTestsWithVault(
+      vault,
+      'missing',
+      'http://127.0.0.1:9/api',
+    );
+
+    await expect(startUp).rejects.toThrow(vault.url);
+    const message = await startUp.then(
+      () => '',
+      (error: Error) => error.message,
+    );
+    expect(message).toContain(
+      `secret "${names.patientTestsApiKeys}" (for API_KEYS)`,
+    );
+    expect(message).toContain('SecretNotFound');
+    expect(message).not.toContain(databaseUri());
+    expect(message).not.toContain(key('audit-missing'));
+  });
+
+  it('honours a rotation of API_KEYS without a restart: both keys work during the overlap, the old one fails after it', async () => {
+    const names = await seed(vault, 'rotate', {
+      auditKeys: key('audit-r'),
+      patientTestsKeys: key('pt-old'),
+      auditKey: key('audit-r'),
+    });
+    const audit = await startAuditWithVault(vault, 'rotate');
+    running.push(audit);
+    const patientTests = await startPatientTestsWithVault(
+      vault,
+      'rotate',
+      audit.url,
+      {
+        KEY_VAULT_REFRESH_SECONDS: '1',
+      },
+    );
+    running.push(patientTests);
+    const status = async (apiKey: string) =>
+      (await withKey(patientTests, apiKey).post('/patient', samplePatient()))
+        .status;
+    expect(await status(key('pt-new'))).toBe(401);
+
+    await vault.set(
+      names.patientTestsApiKeys,
+      `${key('pt-old')},${key('pt-new')}`,
+    );
+    await eventually(async () => expect(await status(key('pt-new'))).toBe(201));
+    const overlap = await Promise.all([
+      status(key('pt-old')),
+      status(key('pt-new')),
+    ]);
+    expect(overlap).toEqual([201, 201]);
+
+    await vault.set(names.patientTestsApiKeys, key('pt-new'));
+    await eventually(async () => expect(await status(key('pt-old'))).toBe(401));
+    expect(await status(key('pt-new'))).toBe(201);
+  });
+
+  it('recovers from a rotated audit key through the 401 path: the stale key is re-read once and no client request fails', async () => {
+    const names = await seed(vault, 'audit-key', {
+      auditKeys: key('audit-old'),
+      patientTestsKeys: key('pt-k'),
+      auditKey: key('audit-old'),
+    });
+    const audit = await startAuditWithVault(vault, 'audit-key', {
+      KEY_VAULT_REFRESH_SECONDS: '1',
+    });
+    running.push(audit);
+    // A refresh interval far beyond the test: only the 401 path can pick up the new key.
+    const patientTests = await startPatientTestsWithVault(
+      vault,
+      'audit-key',
+      audit.url,
+      {
+        KEY_VAULT_REFRESH_SECONDS: '3600',
+      },
+    );
+    running.push(patientTests);
+    const client = withKey(patientTests, key('pt-k'));
+    expect((await client.post('/patient', samplePatient())).status).toBe(201);
+
+    // The leaked-key case: audit stops accepting the old key before patient-tests has heard of the new one.
+    await vault.set(names.auditApiKeys, key('audit-new'));
+    await vault.set(names.auditApiKey, key('audit-new'));
+    await eventually(async () =>
+      expect(
+        (await withKey(audit, key('audit-old')).get('/auditrecord')).status,
+      ).toBe(401),
+    );
+    const readsBefore = vault.readsOf(names.auditApiKey);
+
+    const results = await Promise.all(
+      Array.from({ length: 5 }, () => client.post('/patient', samplePatient())),
+    );
+
+    expect(results.map((r) => r.status)).toEqual([201, 201, 201, 201, 201]);
+    // Concurrent 401s share one forced read of the secret.
+    expect(vault.readsOf(names.auditApiKey) - readsBefore).toBe(1);
+    expect((await client.post('/patient', samplePatient())).status).toBe(201);
+    expect(vault.readsOf(names.auditApiKey) - readsBefore).toBe(1);
+  });
+
+  describe('when the vault becomes unreachable after start-up', () => {
+    let ownVault: KeyVaultDouble;
+    let warn: jest.SpyInstance;
+
+    beforeEach(async () => {
+      ownVault = await KeyVaultDouble.start();
+      warn = jest.spyOn(Logger.prototype, 'warn');
+    });
+
+    afterEach(async () => {
+      warn.mockRestore();
+      await ownVault.close();
+    });
+
+    it('keeps the last good values, answers as before and logs a warning without secret values', async () => {
+      const names = await seed(ownVault, 'outage', {
+        auditKeys: key('audit-o'),
+        patientTestsKeys: key('pt-o'),
+        auditKey: key('audit-o'),
+      });
+      const audit = await startAuditWithVault(ownVault, 'outage', {
+        KEY_VAULT_REFRESH_SECONDS: '1',
+      });
+      running.push(audit);
+      const patientTests = await startPatientTestsWithVault(
+        ownVault,
+        'outage',
+        audit.url,
+        {
+          KEY_VAULT_REFRESH_SECONDS: '1',
+        },
+      );
+      running.push(patientTests);
+
+      await ownVault.close();
+      const keyVaultWarnings = () =>
+        warn.mock.contexts
+          .map((context, call) => ({
+            context,
+            message: String(warn.mock.calls[call][0]),
+          }))
+          .filter(
+            ({ context }) =>
+              (context as { context?: string }).context ===
+              KeyVaultSecrets.name,
+          )
+          .map(({ message }) => message);
+      await eventually(async () => {
+        expect(keyVaultWarnings().join('\n')).toContain(
+          `secret "${names.patientTestsApiKeys}"`,
+        );
+        return Promise.resolve();
+      });
+
+      const created = await withKey(patientTests, key('pt-o')).post(
+        '/patient',
+        samplePatient(),
+      );
+      expect(created.status).toBe(201);
+      expect(
+        (await withKey(audit, key('audit-o')).get('/auditrecord')).status,
+      ).toBe(200);
+      const logged = keyVaultWarnings().join('\n');
+      expect(logged).toContain(ownVault.url);
+      expect(logged).toContain('keeping the value read at');
+      for (const secret of [databaseUri(), key('audit-o'), key('pt-o')]) {
+        expect(logged).not.toContain(secret);
+      }
+    });
+  });
+});
