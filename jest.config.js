@@ -9,6 +9,8 @@ const moduleNameMapper = {
 
 /** @type {import('jest').Config} */
 module.exports = {
+  // A global option (jest ignores it per project): e2e tests start apps and databases.
+  testTimeout: 60000,
   projects: [
     {
       displayName: 'unit',
@@ -27,7 +29,6 @@ module.exports = {
       testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/test/e2e/setup/global-setup.ts',
       globalTeardown: '<rootDir>/test/e2e/setup/global-teardown.ts',
-      testTimeout: 60000,
     },
     {
       displayName: 'terraform',
@@ -35,7 +36,6 @@ module.exports = {
       testEnvironment: 'node',
       transform: { '^.+\\.ts$': tsJest },
       testMatch: ['<rootDir>/terraform/tests/**/*.spec.ts'],
-      testTimeout: 120000,
     },
   ],
 };
