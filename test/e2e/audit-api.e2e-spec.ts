@@ -33,6 +33,7 @@ describe('the audit API on a real database', () => {
       id: expect.any(String),
       createdDate: expect.any(String),
       correlationId: traceId,
+      actor: expect.stringMatching(/^key:[0-9a-f]{8}$/),
       clientAddress: '127.0.0.1',
       sequence: expect.any(Number),
       previousHash: expect.stringMatching(/^[0-9a-f]{64}$/),

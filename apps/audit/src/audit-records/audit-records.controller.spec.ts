@@ -79,6 +79,7 @@ describe('AuditRecordsController (one controller, global pipeline)', () => {
       expect(response.body).toEqual(storedRecord(TRACE_ID));
       expect(response.headers['x-correlation-id']).toBe(TRACE_ID);
       expect(service.create).toHaveBeenCalledWith(auditBody(), TRACE_ID, {
+        actor: expect.stringMatching(/^key:[0-9a-f]{8}$/),
         clientAddress: '127.0.0.1',
       });
     });

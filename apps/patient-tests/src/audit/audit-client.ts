@@ -1,10 +1,19 @@
-import { KeyVaultSecrets, traceparentFor, UnavailableError } from '@app/shared';
+import { randomUUID } from 'node:crypto';
+import {
+  Caller,
+  IDEMPOTENCY_KEY_HEADER,
+  KeyVaultSecrets,
+  traceparentFor,
+  UnavailableError,
+} from '@app/shared';
+import { trace } from '@opentelemetry/api';
 import { HttpService } from '@nestjs/axios';
 import { Injectable } from '@nestjs/common';
-import { isAxiosError } from 'axios';
+import { AxiosError, isAxiosError } from 'axios';
 import { firstValueFrom } from 'rxjs';
 import { PatientTestsConfig } from '../config/patient-tests.config';
 import type { AuditedOperation, AuditedResource } from './audited.decorator';
+import { AuditFailureReason, recordAuditFailure } from './audit-metrics';
 
 /** The service name the audit register records as the source of these entries. */
 export const SOURCE_SYSTEM_NAME = 'patient-tests';
@@ -25,7 +34,15 @@ export class AuditClient {
     private readonly secrets: KeyVaultSecrets,
   ) {}
 
-  async record(entry: AuditEntry, correlationId: string): Promise<void> {
+  /**
+   * Records `entry` for the request with `correlationId`, made by `caller`. Every attempt of one entry
+   * carries the same Idempotency-Key, so a retry can never write a second record.
+   */
+  async record(
+    entry: AuditEntry,
+    correlationId: string,
+    caller: Caller = {},
+  ): Promise<void> {
     const body = {
       sourceSystemName: SOURCE_SYSTEM_NAME,
       resource: {
@@ -33,11 +50,14 @@ export class AuditClient {
         id: entry.resourceId,
         operation: entry.operation,
       },
+      actor: caller.actor,
+      clientAddress: caller.clientAddress,
     };
+    const attempt = { correlationId, idempotencyKey: randomUUID() };
     const key = this.currentKey();
     try {
       try {
-        await this.post(body, key, correlationId);
+        await this.post(body, key, attempt);
       } catch (error) {
         if (!rejectedKey(error)) {
           throw error;
@@ -51,9 +71,10 @@ export class AuditClient {
         if (fresh === undefined || fresh === key) {
           throw error;
         }
-        await this.post(body, fresh, correlationId);
+        await this.post(body, fresh, attempt);
       }
     } catch (error) {
+      recordAuditFailure(failureReason(error));
       throw new UnavailableError(
         'AUDIT_UNAVAILABLE',
         'The audit register is unavailable, so the operation was not performed.',
@@ -71,14 +92,21 @@ export class AuditClient {
   private async post(
     body: object,
     key: string,
-    correlationId: string,
+    {
+      correlationId,
+      idempotencyKey,
+    }: { correlationId: string; idempotencyKey: string },
   ): Promise<void> {
     await firstValueFrom(
       this.http.post(`${this.config.AUDIT_API_URL}/auditrecord`, body, {
         headers: {
           'x-functions-key': key,
-          // The audit record stores this trace id as its correlationId.
-          traceparent: traceparentFor(correlationId),
+          [IDEMPOTENCY_KEY_HEADER]: idempotencyKey,
+          // The audit record stores this trace id as its correlationId. With telemetry on, the HTTP
+          // instrumentation sends the active span's traceparent (same trace id) instead.
+          ...(trace.getActiveSpan()
+            ? {}
+            : { traceparent: traceparentFor(correlationId) }),
         },
         timeout: this.config.AUDIT_TIMEOUT_MS,
         // `timeout` alone does not bound connecting; the signal bounds the whole call.
@@ -91,3 +119,16 @@ export class AuditClient {
 
 const rejectedKey = (error: unknown) =>
   isAxiosError(error) && error.response?.status === 401;
+
+/** Why an audit call failed, for the `audit_failures` metric (no request data in it). */
+function failureReason(error: unknown): AuditFailureReason {
+  if (isAxiosError(error) && error.response) {
+    return 'rejected';
+  }
+  const code = (error as AxiosError | undefined)?.code;
+  return code === 'ECONNABORTED' ||
+    code === 'ETIMEDOUT' ||
+    code === 'ERR_CANCELED'
+    ? 'timeout'
+    : 'unreachable';
+}

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { correlationIdOf } from '@app/shared';
+import { callerOf, correlationIdOf } from '@app/shared';
 import {
   CallHandler,
   ExecutionContext,
@@ -39,9 +39,9 @@ export class AuditInterceptor implements NestInterceptor {
       operation: action.operation,
       resourceId,
     };
-    return from(this.audit.record(entry, correlationIdOf(request.raw))).pipe(
-      switchMap(() => next.handle()),
-    );
+    return from(
+      this.audit.record(entry, correlationIdOf(request.raw), callerOf(request)),
+    ).pipe(switchMap(() => next.handle()));
   }
 
   private resourceIdFor(

@@ -24,6 +24,12 @@ import {
 import { MedicalTestsController } from './medical-tests.controller';
 import { MedicalTestsService } from './medical-tests.service';
 
+/** Who the audit records as the caller of a request made with the test key. */
+const KEYED_CALLER = {
+  actor: expect.stringMatching(/^key:[0-9a-f]{8}$/),
+  clientAddress: '127.0.0.1',
+};
+
 const PATIENT_ID = '0b6f1a52-4c1e-4a8e-9d3b-1f2a3b4c5d6e';
 const TEST_ID = 'c3a1e2d4-5b6f-4a7b-8c9d-0e1f2a3b4c5d';
 const LAST_UPDATED = '2026-03-01T10:00:00.000Z';
@@ -97,6 +103,7 @@ describe('MedicalTestsController (one controller, global pipeline)', () => {
       expect(record).toHaveBeenCalledWith(
         { resource: 'test', operation: 'create', resourceId: id },
         response.headers['x-correlation-id'],
+        KEYED_CALLER,
       );
       expect(record.mock.invocationCallOrder[0]).toBeLessThan(
         service.create.mock.invocationCallOrder[0],
@@ -288,6 +295,7 @@ describe('MedicalTestsController (one controller, global pipeline)', () => {
       expect(record).toHaveBeenCalledWith(
         { resource: 'test', operation: 'read', resourceId: PATIENT_ID },
         expect.any(String),
+        KEYED_CALLER,
       );
     });
 
@@ -382,6 +390,7 @@ describe('MedicalTestsController (one controller, global pipeline)', () => {
       expect(record).toHaveBeenCalledWith(
         { resource: 'test', operation: 'read', resourceId: TEST_ID },
         expect.any(String),
+        KEYED_CALLER,
       );
     });
 

@@ -19,6 +19,12 @@ import { patientIdMismatch, patientNotFound } from './patient.errors';
 import { PatientsController } from './patients.controller';
 import { PatientsService } from './patients.service';
 
+/** Who the audit records as the caller of a request made with the test key. */
+const KEYED_CALLER = {
+  actor: expect.stringMatching(/^key:[0-9a-f]{8}$/),
+  clientAddress: '127.0.0.1',
+};
+
 const PATIENT_ID = '0b6f1a52-4c1e-4a8e-9d3b-1f2a3b4c5d6e';
 const LAST_UPDATED = '2026-03-01T10:00:00.000Z';
 const UUID_V4 =
@@ -128,6 +134,7 @@ describe('PatientsController (one controller, global pipeline)', () => {
       expect(record).toHaveBeenCalledWith(
         { resource: 'patient', operation: 'create', resourceId: id },
         response.headers['x-correlation-id'],
+        KEYED_CALLER,
       );
       expect(record.mock.invocationCallOrder[0]).toBeLessThan(
         service.create.mock.invocationCallOrder[0],
@@ -280,6 +287,7 @@ describe('PatientsController (one controller, global pipeline)', () => {
       expect(record).toHaveBeenCalledWith(
         { resource: 'patient', operation: 'read', resourceId: PATIENT_ID },
         response.headers['x-correlation-id'],
+        KEYED_CALLER,
       );
     });
 
@@ -331,6 +339,7 @@ describe('PatientsController (one controller, global pipeline)', () => {
       expect(record).toHaveBeenCalledWith(
         { resource: 'patient', operation: 'update', resourceId: PATIENT_ID },
         expect.any(String),
+        KEYED_CALLER,
       );
     });
 
@@ -410,6 +419,7 @@ describe('PatientsController (one controller, global pipeline)', () => {
       expect(record).toHaveBeenCalledWith(
         { resource: 'patient', operation: 'search', resourceId: undefined },
         expect.any(String),
+        KEYED_CALLER,
       );
     });
 

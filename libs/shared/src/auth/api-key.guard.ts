@@ -2,7 +2,8 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { DomainError } from '../errors/domain-error';
-import { ApiKeys, matchesAnyKey } from './api-keys';
+import { ApiKeys, matchingKeyName } from './api-keys';
+import type { RequestWithKeyName } from './caller';
 import { IS_PUBLIC } from './public.decorator';
 
 /** The names Azure Functions uses for function keys, so clients need no change between hosts. */
@@ -48,16 +49,19 @@ export class ApiKeyGuard implements CanActivate {
     if (keys.length === 0 && this.options.hostChecksKeys) {
       return true;
     }
-    const presented = presentedKey(
-      context.switchToHttp().getRequest<FastifyRequest>(),
-    );
-    if (presented === undefined || !matchesAnyKey(presented, keys)) {
+    const request = context.switchToHttp().getRequest<RequestWithKeyName>();
+    const presented = presentedKey(request);
+    const name =
+      presented === undefined ? undefined : matchingKeyName(presented, keys);
+    if (name === undefined) {
       throw new DomainError(
         'UNAUTHORIZED',
         401,
         `A valid API key is required in the ${API_KEY_HEADER} header or the ${API_KEY_QUERY} query parameter.`,
       );
     }
+    // Who called, for the audit register: the key's name, never the key.
+    request.apiKeyName = name;
     return true;
   }
 }

@@ -32,10 +32,25 @@ export function matchesAnyKey(
   presented: string,
   keys: readonly string[],
 ): boolean {
+  return matchingKeyName(presented, keys) !== undefined;
+}
+
+/**
+ * The name of the key `presented` equals, or undefined; compared as in `matchesAnyKey`. A key's name
+ * is the first 8 hex digits of its SHA-256: stable for the key's life, safe to log and to
+ * store in the audit register, and useless for recovering the key.
+ */
+export function matchingKeyName(
+  presented: string,
+  keys: readonly string[],
+): string | undefined {
   const presentedDigest = digest(presented);
-  let matched = false;
+  let name: string | undefined;
   for (const key of keys) {
-    matched = timingSafeEqual(presentedDigest, digest(key)) || matched;
+    const keyDigest = digest(key);
+    if (timingSafeEqual(presentedDigest, keyDigest)) {
+      name = keyDigest.toString('hex', 0, 4);
+    }
   }
-  return matched;
+  return name;
 }
