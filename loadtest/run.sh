@@ -16,10 +16,12 @@
 #   -h, --help
 #
 #   Keys (environment only, so they stay out of process lists and shell history):
-#   LOCUST_FUNCTION_KEY      x-functions-key for the function app   (default local-dev-key
-#                            unless LOCUST_SUBSCRIPTION_KEY is set)
+#   LOCUST_FUNCTION_KEY      x-functions-key for the function app   (default: the local stack's
+#                            key, unless LOCUST_SUBSCRIPTION_KEY is set; see below)
 #   LOCUST_SUBSCRIPTION_KEY  Ocp-Apim-Subscription-Key for API Management
-#   LOADTEST_AUDIT_KEY       x-functions-key for the audit API       (default local-dev-key)
+#   LOADTEST_AUDIT_KEY       x-functions-key for the audit API       (default: the local stack's key)
+#   The local stack's key is the first of API_KEYS, taken from the environment, else .env,
+#   else .env.example (as `make dev` does): local-dev-key-not-secret out of the box.
 #   PYTHON                   interpreter that creates the venv       (default python3, needs >= 3.11)
 #
 # Arguments after "--" go to Locust unchanged, e.g. `-- --tags create_patient`.
@@ -78,11 +80,22 @@ results_dir="${results_dir:-$loadtest_dir/results/$(date -u +%Y%m%dT%H%M%SZ)}"
 # Absolute, because Locust runs from loadtest/ while a relative path was meant from here.
 results_dir="$(realpath -m "$results_dir")"
 
+# The local stack's key, read where `make dev` reads it (environment, then .env, then
+# .env.example), so there is no second copy of it here to fall out of step.
+dev_key() {
+  local file value
+  if [[ -n "${API_KEYS:-}" ]]; then echo "${API_KEYS%%,*}"; return; fi
+  for file in "$repo_root/.env" "$repo_root/.env.example"; do
+    value="$(sed -n 's/^API_KEYS=//p' "$file" 2>/dev/null | tail -n 1 | tr -d "\"'")"
+    if [[ -n "$value" ]]; then echo "${value%%,*}"; return; fi
+  done
+}
+
 # Locust reads these itself (see locustfile.py); a function key is the local default.
 if [[ -z "${LOCUST_SUBSCRIPTION_KEY:-}" ]]; then
-  export LOCUST_FUNCTION_KEY="${LOCUST_FUNCTION_KEY:-local-dev-key}"
+  export LOCUST_FUNCTION_KEY="${LOCUST_FUNCTION_KEY:-$(dev_key)}"
 fi
-export LOADTEST_AUDIT_KEY="${LOADTEST_AUDIT_KEY:-local-dev-key}"
+export LOADTEST_AUDIT_KEY="${LOADTEST_AUDIT_KEY:-$(dev_key)}"
 
 ensure_venv() {
   local python="${PYTHON:-python3}" stamp="$venv_dir/.requirements.sha256" wanted

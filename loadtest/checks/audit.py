@@ -149,7 +149,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"audit: {args.correlations} not found (was --correlation-log set?)", file=sys.stderr)
         return 2
     operations = read_operations(args.correlations)
-    key = os.environ.get("LOADTEST_AUDIT_KEY", "local-dev-key")
+    key = os.environ.get("LOADTEST_AUDIT_KEY", "")
+    if not key:
+        print("audit: LOADTEST_AUDIT_KEY is not set (run.sh sets it to the local stack's key)", file=sys.stderr)
+        return 2
     result = check_completeness(
         operations,
         http_lookup(args.audit_url, args.base_path, key),
