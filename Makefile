@@ -39,3 +39,9 @@ package: setup ## Deployable Azure Functions packages: dist/functions/<app>/ and
 
 bench: setup ## Cold start through the Functions handler, bundled vs unbundled (needs FerretDB)
 	@scripts/run.sh npm run bench:cold-start
+
+USERS ?= 10
+DURATION ?= 60s
+P95_MS ?= 1000
+loadtest: ## Locust against the local stack (starts it if needed): make loadtest USERS=10 DURATION=60s P95_MS=1000
+	@scripts/loadtest.sh --users $(USERS) --duration $(DURATION) --p95-ms $(P95_MS)

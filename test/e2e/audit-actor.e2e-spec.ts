@@ -41,4 +41,16 @@ describe('who the audit register names as the caller', () => {
       clientAddress: '198.51.100.23',
     });
   });
+
+  it('answers a path segment longer than the router allows with 404 problem+json, without echoing it', async () => {
+    const response = await stack.patientTests.client.get(
+      `/patient/${'a'.repeat(300)}`,
+    );
+    expect(response.status).toBe(404);
+    expect(response.headers.get('content-type')).toContain(
+      'application/problem+json',
+    );
+    expect(response.headers.get('x-correlation-id')).toMatch(/^[0-9a-f]{32}$/);
+    expect(JSON.stringify(response.body)).not.toContain('a'.repeat(300));
+  });
 });

@@ -19,7 +19,7 @@ export const auditConfigSchema = z
     PORT: portVariable(7072),
     MONGODB_DATABASE: z.string().min(1).max(63).default('audit'),
   })
-  .superRefine(requireApiKeysOutsideFunctions);
+  .refine(...requireApiKeysOutsideFunctions);
 
 /** The parsed configuration, injected by this class. */
 export abstract class AuditConfig extends configToken<

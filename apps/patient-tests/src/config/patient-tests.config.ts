@@ -35,7 +35,7 @@ export const patientTestsConfigSchema = z
       ),
     AUDIT_TIMEOUT_MS: integerVariable(2000, 1, 60000),
   })
-  .superRefine(requireApiKeysOutsideFunctions);
+  .refine(...requireApiKeysOutsideFunctions);
 
 /** The parsed configuration, injected by this class. */
 export abstract class PatientTestsConfig extends configToken<

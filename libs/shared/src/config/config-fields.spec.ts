@@ -56,7 +56,7 @@ describe('requireApiKeysOutsideFunctions', () => {
       API_KEYS: secretListVariable,
       FUNCTIONS_WORKER_RUNTIME: z.string().optional(),
     })
-    .superRefine(requireApiKeysOutsideFunctions);
+    .refine(...requireApiKeysOutsideFunctions);
 
   it('rejects an empty API_KEYS outside Azure Functions', () => {
     const result = schema.safeParse({});

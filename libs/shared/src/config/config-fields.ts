@@ -59,17 +59,33 @@ export const commonConfigShape = {
   FUNCTIONS_WORKER_RUNTIME: functionsRuntimeVariable,
 };
 
-/** Rejects an empty `API_KEYS` outside Azure Functions: an app must never run open by accident. */
-export function requireApiKeysOutsideFunctions(
-  config: { API_KEYS: string[]; FUNCTIONS_WORKER_RUNTIME?: string },
-  ctx: z.RefinementCtx,
-): void {
-  if (config.API_KEYS.length === 0 && !config.FUNCTIONS_WORKER_RUNTIME) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['API_KEYS'],
-      message:
-        'must list at least one key (comma-separated) unless running inside Azure Functions',
-    });
-  }
-}
+/**
+ * Rejects an empty `API_KEYS` outside Azure Functions: an app must never run open by accident.
+ * Apply with `.refine(...requireApiKeysOutsideFunctions)`. `when` makes zod run it even when other
+ * variables are invalid, so one start-up lists every problem at once.
+ */
+export const requireApiKeysOutsideFunctions: [
+  (config: {
+    API_KEYS?: unknown;
+    FUNCTIONS_WORKER_RUNTIME?: unknown;
+  }) => boolean,
+  {
+    path: PropertyKey[];
+    message: string;
+    when: (payload: z.core.ParsePayload) => boolean;
+  },
+] = [
+  (config: { API_KEYS?: unknown; FUNCTIONS_WORKER_RUNTIME?: unknown }) =>
+    !(
+      Array.isArray(config.API_KEYS) &&
+      config.API_KEYS.length === 0 &&
+      !config.FUNCTIONS_WORKER_RUNTIME
+    ),
+  {
+    path: ['API_KEYS'],
+    message:
+      'must list at least one key (comma-separated) unless running inside Azure Functions',
+    when: (payload) =>
+      !payload.issues.some((issue) => issue.path?.[0] === 'API_KEYS'),
+  },
+];

@@ -16,7 +16,7 @@ const schema = z
     PORT: portVariable(7071),
     TIMEOUT_MS: integerVariable(2000, 1, 60000),
   })
-  .superRefine(requireApiKeysOutsideFunctions);
+  .refine(...requireApiKeysOutsideFunctions);
 
 function configErrorOf(run: () => unknown): ConfigError {
   try {
@@ -51,6 +51,17 @@ describe('parseConfig', () => {
     const config = parseConfig(schema, { API_KEYS: KEY, HOME: '/root' });
 
     expect(config).not.toHaveProperty('HOME');
+  });
+
+  it('reports a missing API_KEYS together with other bad variables, not after they are fixed', () => {
+    const error = configErrorOf(() =>
+      parseConfig(schema, { LOG_LEVEL: 'loud' }),
+    );
+
+    expect(error.problems.map((problem) => problem.split(':')[0])).toEqual([
+      'LOG_LEVEL',
+      'API_KEYS',
+    ]);
   });
 
   it('lists every bad variable at once, each by name', () => {

@@ -121,6 +121,19 @@ function classify(error: unknown): Classified {
           : 'The request could not be processed.'),
     };
   }
+  // Raised by Fastify's router before Nest sees the request (createFastifyAdapter's frameworkErrors).
+  const frameworkCode = (error as { code?: unknown } | null)?.code;
+  if (frameworkCode === 'FST_ERR_MAX_PARAM_LENGTH') {
+    // A path segment longer than any id cannot name a resource.
+    return { status: 404, code: 'NOT_FOUND', detail: GENERIC_DETAILS[404]! };
+  }
+  if (frameworkCode === 'FST_ERR_BAD_URL') {
+    return {
+      status: 400,
+      code: 'BAD_URL',
+      detail: 'The request URL is malformed.',
+    };
+  }
   const storage = translateStorageError(error);
   if (storage) {
     return classify(storage);

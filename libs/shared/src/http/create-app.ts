@@ -4,6 +4,7 @@ import {
   FastifyAdapter,
   NestFastifyApplication,
 } from '@nestjs/platform-fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import {
   CORRELATION_HEADER,
@@ -11,6 +12,7 @@ import {
 } from '../correlation/correlation';
 import { OpenApiInfo, setupOpenApi } from '../openapi/openapi';
 import { BODY_LIMIT_BYTES, GLOBAL_PREFIX } from './constants';
+import { sendProblem } from './problem.filter';
 
 /** The Fastify instance every host uses; `trustProxy` so X-Forwarded-For from API Management is read. */
 export function createFastifyAdapter(): FastifyAdapter {
@@ -18,6 +20,14 @@ export function createFastifyAdapter(): FastifyAdapter {
     bodyLimit: BODY_LIMIT_BYTES,
     trustProxy: true,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 256 },
+    // The router's own rejections (an over-long path segment, a malformed URL) are problem+json too.
+    frameworkErrors: (
+      error: Error,
+      request: FastifyRequest,
+      reply: FastifyReply,
+    ) => {
+      sendProblem(request, reply, error);
+    },
   });
 }
 

@@ -1,6 +1,9 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { correlationIdOf } from '../correlation/correlation';
+import {
+  CORRELATION_HEADER,
+  correlationIdOf,
+} from '../correlation/correlation';
 import { toProblem } from '../errors/problem';
 
 const logger = new Logger('Problem');
@@ -33,7 +36,10 @@ export function sendProblem(
   }
   return reply
     .status(problem.status)
-    .headers(problem.headers)
+    .headers({
+      ...problem.headers,
+      [CORRELATION_HEADER]: problem.body.correlationId,
+    })
     .send(problem.body);
 }
 
