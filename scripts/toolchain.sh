@@ -23,13 +23,16 @@ ensure_node() {
   [ "$(node_major)" -ge 22 ] || die "Node $NODE_VERSION did not install."
 }
 
-# npm dependencies exactly as locked; reinstalled only when the lock file changed.
+# npm dependencies as locked; reinstalled only when the lock file changed. `npm install` rather than
+# `npm ci`: the registry these machines reach does not serve some other platforms' optional binaries
+# (e.g. @unrs/resolver-binding-android-*), so they are absent from the lock and `npm ci` refuses it,
+# while `npm install` installs exactly the locked versions and skips what this platform does not need.
 ensure_dependencies() {
   ensure_node
   local stamp="$ROOT/node_modules/.package-lock.json"
   if [ ! -f "$stamp" ] || [ "$ROOT/package-lock.json" -nt "$stamp" ]; then
-    log "Installing npm dependencies (npm ci)"
-    (cd "$ROOT" && npm ci --no-audit --no-fund --loglevel=error >&2)
+    log "Installing npm dependencies (as locked in package-lock.json)"
+    (cd "$ROOT" && npm install --no-audit --no-fund --loglevel=error >&2)
   fi
 }
 

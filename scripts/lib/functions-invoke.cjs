@@ -1,5 +1,6 @@
 // Loads a Functions entry the way the Node.js worker does and serves one request through the handler it
-// registered, in a fresh process: the packaged-output test and the cold-start bench run it as
+// registered, in a fresh process: the packaged-output test, the telemetry test and the cold-start bench
+// run it as
 //   node --require scripts/lib/functions-core-preload.cjs scripts/lib/functions-invoke.cjs \
 //     <entry.js> [METHOD] [/api/path]
 // It prints one line, `FUNCTIONS_INVOKE_RESULT {json}`: status, body, the registered trigger, and
@@ -35,20 +36,28 @@ async function main() {
   // The entry's own copy of @azure/functions: for a package, the one in its node_modules.
   const { HttpRequest, InvocationContext } =
     createRequire(entry)('@azure/functions');
+  // Optional: a JSON body, and the host's trace context (as the worker passes it) for telemetry tests.
+  const body = process.env.FUNCTIONS_INVOKE_BODY;
+  const traceParent = process.env.FUNCTIONS_INVOKE_TRACEPARENT;
   const response = await callback(
     new HttpRequest({
       method,
       url: `http://localhost:7071${route}`,
-      headers: { 'x-functions-key': process.env.FUNCTIONS_INVOKE_KEY ?? '' },
+      headers: {
+        'x-functions-key': process.env.FUNCTIONS_INVOKE_KEY ?? '',
+        ...(body ? { 'content-type': 'application/json' } : {}),
+      },
+      ...(body ? { body: { string: body } } : {}),
     }),
     new InvocationContext({
       invocationId: 'cold-start',
       functionName: metadata.name,
       logHandler: () => undefined,
+      ...(traceParent ? { traceContext: { traceParent } } : {}),
     }),
   );
   const responded = performance.now();
-  const body = response.body
+  const responseBody = response.body
     ? Buffer.from(response.body).toString('utf8')
     : undefined;
   const [bootstrap] = performance.getEntriesByName('nest-bootstrap');
@@ -56,7 +65,7 @@ async function main() {
   process.stdout.write(
     `${RESULT_PREFIX}${JSON.stringify({
       status: response.status,
-      body,
+      body: responseBody,
       metadata,
       timings: {
         requireStart: started,

@@ -1,6 +1,7 @@
 // Azure Functions entry (v4 programming model); `main.ts` stays the plain HTTP entry for local runs.
-// Import order matters: telemetry (a later issue) must become the first import, so OpenTelemetry can
-// patch http, mongoose and mongodb before anything requires them. Keep the imports below it minimal.
+// Import order matters: telemetry starts first, so OpenTelemetry can patch http, mongoose and mongodb
+// before anything requires them.
+import './instrument';
 import { registerFunctionApp } from '@app/shared';
 import { createAuditApp } from './create-audit-app';
 

@@ -44,3 +44,4 @@ export * from './idempotency/idempotency.interceptor';
 export * from './idempotency/idempotency.module';
 export * from './idempotency/idempotency.store';
 export * from './versioning/versioned';
+export * from './telemetry/request-span';

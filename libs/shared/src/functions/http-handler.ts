@@ -16,6 +16,7 @@ import {
   runInInvocation,
   runOutsideInvocation,
 } from './invocation';
+import { withRequestSpan } from '../telemetry/request-span';
 import { parseSetCookie } from './set-cookie';
 
 /** Builds and initialises the Nest app (without listening): the app's one factory. */
@@ -173,17 +174,30 @@ export function createHttpHandler(factory: NestAppFactory): NestHttpHandler {
       traceContext: context.traceContext,
       logger: context,
     };
-    return runInInvocation(invocation, async () => {
-      const response = await app
-        .getHttpAdapter()
-        .getInstance()
-        .inject(await toInjectOptions(request, invocation));
-      return toResponseInit(
-        response.statusCode,
-        response.headers,
-        response.rawPayload,
-      );
-    });
+    // The host's trace context is the parent: the invocation joins the trace the host is recording.
+    const traceparent =
+      invocation.traceContext?.traceParent ??
+      request.headers.get('traceparent') ??
+      undefined;
+    const span = {
+      method: request.method.toUpperCase(),
+      path: new URL(request.url).pathname,
+      traceparent,
+      tracestate: invocation.traceContext?.traceState ?? undefined,
+    };
+    return runInInvocation(invocation, () =>
+      withRequestSpan(span, async () => {
+        const response = await app
+          .getHttpAdapter()
+          .getInstance()
+          .inject(await toInjectOptions(request, invocation));
+        return toResponseInit(
+          response.statusCode,
+          response.headers,
+          response.rawPayload,
+        );
+      }),
+    );
   };
 
   return Object.assign(handler, {

@@ -1,4 +1,5 @@
 import { app, HttpMethod } from '@azure/functions';
+import { stopTelemetry } from '../telemetry/telemetry';
 import {
   createHttpHandler,
   NestAppFactory,
@@ -22,7 +23,7 @@ export const ALL_HTTP_METHODS: HttpMethod[] = [
  * Registers one Nest app as the only function of a Function App: a catch-all HTTP trigger
  * (`{*segments}` under host.json's `api` route prefix, so URLs are the same as in the plain HTTP host)
  * that requires a function key, and an `appTerminate` hook that closes the app (and its database
- * connection) when the host shuts the worker down. Returns the handler, e.g. for tests.
+ * connection) and flushes telemetry when the host shuts the worker down. Returns the handler, e.g. for tests.
  */
 export function registerFunctionApp(
   name: string,
@@ -37,6 +38,10 @@ export function registerFunctionApp(
     authLevel: 'function',
     handler,
   });
-  app.hook.appTerminate(() => handler.close());
+  app.hook.appTerminate(async () => {
+    await handler.close();
+    // Flush what telemetry still holds; the worker is about to go.
+    await stopTelemetry();
+  });
   return handler;
 }
