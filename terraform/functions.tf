@@ -39,14 +39,17 @@ resource "azurerm_function_app_flex_consumption" "patient_tests" {
     type = "SystemAssigned"
   }
 
-  # Secrets are versionless Key Vault references (no version segment): the platform resolves the
-  # latest version, and the app re-reads Key Vault itself every KEY_VAULT_REFRESH_SECONDS.
+  # Static secrets are versionless Key Vault references (no version segment): the platform resolves
+  # the latest version. The rotating audit key is deliberately NOT a reference: a setting in the
+  # environment wins over the app's own Key Vault read, and App Service re-resolves references only
+  # about daily, so the app reads it itself (KEY_VAULT_SECRET_AUDIT_API_KEY names the secret), re-reads
+  # it every KEY_VAULT_REFRESH_SECONDS, and at once when audit answers 401.
   app_settings = {
     AzureWebJobsStorage__accountName      = azurerm_storage_account.functions["patient-tests"].name
     MONGODB_URI                           = "@Microsoft.KeyVault(SecretUri=${local.kv_uri}secrets/${var.mongodb_uri_secret_name})"
     MONGODB_DATABASE                      = azurerm_cosmosdb_mongo_database.patient_tests.name
     AUDIT_API_URL                         = "https://${azurerm_function_app_flex_consumption.audit.default_hostname}/api"
-    AUDIT_API_KEY                         = "@Microsoft.KeyVault(SecretUri=${local.kv_uri}secrets/${var.audit_api_key_secret_name})"
+    KEY_VAULT_SECRET_AUDIT_API_KEY        = var.audit_api_key_secret_name
     AUDIT_TIMEOUT_MS                      = tostring(var.audit_timeout_ms)
     APPLICATIONINSIGHTS_CONNECTION_STRING = "@Microsoft.KeyVault(SecretUri=${local.kv_uri}secrets/${var.appinsights_connection_string_secret_name})"
     OTEL_SERVICE_NAME                     = "patient-tests"

@@ -235,7 +235,7 @@ describe('terraform policy', () => {
           'MONGODB_URI',
           'MONGODB_DATABASE',
           'AUDIT_API_URL',
-          'AUDIT_API_KEY',
+          'KEY_VAULT_SECRET_AUDIT_API_KEY',
           'AUDIT_TIMEOUT_MS',
           'APPLICATIONINSIGHTS_CONNECTION_STRING',
           'OTEL_SERVICE_NAME',
@@ -251,6 +251,9 @@ describe('terraform policy', () => {
         `https://\${${FLEX}.audit.default_hostname}/api`,
       );
       expect(settings.KEY_VAULT_URI).toBe('${local.kv_uri}');
+      // The rotating audit key is read (and re-read) by the app from Key Vault, never pinned by a
+      // setting, which would win over the app's own refresh.
+      expect(settings).not.toHaveProperty('AUDIT_API_KEY');
       expect(config.locals.kv_uri).toBe('${azurerm_key_vault.this.vault_uri}');
       expect(appSettingViolations(one(config, FLEX, 'patient_tests'))).toEqual(
         [],
@@ -280,7 +283,8 @@ describe('terraform policy', () => {
         variableDefault(VERSIONLESS_REFERENCE.exec(String(value))?.[1] ?? '');
       const pt = flexApp('patient_tests').app_settings as Body;
       expect(secretOf(pt.MONGODB_URI)).toBe('mongodb-uri');
-      expect(secretOf(pt.AUDIT_API_KEY)).toBe('audit-api-key');
+      expect(pt.KEY_VAULT_SECRET_AUDIT_API_KEY).toBe('${var.audit_api_key_secret_name}');
+      expect(variableDefault('audit_api_key_secret_name')).toBe('audit-api-key');
       expect(variableDefault('patient_tests_api_keys_secret_name')).toBe(
         'patient-tests-api-keys',
       );

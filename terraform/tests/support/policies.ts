@@ -97,9 +97,12 @@ export function publicAccessViolations(config: Configuration): string[] {
 
 // --- App settings: Key Vault references, never secret values ------------------------------------------
 
-/** Setting names that carry a secret. KEY_VAULT_URI and AUDIT_API_URL are addresses, not secrets. */
+/**
+ * Setting names that carry a secret. KEY_VAULT_URI and AUDIT_API_URL are addresses, and
+ * KEY_VAULT_SECRET_* settings hold the *name* of a secret the app reads itself, not its value.
+ */
 export const SECRET_SETTING =
-  /(KEY|KEYS|SECRET|PASSWORD|TOKEN|CONNECTION_STRING|MONGODB_URI)$/;
+  /^(?!KEY_VAULT_SECRET_).*(KEY|KEYS|SECRET|PASSWORD|TOKEN|CONNECTION_STRING|MONGODB_URI)$/;
 
 /** `@Microsoft.KeyVault(SecretUri=<vault uri>secrets/<name>)` with no version segment after the name. */
 export const VERSIONLESS_REFERENCE =
