@@ -50,7 +50,8 @@ async function main() {
   if (!process.env.MONGODB_URI) {
     database = await startFerretDb({
       port: Number(process.env.FERRETDB_PORT ?? 27017),
-      dataDir: process.env.FERRETDB_DATA_DIR ?? path.join(ROOT, '.data', 'ferretdb'),
+      dataDir:
+        process.env.FERRETDB_DATA_DIR ?? path.join(ROOT, '.data', 'ferretdb'),
       logLevel: 'error',
     });
     process.env.MONGODB_URI = database.uri;
