@@ -45,3 +45,4 @@ export * from './idempotency/idempotency.module';
 export * from './idempotency/idempotency.store';
 export * from './versioning/versioned';
 export * from './telemetry/request-span';
+export * from './platform/platform-imports';

@@ -1,0 +1,53 @@
+import type { DynamicModule, Type } from '@nestjs/common';
+import { MongooseModule } from '@nestjs/mongoose';
+import { LoggerModule } from 'nestjs-pino';
+import { apiKeysFrom } from '../key-vault/key-vault-api-keys';
+import { KeyVaultSecrets } from '../key-vault/key-vault-secrets';
+import { HealthModule } from '../health/health.module';
+import { HttpPipelineModule } from '../http/http-pipeline.module';
+import { IdempotencyModule } from '../idempotency/idempotency.module';
+import { loggerParams, wantsPrettyLogs } from '../logging/logger-params';
+import { mongooseOptions } from '../database/mongoose-options';
+
+/** The settings every app's configuration has (from `commonConfigShape`), that the platform reads. */
+export interface PlatformConfig {
+  LOG_LEVEL: string;
+  MONGODB_URI: string;
+  MONGODB_DATABASE: string;
+  API_KEYS: string[];
+  FUNCTIONS_WORKER_RUNTIME?: string;
+}
+
+/**
+ * The modules every app imports before its features, configured from the app's config token: logging,
+ * the database connection, the global request pipeline (keys from Key Vault when it holds them, so a
+ * rotation needs no restart), the health probe, and idempotency, which must come before the feature
+ * modules so a replayed create never reaches their interceptors (audit).
+ */
+export function platformImports(
+  configModule: Type,
+  configToken: abstract new () => PlatformConfig,
+): (Type | DynamicModule)[] {
+  return [
+    configModule,
+    LoggerModule.forRootAsync({
+      inject: [configToken],
+      useFactory: (config: PlatformConfig) =>
+        loggerParams({ level: config.LOG_LEVEL, pretty: wantsPrettyLogs() }),
+    }),
+    MongooseModule.forRootAsync({
+      inject: [configToken],
+      useFactory: (config: PlatformConfig) =>
+        mongooseOptions(config.MONGODB_URI, config.MONGODB_DATABASE),
+    }),
+    HttpPipelineModule.forRootAsync({
+      inject: [configToken, KeyVaultSecrets],
+      useFactory: (config: PlatformConfig, secrets: KeyVaultSecrets) => ({
+        apiKeys: apiKeysFrom(secrets, config.API_KEYS),
+        hostChecksKeys: Boolean(config.FUNCTIONS_WORKER_RUNTIME),
+      }),
+    }),
+    HealthModule,
+    IdempotencyModule,
+  ];
+}
