@@ -161,7 +161,7 @@ export function startPatientTestsOn(
     : startFunctionsApp('patient-tests', {
         AUDIT_API_URL: auditUrl,
         AUDIT_API_KEY: AUDIT_KEY,
-        AUDIT_TIMEOUT_MS: '1000',
+        AUDIT_TIMEOUT_MS: '5000',
         ...env,
       });
 }

@@ -105,7 +105,7 @@ export function startPatientTestsWithVault(
       KEY_VAULT_SECRET_AUDIT_API_KEY: names.auditApiKey,
       MONGODB_DATABASE: uniqueDatabase('e2e-kv-patient-tests'),
       AUDIT_API_URL: auditUrl,
-      AUDIT_TIMEOUT_MS: '1000',
+      AUDIT_TIMEOUT_MS: '5000',
       LOG_LEVEL: 'silent',
       ...env,
     },

@@ -101,7 +101,8 @@ export function startPatientTests(
     API_KEYS: PATIENT_TESTS_KEY,
     AUDIT_API_URL: auditUrl,
     AUDIT_API_KEY: AUDIT_KEY,
-    AUDIT_TIMEOUT_MS: '1000',
+    // Generous: suites run in parallel on 2 cores; the timeout tests set their own short one.
+    AUDIT_TIMEOUT_MS: '5000',
     LOG_LEVEL: 'silent',
     ...env,
   });
