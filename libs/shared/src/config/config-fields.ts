@@ -57,6 +57,16 @@ export const commonConfigShape = {
   API_KEYS: secretListVariable,
   LOG_LEVEL: logLevelVariable,
   FUNCTIONS_WORKER_RUNTIME: functionsRuntimeVariable,
+  // Read by `startTelemetry` before the app (and this schema) exists; listed so the schema stays the
+  // one list of variables, and so a malformed value is reported with the others.
+  APPLICATIONINSIGHTS_CONNECTION_STRING: z
+    .string()
+    .regex(
+      /(^|;)\s*(InstrumentationKey|IngestionEndpoint)=/i,
+      'must be an Application Insights connection string',
+    )
+    .optional(),
+  OTEL_SERVICE_NAME: z.string().min(1).max(128).optional(),
 };
 
 /**
