@@ -76,6 +76,40 @@ describe(`when the database goes away (${FERRETDB_BINARY_NEEDED})`, () => {
   });
 });
 
+describe('when the database is down at start-up', () => {
+  it('starts anyway, answers 503, and serves as soon as the database comes up, without a restart', async () => {
+    const port = await freePort();
+    const audit = await startAudit({
+      MONGODB_URI: `mongodb://127.0.0.1:${port}/`,
+    });
+    let database: Awaited<ReturnType<typeof startFerretDb>> | undefined;
+    try {
+      expect(
+        (await audit.client.withoutHeader('x-functions-key').get('/health'))
+          .status,
+      ).toBe(503);
+      const down = await audit.client.post('/auditrecord', record());
+      expect(down.status).toBe(503);
+      expect(down.headers.get('retry-after')).toBe('5');
+
+      database = await startFerretDb({
+        port,
+        dataDir: mkdtempSync(join(tmpdir(), 'faults-late-')),
+        logLevel: 'error',
+      });
+      const served = await until(
+        () => audit.client.post('/auditrecord', record()),
+        (response) => response.status === 201,
+        45000,
+      );
+      expect(served.status).toBe(201);
+    } finally {
+      await audit.close();
+      await database?.stop();
+    }
+  });
+});
+
 describe('when Cosmos DB throttles (error 16500 injected on the wire)', () => {
   let proxy: ThrottlingProxy;
   let audit: RunningApp;

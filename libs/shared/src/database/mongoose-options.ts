@@ -1,21 +1,67 @@
+import { Logger } from '@nestjs/common';
 import type { MongooseModuleOptions } from '@nestjs/mongoose';
+import type { Connection, ConnectOptions } from 'mongoose';
+
+const logger = new Logger('Database');
+
+/** Waits between attempts to make the first connection: doubling from 1 s up to 30 s. */
+const FIRST_RETRY_MS = 1000;
+const MAX_RETRY_MS = 30_000;
+
+/**
+ * Keeps trying to open a connection whose first attempt failed. The driver reconnects by itself once
+ * it has connected, but a first connection that never succeeded is not retried by mongoose, and the
+ * app would answer 503 until restarted. Only the host's failure is logged, never the URI (it may hold
+ * credentials).
+ */
+function reconnectUntilOpen(
+  connection: Connection,
+  uri: string,
+  options: ConnectOptions,
+): Connection {
+  // A listener marks connection errors as handled: an unreachable database must not crash the app.
+  connection.on('error', () => undefined);
+  const attempt = (delayMs: number) => {
+    setTimeout(() => {
+      connection.openUri(uri, options).catch((error: unknown) => {
+        logger.warn(
+          `database unreachable (${(error as Error).name}); retrying in ${(delayMs * 2) / 1000} s`,
+        );
+        attempt(Math.min(delayMs * 2, MAX_RETRY_MS));
+      });
+    }, delayMs).unref();
+  };
+  connection.asPromise().catch((error: unknown) => {
+    logger.warn(
+      `database unreachable at start-up (${(error as Error).name}); retrying in ${FIRST_RETRY_MS / 1000} s`,
+    );
+    attempt(FIRST_RETRY_MS);
+  });
+  return connection;
+}
 
 /**
  * Connection options that work unchanged on MongoDB, Azure Cosmos DB for MongoDB and FerretDB.
  * The connection is lazy: the app starts (and cold-starts fast) without waiting for the database,
- * commands wait briefly for it, and an unreachable database answers 503 instead of stopping the app.
+ * commands wait briefly for it, and an unreachable database answers 503 instead of stopping the app,
+ * until it can be reached again, at start-up or later.
  */
 export function mongooseOptions(
   uri: string,
   dbName: string,
 ): MongooseModuleOptions {
-  return {
-    uri,
+  const connectOptions: ConnectOptions = {
     dbName,
-    lazyConnection: true,
     serverSelectionTimeoutMS: 5000,
     // Cosmos DB rejects retryable writes; its connection strings say so, others may too.
     retryWrites: false,
     autoIndex: true,
+  };
+  return {
+    uri,
+    ...connectOptions,
+    lazyConnection: true,
+    connectionFactory: (connection: Connection) =>
+      reconnectUntilOpen(connection, uri, connectOptions),
   };
 }
