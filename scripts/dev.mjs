@@ -7,6 +7,11 @@ import processes from './lib/processes.cjs';
 
 const { ROOT, startFerretDb, waitForHealth } = processes;
 
+// patient-tests calls the audit app started here, on AUDIT_PORT, unless AUDIT_API_URL is set in the
+// environment: the .env files' value names the default port and would send a stack started on other
+// ports (scripts/lib/stack.sh) to someone else's audit app.
+process.env.AUDIT_API_URL ??= `http://localhost:${process.env.AUDIT_PORT ?? '7072'}/api`;
+
 // Precedence: variables already set > .env > .env.example (loadEnvFile never overrides).
 for (const file of ['.env', '.env.example']) {
   const envPath = path.join(ROOT, file);
