@@ -6,6 +6,7 @@ import {
   FUNCTION_KEY_HEADER_SCHEME,
   FUNCTION_KEY_QUERY_SCHEME,
   Idempotent,
+  responseHeaders,
 } from '@app/shared';
 import { Body, Controller, Get, Post, Query } from '@nestjs/common';
 import {
@@ -34,7 +35,10 @@ export class AuditRecordsController {
 
   @Post()
   @Idempotent()
-  @ApiCreatedResponse({ type: AuditRecordDto })
+  @ApiCreatedResponse({
+    type: AuditRecordDto,
+    headers: responseHeaders('idempotentReplayed'),
+  })
   @ApiProblemResponses(400, 413, 415)
   create(
     @Body() body: CreateAuditRecordDto,
@@ -48,6 +52,7 @@ export class AuditRecordsController {
   @ApiOkResponse({
     type: [AuditRecordDto],
     description: 'Newest first; x-continuation-token when more exist.',
+    headers: responseHeaders('continuationToken'),
   })
   @ApiProblemResponses(400)
   query(@Query() query: AuditQueryDto) {
@@ -58,6 +63,7 @@ export class AuditRecordsController {
   @ApiOkResponse({
     type: ChainVerificationDto,
     description: 'Whether the hash chain is intact in the range.',
+    headers: responseHeaders(),
   })
   @ApiProblemResponses(400)
   verify(@Query() query: VerifyQueryDto): Promise<ChainVerification> {

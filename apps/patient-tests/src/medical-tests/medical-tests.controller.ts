@@ -5,6 +5,7 @@ import {
   Idempotent,
   Location,
   PageQueryDto,
+  responseHeaders,
 } from '@app/shared';
 import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
 import {
@@ -21,8 +22,10 @@ import {
   MedicalTestDto,
 } from './medical-test.dto';
 import { MedicalTestsService } from './medical-tests.service';
+import { ApiResourceIdParam } from '../patients/uuid';
 
 @ApiTags('tests')
+@ApiResourceIdParam('patientId', 'The patient id')
 @ApiSecurity(FUNCTION_KEY_HEADER_SCHEME)
 @ApiSecurity(FUNCTION_KEY_QUERY_SCHEME)
 @Controller('patient/:patientId/tests')
@@ -33,7 +36,10 @@ export class MedicalTestsController {
   @Idempotent()
   @Audited({ resource: 'test', operation: 'create', resourceId: 'assigned' })
   @Location((test: MedicalTest) => `patient/${test.patientId}/tests/${test.id}`)
-  @ApiCreatedResponse({ type: MedicalTestDto })
+  @ApiCreatedResponse({
+    type: MedicalTestDto,
+    headers: responseHeaders('location', 'idempotentReplayed'),
+  })
   @ApiProblemResponses(400, 404, 413, 415)
   create(
     @Param('patientId') patientId: string,
@@ -53,6 +59,7 @@ export class MedicalTestsController {
   @ApiOkResponse({
     type: [MedicalTestDto],
     description: 'In id order; x-continuation-token when more exist.',
+    headers: responseHeaders('continuationToken'),
   })
   @ApiProblemResponses(400, 404)
   list(@Param('patientId') patientId: string, @Query() page: PageQueryDto) {
@@ -65,7 +72,8 @@ export class MedicalTestsController {
     operation: 'read',
     resourceId: { param: 'testId' },
   })
-  @ApiOkResponse({ type: MedicalTestDto })
+  @ApiResourceIdParam('testId', 'The test id')
+  @ApiOkResponse({ type: MedicalTestDto, headers: responseHeaders() })
   @ApiProblemResponses(404)
   get(
     @Param('patientId') patientId: string,

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { dateOfBirthSchema, isPastPartialDate } from './date-of-birth';
 
 const TODAY = new Date('2026-06-15T12:00:00Z');
@@ -68,5 +69,31 @@ describe('dateOfBirthSchema', () => {
     expect(result.error?.issues[0].message).toBe(
       'must be YYYY, YYYY-MM or YYYY-MM-DD, a real date not in the future',
     );
+  });
+
+  it('reports one error for a malformed value, with the same message', () => {
+    const result = dateOfBirthSchema.safeParse('1990-13-45');
+
+    expect(result.error?.issues.map((issue) => issue.message)).toEqual([
+      'must be YYYY, YYYY-MM or YYYY-MM-DD, a real date not in the future',
+    ]);
+  });
+
+  it('documents its shape as a pattern in the JSON schema (the OpenAPI document), so generated dates are plausible', () => {
+    const { pattern } = z.toJSONSchema(dateOfBirthSchema) as {
+      pattern?: string;
+    };
+    const shape = new RegExp(pattern!);
+
+    expect(
+      ['1815', '1815-12', '1815-12-10', '2024-02-31'].every((value) =>
+        shape.test(value),
+      ),
+    ).toBe(true);
+    expect(
+      ['86', '1815-13', '1815-12-32', '1815-1', '2024-01-01T00:00:00Z'].some(
+        (value) => shape.test(value),
+      ),
+    ).toBe(false);
   });
 });

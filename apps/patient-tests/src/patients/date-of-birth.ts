@@ -23,12 +23,21 @@ export function isPastPartialDate(
   return isReal && date.getTime() <= today.getTime();
 }
 
+/**
+ * The shape of a date of birth as a pattern, so the OpenAPI document states it (and generated clients
+ * and fuzzers send plausible dates); a real calendar day not in the future is checked on top.
+ */
+const DATE_OF_BIRTH_PATTERN =
+  /^\d{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)?$/;
+const DATE_OF_BIRTH_RULE =
+  'must be YYYY, YYYY-MM or YYYY-MM-DD, a real date not in the future';
+
 /** A date of birth: exact or partial, real, not in the future. */
 export const dateOfBirthSchema = z
   .string()
   .max(10)
-  .refine(
-    (value) => isPastPartialDate(value),
-    'must be YYYY, YYYY-MM or YYYY-MM-DD, a real date not in the future',
-  )
-  .describe('YYYY, YYYY-MM or YYYY-MM-DD');
+  .regex(DATE_OF_BIRTH_PATTERN, { message: DATE_OF_BIRTH_RULE, abort: true })
+  .refine((value) => isPastPartialDate(value), DATE_OF_BIRTH_RULE)
+  .describe(
+    'YYYY, YYYY-MM or YYYY-MM-DD: a real calendar date, not in the future',
+  );

@@ -1,10 +1,12 @@
 import {
+  ApiIfMatch,
   ApiProblemResponses,
   FUNCTION_KEY_HEADER_SCHEME,
   FUNCTION_KEY_QUERY_SCHEME,
   Idempotent,
   Location,
   PageQueryDto,
+  responseHeaders,
   Versioned,
 } from '@app/shared';
 import {
@@ -34,6 +36,7 @@ import {
   UpdatePatientDto,
 } from './patient.dto';
 import { PatientsService } from './patients.service';
+import { ApiResourceIdParam } from './uuid';
 
 @ApiTags('patients')
 @ApiSecurity(FUNCTION_KEY_HEADER_SCHEME)
@@ -46,7 +49,10 @@ export class PatientsController {
   @Idempotent()
   @Audited({ resource: 'patient', operation: 'create', resourceId: 'assigned' })
   @Location((patient: Patient) => `patient/${patient.id}`)
-  @ApiCreatedResponse({ type: PatientDto })
+  @ApiCreatedResponse({
+    type: PatientDto,
+    headers: responseHeaders('etag', 'location', 'idempotentReplayed'),
+  })
   @ApiProblemResponses(400, 413, 415)
   create(
     @Body() body: CreatePatientDto,
@@ -61,6 +67,7 @@ export class PatientsController {
   @ApiOkResponse({
     type: [PatientDto],
     description: 'Matches in id order; x-continuation-token when more exist.',
+    headers: responseHeaders('continuationToken'),
   })
   @ApiProblemResponses(400, 413, 415)
   search(@Body() criteria: SearchCriteriaDto, @Query() page: PageQueryDto) {
@@ -73,7 +80,8 @@ export class PatientsController {
     operation: 'read',
     resourceId: { param: 'patientId' },
   })
-  @ApiOkResponse({ type: PatientDto })
+  @ApiResourceIdParam('patientId', 'The patient id')
+  @ApiOkResponse({ type: PatientDto, headers: responseHeaders('etag') })
   @ApiProblemResponses(404)
   get(@Param('patientId') id: string): Promise<Versioned<Patient>> {
     return this.patients.get(id);
@@ -85,12 +93,14 @@ export class PatientsController {
     operation: 'update',
     resourceId: { param: 'patientId' },
   })
-  @ApiOkResponse({ type: PatientDto })
+  @ApiResourceIdParam('patientId', 'The patient id')
+  @ApiIfMatch()
+  @ApiOkResponse({ type: PatientDto, headers: responseHeaders('etag') })
   @ApiProblemResponses(400, 404, 412, 413, 415)
   update(
     @Param('patientId') id: string,
     @Body() body: UpdatePatientDto,
-    @Headers('if-match') ifMatch?: string,
+    @Headers('If-Match') ifMatch?: string,
   ): Promise<Versioned<Patient>> {
     return this.patients.update(id, body, ifMatch);
   }

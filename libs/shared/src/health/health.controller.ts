@@ -1,14 +1,14 @@
 import { Controller, Get } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
-import {
-  ApiOkResponse,
-  ApiServiceUnavailableResponse,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Connection } from 'mongoose';
 import { Public } from '../auth/public.decorator';
 import { UnavailableError } from '../errors/domain-error';
 import { DATABASE_RETRY_AFTER_SECONDS } from '../database/storage-errors';
+import {
+  ApiPublicProblemResponses,
+  responseHeaders,
+} from '../openapi/api-problem.decorator';
 
 const PING_TIMEOUT_MS = 2000;
 
@@ -20,10 +20,17 @@ export class HealthController {
 
   @Public()
   @Get()
-  @ApiOkResponse({ description: 'The service and its database answer.' })
-  @ApiServiceUnavailableResponse({
-    description: 'The database does not answer.',
+  @ApiOkResponse({
+    description: 'The service and its database answer.',
+    headers: responseHeaders(),
+    schema: {
+      type: 'object',
+      required: ['status'],
+      properties: { status: { type: 'string', enum: ['ok'] } },
+      additionalProperties: false,
+    },
   })
+  @ApiPublicProblemResponses()
   async check(): Promise<{ status: 'ok' }> {
     try {
       await this.connection.asPromise();

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import {
+  applyDecorators,
   CallHandler,
   ExecutionContext,
   HttpStatus,
@@ -14,6 +15,7 @@ import { catchError, from, mergeMap, Observable, of, throwError } from 'rxjs';
 import { callerOf, RequestWithKeyName } from '../auth/caller';
 import { BadRequestError, DomainError } from '../errors/domain-error';
 import { canonicalJson } from '../json/canonical-json';
+import { ApiIdempotencyKey } from '../openapi/api-problem.decorator';
 import { Versioned } from '../versioning/versioned';
 import type { StoredOutcome } from './idempotency-record.schema';
 import { IdempotencyStore } from './idempotency.store';
@@ -21,8 +23,9 @@ import { IdempotencyStore } from './idempotency.store';
 export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
 const IDEMPOTENT = 'idempotency:enabled';
 
-/** Marks a create route as honouring the `Idempotency-Key` header. */
-export const Idempotent = () => SetMetadata(IDEMPOTENT, true);
+/** Marks a create route as honouring the `Idempotency-Key` header, and documents it (and 409, 422). */
+export const Idempotent = () =>
+  applyDecorators(SetMetadata(IDEMPOTENT, true), ApiIdempotencyKey());
 
 /** A key is a Structured Fields string (quoted) or, leniently, the bare text: 1-255 visible ASCII. */
 function parseKey(header: string | string[]): string {

@@ -4,6 +4,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { cleanupOpenApiDoc } from 'nestjs-zod';
 import { API_KEY_HEADER, API_KEY_QUERY } from '../auth/api-key.guard';
+import { PROBLEM_SCHEMA_NAME, problemSchema } from './api-problem.decorator';
 
 export interface OpenApiInfo {
   title: string;
@@ -34,7 +35,16 @@ export function buildOpenApiDocument(
       FUNCTION_KEY_QUERY_SCHEME,
     )
     .build();
-  return cleanupOpenApiDoc(SwaggerModule.createDocument(app, config));
+  const document = cleanupOpenApiDoc(SwaggerModule.createDocument(app, config));
+  // The problem+json body is referenced by every error response (ApiProblemResponses).
+  document.components = {
+    ...document.components,
+    schemas: {
+      ...document.components?.schemas,
+      [PROBLEM_SCHEMA_NAME]: problemSchema,
+    },
+  };
+  return document;
 }
 
 /** Serves the document at `GET /api/openapi.json` and Swagger UI at `/api/docs`, both without a key. */
