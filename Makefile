@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help setup dev db test lint typecheck unit e2e openapi package loadtest bench
+.PHONY: help setup dev db test lint typecheck unit e2e openapi package loadtest bench fuzz
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -33,6 +33,9 @@ e2e: setup ## e2e tests against a real database (MONGODB_URI, Docker or FerretDB
 
 openapi: setup ## Regenerate apps/<app>/openapi.json from the code
 	@scripts/run.sh npm run openapi
+
+fuzz: setup ## Schemathesis against both apps' openapi.json (>= 1,000 cases each, 0 failures; starts the stack if needed)
+	@scripts/fuzz.sh
 
 package: setup ## Deployable Azure Functions packages: dist/functions/<app>/ and <app>.zip
 	@scripts/run.sh npm run package
