@@ -1,4 +1,4 @@
-/** A real HTTP client for tests: every call goes over a socket to a listening app. */
+/** What a test receives for a request. */
 export interface HttpResult<T = any> {
   status: number;
   headers: Headers;
@@ -12,21 +12,48 @@ export interface RequestOptions {
   headers?: Record<string, string>;
 }
 
+/** Sends one request and answers status, headers and the body's text. */
+export type Transport = (
+  method: string,
+  url: string,
+  init: { headers: Record<string, string>; body?: string },
+) => Promise<{ status: number; headers: Headers; text: string }>;
+
+/** Over a real socket, with fetch. */
+export const fetchTransport: Transport = async (method, url, init) => {
+  const response = await fetch(url, { method, ...init });
+  return {
+    status: response.status,
+    headers: response.headers,
+    text: await response.text(),
+  };
+};
+
+/**
+ * The tests' HTTP client: JSON bodies, default headers (the key), parsed JSON answers. By default
+ * every call goes over a socket to a listening app; another transport can serve it otherwise (the
+ * Functions handler, in test/e2e/support/functions-host.ts).
+ */
 export class HttpClient {
   constructor(
     readonly baseUrl: string,
     private readonly defaultHeaders: Record<string, string> = {},
+    private readonly transport: Transport = fetchTransport,
   ) {}
 
   /** The same client with other default headers, e.g. another key or none. */
   with(headers: Record<string, string>): HttpClient {
-    return new HttpClient(this.baseUrl, { ...this.defaultHeaders, ...headers });
+    return new HttpClient(
+      this.baseUrl,
+      { ...this.defaultHeaders, ...headers },
+      this.transport,
+    );
   }
 
   withoutHeader(name: string): HttpClient {
     const headers = { ...this.defaultHeaders };
     delete headers[name];
-    return new HttpClient(this.baseUrl, headers);
+    return new HttpClient(this.baseUrl, headers, this.transport);
   }
 
   get<T = any>(path: string, options: RequestOptions = {}) {
@@ -47,8 +74,7 @@ export class HttpClient {
     options: RequestOptions = {},
   ): Promise<HttpResult<T>> {
     const hasBody = options.body !== undefined || options.rawBody !== undefined;
-    const response = await fetch(`${this.baseUrl}${path}`, {
-      method,
+    const response = await this.transport(method, `${this.baseUrl}${path}`, {
       headers: {
         ...(hasBody ? { 'content-type': 'application/json' } : {}),
         ...this.defaultHeaders,
@@ -58,7 +84,7 @@ export class HttpClient {
         options.rawBody ??
         (options.body !== undefined ? JSON.stringify(options.body) : undefined),
     });
-    const text = await response.text();
+    const text = response.text;
     let body: unknown = text;
     try {
       body = text ? JSON.parse(text) : undefined;

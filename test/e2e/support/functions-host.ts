@@ -9,8 +9,7 @@ import {
 } from '@azure/functions';
 import type { NestHttpHandler } from '@app/shared';
 import mongoose, { Connection } from 'mongoose';
-import type { HttpResult, RequestOptions } from '../../support/http';
-import type { Client } from './hosts';
+import type { Transport } from '../../support/http';
 
 /** The base URL the Functions host would give the apps (host.json's `api` route prefix). */
 export const FUNCTIONS_BASE_URL = 'http://localhost:7071/api';
@@ -95,69 +94,16 @@ export async function invoke(
   );
 }
 
-/** The e2e HttpClient's API, but each call goes through a Functions handler: no socket, no host. */
-export class FunctionsClient implements Client {
-  constructor(
-    private readonly handler: NestHttpHandler,
-    readonly baseUrl = FUNCTIONS_BASE_URL,
-    private readonly defaultHeaders: Record<string, string> = {},
-  ) {}
-
-  with(headers: Record<string, string>): FunctionsClient {
-    return new FunctionsClient(this.handler, this.baseUrl, {
-      ...this.defaultHeaders,
-      ...headers,
-    });
-  }
-
-  withoutHeader(name: string): FunctionsClient {
-    const headers = { ...this.defaultHeaders };
-    delete headers[name];
-    return new FunctionsClient(this.handler, this.baseUrl, headers);
-  }
-
-  get<T = any>(path: string, options: RequestOptions = {}) {
-    return this.request<T>('GET', path, options);
-  }
-
-  post<T = any>(path: string, body?: unknown, options: RequestOptions = {}) {
-    return this.request<T>('POST', path, { ...options, body });
-  }
-
-  put<T = any>(path: string, body?: unknown, options: RequestOptions = {}) {
-    return this.request<T>('PUT', path, { ...options, body });
-  }
-
-  async request<T = any>(
-    method: string,
-    path: string,
-    options: RequestOptions = {},
-  ): Promise<HttpResult<T>> {
-    const hasBody = options.body !== undefined || options.rawBody !== undefined;
-    const init = await invoke(this.handler, method, `${this.baseUrl}${path}`, {
-      headers: {
-        ...(hasBody ? { 'content-type': 'application/json' } : {}),
-        ...this.defaultHeaders,
-        ...options.headers,
-      },
-      body:
-        options.rawBody ??
-        (options.body !== undefined ? JSON.stringify(options.body) : undefined),
-    });
-    const response = await received(init);
-    const text = response.body.toString('utf8');
-    let body: unknown = text;
-    try {
-      body = text ? JSON.parse(text) : undefined;
-    } catch {
-      // not JSON: keep the text
-    }
+/** A transport for the tests' HttpClient that calls a Functions handler: no socket, no host. */
+export function functionsTransport(handler: NestHttpHandler): Transport {
+  return async (method, url, init) => {
+    const response = await received(await invoke(handler, method, url, init));
     return {
       status: response.status,
       headers: response.headers,
-      body: body as T,
+      text: response.body.toString('utf8'),
     };
-  }
+  };
 }
 
 async function readBody(request: IncomingMessage): Promise<Buffer> {

@@ -1,8 +1,8 @@
 import type { NestHttpHandler } from '@app/shared';
 import type { Connection } from 'mongoose';
-import type { HttpResult, RequestOptions } from '../../support/http';
+import { HttpClient } from '../../support/http';
 import {
-  FunctionsClient,
+  functionsTransport,
   invoke,
   openDatabase,
   received,
@@ -29,27 +29,8 @@ jest.mock(
 export type HostKind = 'http' | 'functions';
 export const HOST_KINDS: HostKind[] = ['http', 'functions'];
 
-/** What the contract suites call: the e2e HttpClient's API, whatever the host. */
-export interface Client {
-  get<T = any>(path: string, options?: RequestOptions): Promise<HttpResult<T>>;
-  post<T = any>(
-    path: string,
-    body?: unknown,
-    options?: RequestOptions,
-  ): Promise<HttpResult<T>>;
-  put<T = any>(
-    path: string,
-    body?: unknown,
-    options?: RequestOptions,
-  ): Promise<HttpResult<T>>;
-  request<T = any>(
-    method: string,
-    path: string,
-    options?: RequestOptions,
-  ): Promise<HttpResult<T>>;
-  with(headers: Record<string, string>): Client;
-  withoutHeader(name: string): Client;
-}
+/** What the contract suites call: the e2e HttpClient, over a socket or through the handler. */
+export type Client = HttpClient;
 
 /** An app on either host, with a client that sends its key and its database. */
 export interface HostedApp {
@@ -131,9 +112,11 @@ export async function startFunctionsApp(
   return {
     handler,
     database,
-    client: new FunctionsClient(handler, FUNCTIONS_BASE_URL, {
-      'x-functions-key': key,
-    }),
+    client: new HttpClient(
+      FUNCTIONS_BASE_URL,
+      { 'x-functions-key': key },
+      functionsTransport(handler),
+    ),
     close: async () => {
       await database.dropDatabase().catch(() => undefined);
       await database.close();
