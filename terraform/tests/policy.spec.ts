@@ -525,14 +525,14 @@ describe('terraform policy', () => {
       expect(api.subscription_required).toBe(true);
     });
 
-    it('calls the PatientTests app at /api with x-functions-key from a Key Vault named value', () => {
+    it('calls the PatientTests app (whose operations already start with /api) with x-functions-key from a Key Vault named value', () => {
       const backend = one(
         config,
         'azurerm_api_management_backend',
         'patient_tests',
       ).body;
       expect(backend.url).toBe(
-        `https://\${${FLEX}.patient_tests.default_hostname}/api`,
+        `https://\${${FLEX}.patient_tests.default_hostname}`,
       );
       expect(single(backend, 'credentials').header).toEqual({
         'x-functions-key':
@@ -603,6 +603,16 @@ describe('terraform policy', () => {
       expect(xml).toContain(
         '<set-header name="x-functions-key" exists-action="delete" />',
       );
+      // The backend's trace-id correlation header passes through; the gateway fills in only its own.
+      expect(xml).not.toMatch(
+        /<set-header name="\$\{correlation_id_header\}" exists-action="override"/,
+      );
+      // The headers the apps record as actor and client address cannot come from the client.
+      for (const header of ['x-apim-subscription-id', 'X-Forwarded-For']) {
+        expect(xml).toContain(
+          `<set-header name="${header}" exists-action="override">`,
+        );
+      }
       const policyResource = one(
         config,
         'azurerm_api_management_api_policy',
