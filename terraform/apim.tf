@@ -80,9 +80,9 @@ resource "azurerm_api_management_backend" "patient_tests" {
   resource_group_name = azurerm_resource_group.this.name
   protocol            = "http"
   # The host only: the imported operations' paths already start with /api (the apps' route prefix).
-  url                 = "https://${azurerm_function_app_flex_consumption.patient_tests.default_hostname}"
-  resource_id         = "https://management.azure.com${azurerm_function_app_flex_consumption.patient_tests.id}"
-  description         = "PatientTests Function App"
+  url         = "https://${azurerm_function_app_flex_consumption.patient_tests.default_hostname}"
+  resource_id = "https://management.azure.com${azurerm_function_app_flex_consumption.patient_tests.id}"
+  description = "PatientTests Function App"
 
   credentials {
     header = {
