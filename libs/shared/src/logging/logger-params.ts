@@ -32,8 +32,11 @@ export function loggerParams({ level, pretty }: LoggingOptions): Params {
         }),
         res: (res: ServerResponse) => ({ statusCode: res.statusCode }),
       },
+      // Probes are not requests anyone investigates. Nest's middleware layer has already cut the
+      // mount path from `url` when this runs; `originalUrl` keeps the whole path.
       autoLogging: {
-        ignore: (req: IncomingMessage) => req.url === '/api/health',
+        ignore: (req: IncomingMessage & { originalUrl?: string }) =>
+          (req.originalUrl ?? req.url ?? '').split('?')[0] === '/api/health',
       },
       transport: pretty
         ? { target: 'pino-pretty', options: { singleLine: true } }
