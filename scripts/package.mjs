@@ -1,6 +1,8 @@
 // `npm run package` (`make package`): one deployable Azure Functions package per app.
 //
-//   dist/functions/<app>/main.js       the app, @app/shared and their libraries bundled into one file
+//   dist/functions/<app>/app.js        the app, @app/shared and their libraries bundled into one file
+//   dist/functions/<app>/app.js.v8cache V8's code cache of app.js, from one warm-up invocation
+//   dist/functions/<app>/main.js       the entry: runs app.js through that cache (scripts/lib/v8-cache-loader.cjs)
 //   dist/functions/<app>/host.json     apps/<app>/host.json
 //   dist/functions/<app>/package.json  main = main.js; dependencies = the run-time externals only,
 //                                      at the exact versions of package-lock.json
@@ -121,6 +123,38 @@ function runtimeDependencies(metafile, lock) {
 const compiledEntry = (app) =>
   path.join(ROOT, 'dist', 'apps', app, 'apps', app, 'src', 'functions.js');
 
+/**
+ * Writes app.js.v8cache: one warm-up invocation of the package's own entry (GET /api/openapi.json,
+ * which needs no database and runs the whole Nest bootstrap and request pipeline) in a fresh process,
+ * which saves V8's code cache on exit. Placeholder keys only; nothing is served.
+ */
+function writeCodeCache(app, out) {
+  log(`${app}: V8 code cache`);
+  run(
+    process.execPath,
+    [
+      '--require',
+      path.join(ROOT, 'scripts', 'lib', 'functions-core-preload.cjs'),
+      path.join(ROOT, 'scripts', 'lib', 'functions-invoke.cjs'),
+      path.join(out, 'main.js'),
+      'GET',
+      '/api/openapi.json',
+    ],
+    {
+      cwd: out,
+      env: {
+        PATH: process.env.PATH,
+        V8_CACHE_WRITE: '1',
+        LOG_LEVEL: 'silent',
+        // Never connected to: the connection is lazy and this request does not touch the database.
+        MONGODB_URI: 'mongodb://127.0.0.1:9/',
+        AUDIT_API_KEY: 'code-cache-warm-up-only',
+      },
+      stdio: 'ignore',
+    },
+  );
+}
+
 async function packageApp(app, { skipBuild, zip, outDir }) {
   const started = Date.now();
   if (!skipBuild || !existsSync(compiledEntry(app))) {
@@ -129,12 +163,14 @@ async function packageApp(app, { skipBuild, zip, outDir }) {
   }
   const out = path.join(outDir, app);
   mkdirSync(out, { recursive: true });
-  rmSync(path.join(out, 'main.js'), { force: true });
+  for (const stale of ['main.js', 'app.js', 'app.js.v8cache']) {
+    rmSync(path.join(out, stale), { force: true });
+  }
 
   log(`${app}: esbuild`);
   const { metafile } = await build({
     entryPoints: [compiledEntry(app)],
-    outfile: path.join(out, 'main.js'),
+    outfile: path.join(out, 'app.js'),
     bundle: true,
     platform: 'node',
     target: 'node22',
@@ -199,6 +235,12 @@ async function packageApp(app, { skipBuild, zip, outDir }) {
     );
     writeFileSync(stamp, wanted);
   }
+
+  copyFileSync(
+    path.join(ROOT, 'scripts', 'lib', 'v8-cache-loader.cjs'),
+    path.join(out, 'main.js'),
+  );
+  writeCodeCache(app, out);
 
   if (zip) {
     const archive = path.join(outDir, `${app}.zip`);

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { AUDIT_KEY, uniqueDatabase } from './support/stack';
@@ -101,7 +101,7 @@ describe('the deployable Functions packages', () => {
   });
 
   it.each(APPS)(
-    '%s: host.json and a package.json whose main is the bundle and whose dependencies are the locked externals',
+    '%s: host.json, the bundle with its V8 code cache, and a package.json whose main is the loader and whose dependencies are the locked externals',
     (app) => {
       const folder = unpacked[app];
       const manifest = JSON.parse(
@@ -111,6 +111,12 @@ describe('the deployable Functions packages', () => {
         readFileSync(path.join(ROOT, 'package-lock.json'), 'utf8'),
       );
       expect(manifest.main).toBe('main.js');
+      expect(readFileSync(path.join(folder, 'main.js'), 'utf8')).toContain(
+        "path.join(__dirname, 'app.js')",
+      );
+      expect(
+        statSync(path.join(folder, 'app.js.v8cache')).size,
+      ).toBeGreaterThan(1024 * 1024);
       expect(Object.keys(manifest.dependencies)).toEqual(
         expect.arrayContaining(['@azure/functions', 'mongoose', 'mongodb']),
       );
