@@ -8,7 +8,10 @@
 //   bootstrap       the Nest bootstrap alone (createApp: NestFactory.create + init, no database wait)
 // Variants: "bundled" = dist/functions/<app>/main.js (npm run package), "unbundled" = the tsc output
 // (dist/apps/<app>/...) loading node_modules file by file. Runs alternate between the variants so
-// that a busy machine slows both alike. A benchmark prints figures; it asserts nothing.
+// that a busy machine slows both alike. Each pair runs twice: telemetry off (no connection string),
+// and telemetry on, as on a Function App with APPLICATIONINSIGHTS_CONNECTION_STRING (the SDK loads
+// and starts; its ingestion endpoint is a closed local port and its own statistics are off, so
+// nothing leaves the machine). A benchmark prints figures; it asserts nothing.
 //
 // Options: --runs N (default 15), --app <name> (repeatable), --package (re-run npm run package first).
 // Database: MONGODB_URI if set, else FerretDB from .tools/bin (scripts/setup.sh builds it).
@@ -99,6 +102,19 @@ function coldStart(entry, env) {
   return timings;
 }
 
+/** Environment per telemetry configuration. */
+const TELEMETRY = {
+  off: {},
+  on: {
+    APPLICATIONINSIGHTS_CONNECTION_STRING:
+      'InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=https://127.0.0.1:9/',
+    APPLICATIONINSIGHTS_STATSBEAT_DISABLED: 'true',
+    APPLICATIONINSIGHTS_SDKSTATS_DISABLED: 'true',
+    // Any value: keeps the SDK from probing the Azure instance metadata endpoint.
+    WEBSITE_SITE_NAME: 'cold-start-bench',
+  },
+};
+
 const median = (numbers) => {
   const sorted = [...numbers].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
@@ -124,29 +140,35 @@ async function main() {
         // patient-tests needs a key for the audit API to start; /api/health does not call it.
         AUDIT_API_KEY: 'bench-audit-key-000000001',
         LOG_LEVEL: 'silent',
+        // Only the first response is measured; no appTerminate (see functions-invoke.cjs).
+        FUNCTIONS_INVOKE_SKIP_TERMINATE: '1',
       };
       const variants = entries(app);
-      const samples = { bundled: [], unbundled: [] };
-      // One unmeasured run each, so the OS file cache is equally warm for both.
-      for (const entry of Object.values(variants)) {
-        coldStart(entry, env);
-      }
-      for (let run = 0; run < RUNS; run++) {
-        for (const [variant, entry] of Object.entries(variants)) {
-          samples[variant].push(coldStart(entry, env));
+      for (const [telemetry, telemetryEnv] of Object.entries(TELEMETRY)) {
+        const runEnv = { ...env, ...telemetryEnv };
+        const samples = { bundled: [], unbundled: [] };
+        // One unmeasured run each, so the OS file cache is equally warm for both.
+        for (const entry of Object.values(variants)) {
+          coldStart(entry, runEnv);
         }
-      }
-      for (const [variant, timings] of Object.entries(samples)) {
-        const first = timings.map((t) => t.firstResponse);
-        rows.push({
-          app,
-          variant,
-          first: median(first),
-          min: Math.min(...first),
-          max: Math.max(...first),
-          load: median(timings.map((t) => t.requireEnd)),
-          bootstrap: median(timings.map((t) => t.bootstrap)),
-        });
+        for (let run = 0; run < RUNS; run++) {
+          for (const [variant, entry] of Object.entries(variants)) {
+            samples[variant].push(coldStart(entry, runEnv));
+          }
+        }
+        for (const [variant, timings] of Object.entries(samples)) {
+          const first = timings.map((t) => t.firstResponse);
+          rows.push({
+            app,
+            telemetry,
+            variant,
+            first: median(first),
+            min: Math.min(...first),
+            max: Math.max(...first),
+            load: median(timings.map((t) => t.requireEnd)),
+            bootstrap: median(timings.map((t) => t.bootstrap)),
+          });
+        }
       }
       process.stderr.write(`bench: ${app} done\n`);
     }
@@ -157,19 +179,22 @@ async function main() {
   const lines = [
     `Cold start through the Functions handler, median of ${RUNS} fresh processes each (ms; Node ${process.versions.node})`,
     '',
-    '| app           | variant   | first response | (min - max)   | load entry | Nest bootstrap | bundled / unbundled |',
-    '| ------------- | --------- | -------------: | ------------- | ---------: | -------------: | ------------------: |',
+    '| app           | telemetry | variant   | first response | (min - max)   | load entry | Nest bootstrap | bundled / unbundled |',
+    '| ------------- | --------- | --------- | -------------: | ------------- | ---------: | -------------: | ------------------: |',
   ];
   for (const row of rows) {
     const unbundled = rows.find(
-      (other) => other.app === row.app && other.variant === 'unbundled',
+      (other) =>
+        other.app === row.app &&
+        other.telemetry === row.telemetry &&
+        other.variant === 'unbundled',
     );
     const ratio =
       row.variant === 'bundled'
         ? `${Math.round((100 * row.first) / unbundled.first)} %`
         : '';
     lines.push(
-      `| ${row.app.padEnd(13)} | ${row.variant.padEnd(9)} | ${ms(row.first).padStart(14)} | ${`${Math.round(row.min)} - ${Math.round(row.max)}`.padEnd(13)} | ${ms(row.load).padStart(10)} | ${ms(row.bootstrap).padStart(14)} | ${ratio.padStart(19)} |`,
+      `| ${row.app.padEnd(13)} | ${row.telemetry.padEnd(9)} | ${row.variant.padEnd(9)} | ${ms(row.first).padStart(14)} | ${`${Math.round(row.min)} - ${Math.round(row.max)}`.padEnd(13)} | ${ms(row.load).padStart(10)} | ${ms(row.bootstrap).padStart(14)} | ${ratio.padStart(19)} |`,
     );
   }
   process.stdout.write(`${lines.join('\n')}\n`);

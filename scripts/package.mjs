@@ -1,8 +1,10 @@
 // `npm run package` (`make package`): one deployable Azure Functions package per app.
 //
-//   dist/functions/<app>/app.js        the app, @app/shared and their libraries bundled into one file
-//   dist/functions/<app>/app.js.v8cache V8's code cache of app.js, from one warm-up invocation
-//   dist/functions/<app>/main.js       the entry: runs app.js through that cache (scripts/lib/v8-cache-loader.cjs)
+//   dist/functions/<app>/app.js        the app, @app/shared and their libraries bundled into one
+//                                      minified file (names kept: Nest and OpenAPI use them)
+//   dist/functions/<app>/code.v8cache  V8's code cache of app.js and the externals it loads, from one
+//                                      warm-up invocation
+//   dist/functions/<app>/main.js       the entry: loads app.js through that cache (scripts/lib/v8-cache-loader.cjs)
 //   dist/functions/<app>/host.json     apps/<app>/host.json
 //   dist/functions/<app>/package.json  main = main.js; dependencies = the run-time externals only,
 //                                      at the exact versions of package-lock.json
@@ -124,9 +126,11 @@ const compiledEntry = (app) =>
   path.join(ROOT, 'dist', 'apps', app, 'apps', app, 'src', 'functions.js');
 
 /**
- * Writes app.js.v8cache: one warm-up invocation of the package's own entry (GET /api/openapi.json,
+ * Writes code.v8cache: one warm-up invocation of the package's own entry (GET /api/openapi.json,
  * which needs no database and runs the whole Nest bootstrap and request pipeline) in a fresh process,
- * which saves V8's code cache on exit. Placeholder keys only; nothing is served.
+ * which saves V8's code cache on exit. Telemetry is on, pointed at a closed local port with the SDK's
+ * own statistics off, so the cache also covers the Application Insights / OpenTelemetry modules a
+ * Function App with a connection string loads. Placeholder keys only; nothing is served or sent.
  */
 function writeCodeCache(app, out) {
   log(`${app}: V8 code cache`);
@@ -145,10 +149,17 @@ function writeCodeCache(app, out) {
       env: {
         PATH: process.env.PATH,
         V8_CACHE_WRITE: '1',
+        FUNCTIONS_INVOKE_SKIP_TERMINATE: '1',
         LOG_LEVEL: 'silent',
         // Never connected to: the connection is lazy and this request does not touch the database.
         MONGODB_URI: 'mongodb://127.0.0.1:9/',
         AUDIT_API_KEY: 'code-cache-warm-up-only',
+        APPLICATIONINSIGHTS_CONNECTION_STRING:
+          'InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=https://127.0.0.1:9/',
+        APPLICATIONINSIGHTS_STATSBEAT_DISABLED: 'true',
+        APPLICATIONINSIGHTS_SDKSTATS_DISABLED: 'true',
+        // Any value: keeps the SDK from probing the Azure instance metadata endpoint.
+        WEBSITE_SITE_NAME: 'code-cache-warm-up',
       },
       stdio: 'ignore',
     },
@@ -163,7 +174,7 @@ async function packageApp(app, { skipBuild, zip, outDir }) {
   }
   const out = path.join(outDir, app);
   mkdirSync(out, { recursive: true });
-  for (const stale of ['main.js', 'app.js', 'app.js.v8cache']) {
+  for (const stale of ['main.js', 'app.js', 'app.js.v8cache', 'code.v8cache']) {
     rmSync(path.join(out, stale), { force: true });
   }
 
@@ -177,6 +188,7 @@ async function packageApp(app, { skipBuild, zip, outDir }) {
     format: 'cjs',
     // Nest and its error messages use class and function names.
     keepNames: true,
+    minify: true,
     external: [...RUNTIME_EXTERNALS, ...OPTIONAL_EXTERNALS],
     metafile: true,
     logLevel: 'warning',

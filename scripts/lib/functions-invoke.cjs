@@ -5,7 +5,7 @@
 //     <entry.js> [METHOD] [/api/path]
 // It prints one line, `FUNCTIONS_INVOKE_RESULT {json}`: status, body, the registered trigger, and
 // timings in ms since the process started (performance.now()). Then it runs the appTerminate hooks
-// as the host does on shutdown, and exits.
+// as the host does on shutdown (unless FUNCTIONS_INVOKE_SKIP_TERMINATE=1), and exits.
 'use strict';
 const { createRequire } = require('node:module');
 const path = require('node:path');
@@ -75,6 +75,11 @@ async function main() {
       },
     })}\n`,
   );
+  // The cold-start bench and the code-cache warm-up need only the first response: with telemetry
+  // pointed at a closed port, the SDK's final flush would keep the process ~10 s.
+  if (process.env.FUNCTIONS_INVOKE_SKIP_TERMINATE === '1') {
+    return;
+  }
   for (const hook of registry.hooks.filter(
     (h) => h.hookName === 'appTerminate',
   )) {

@@ -11,6 +11,8 @@ interface InvokeResult {
   status: number;
   body?: string;
   metadata: { name: string };
+  /** The process's standard error (NODE_DEBUG output lands there). */
+  stderr: string;
 }
 
 /** Runs `node` and resolves with its exit code and output. */
@@ -62,9 +64,13 @@ async function invokePackage(
       `the package did not serve the request (exit ${code}):\n${stderr}`,
     );
   }
-  return JSON.parse(
-    line.slice('FUNCTIONS_INVOKE_RESULT '.length),
-  ) as InvokeResult;
+  return {
+    ...(JSON.parse(line.slice('FUNCTIONS_INVOKE_RESULT '.length)) as Omit<
+      InvokeResult,
+      'stderr'
+    >),
+    stderr,
+  };
 }
 
 describe('the deployable Functions packages', () => {
@@ -111,12 +117,15 @@ describe('the deployable Functions packages', () => {
         readFileSync(path.join(ROOT, 'package-lock.json'), 'utf8'),
       );
       expect(manifest.main).toBe('main.js');
-      expect(readFileSync(path.join(folder, 'main.js'), 'utf8')).toContain(
-        "path.join(__dirname, 'app.js')",
+      expect(readFileSync(path.join(folder, 'main.js'), 'utf8')).toBe(
+        readFileSync(
+          path.join(ROOT, 'scripts/lib/v8-cache-loader.cjs'),
+          'utf8',
+        ),
       );
-      expect(
-        statSync(path.join(folder, 'app.js.v8cache')).size,
-      ).toBeGreaterThan(1024 * 1024);
+      expect(statSync(path.join(folder, 'code.v8cache')).size).toBeGreaterThan(
+        1024 * 1024,
+      );
       expect(Object.keys(manifest.dependencies)).toEqual(
         expect.arrayContaining(['@azure/functions', 'mongoose', 'mongodb']),
       );
@@ -170,5 +179,114 @@ describe('the deployable Functions packages', () => {
     );
     expect(result.status).toBe(200);
     expect(JSON.parse(result.body!)).toEqual([]);
+  });
+
+  it.each(APPS)(
+    '%s: compiles the bundle and its externals from the code cache in a folder other than the one it was built in',
+    async (app) => {
+      const result = await invokePackage(unpacked[app], 'GET', '/api/health', {
+        MONGODB_URI: process.env.E2E_MONGODB_URI!,
+        MONGODB_DATABASE: uniqueDatabase(`e2e-package-${app}`),
+        AUDIT_API_KEY: AUDIT_KEY,
+        LOG_LEVEL: 'silent',
+        NODE_DEBUG: 'v8-cache',
+      });
+      expect(result.status).toBe(200);
+      const report = /compiled (\d+) files from the cache; rejected: (.*)/.exec(
+        result.stderr,
+      );
+      expect(report).not.toBeNull();
+      // app.js plus mongoose, mongodb, bson and @azure/functions: hundreds of files.
+      expect(Number(report![1])).toBeGreaterThan(100);
+      expect(JSON.parse(report![2])).toEqual([]);
+    },
+  );
+
+  it.each(APPS)(
+    '%s: the minified bundle serves the committed OpenAPI document unchanged (class and property names survive)',
+    async (app) => {
+      const result = await invokePackage(
+        unpacked[app],
+        'GET',
+        '/api/openapi.json',
+        {
+          MONGODB_URI: process.env.E2E_MONGODB_URI!,
+          MONGODB_DATABASE: uniqueDatabase(`e2e-package-${app}`),
+          AUDIT_API_KEY: AUDIT_KEY,
+          LOG_LEVEL: 'silent',
+        },
+      );
+      expect(result.status).toBe(200);
+      expect(JSON.parse(result.body!)).toEqual(
+        JSON.parse(
+          readFileSync(path.join(ROOT, 'apps', app, 'openapi.json'), 'utf8'),
+        ),
+      );
+    },
+  );
+
+  describe('the audit package writes, validates and verifies through the bundle', () => {
+    const env = {
+      MONGODB_URI: process.env.E2E_MONGODB_URI!,
+      MONGODB_DATABASE: uniqueDatabase('e2e-package-audit-writes'),
+      API_KEYS: AUDIT_KEY,
+      FUNCTIONS_INVOKE_KEY: AUDIT_KEY,
+      LOG_LEVEL: 'silent',
+    };
+
+    it('stores a valid record in the hash chain', async () => {
+      const result = await invokePackage(
+        unpacked.audit,
+        'POST',
+        '/api/auditrecord',
+        {
+          ...env,
+          FUNCTIONS_INVOKE_BODY: JSON.stringify({
+            sourceSystemName: 'package-e2e',
+            resource: { type: 'patient', id: 'p-1', operation: 'read' },
+          }),
+        },
+      );
+      expect(result.status).toBe(201);
+      expect(JSON.parse(result.body!)).toMatchObject({
+        sourceSystemName: 'package-e2e',
+        resource: { type: 'patient', id: 'p-1', operation: 'read' },
+        sequence: expect.any(Number),
+        hash: expect.stringMatching(/^[0-9a-f]{64}$/),
+      });
+
+      const verified = await invokePackage(
+        unpacked.audit,
+        'GET',
+        '/api/auditrecord/verify',
+        env,
+      );
+      expect(verified.status).toBe(200);
+      expect(JSON.parse(verified.body!)).toMatchObject({
+        valid: true,
+        checked: 1,
+      });
+    });
+
+    it('answers an invalid record with a 400 problem that names the field', async () => {
+      const result = await invokePackage(
+        unpacked.audit,
+        'POST',
+        '/api/auditrecord',
+        {
+          ...env,
+          FUNCTIONS_INVOKE_BODY: JSON.stringify({
+            sourceSystemName: 42,
+            resource: { type: 'patient', id: 'p-1', operation: 'read' },
+          }),
+        },
+      );
+      expect(result.status).toBe(400);
+      expect(result.body).toContain('sourceSystemName');
+      expect(JSON.parse(result.body!)).toMatchObject({
+        status: 400,
+        title: expect.any(String),
+      });
+    });
   });
 });
