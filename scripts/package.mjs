@@ -1,10 +1,11 @@
 // `npm run package` (`make package`): one deployable Azure Functions package per app.
 //
 //   dist/functions/<app>/app.js        the app, @app/shared and their libraries bundled into one
-//                                      minified file (names kept: Nest and OpenAPI use them)
-//   dist/functions/<app>/code.v8cache  V8's code cache of app.js and the externals it loads, from one
-//                                      warm-up invocation
-//   dist/functions/<app>/main.js       the entry: loads app.js through that cache (scripts/lib/v8-cache-loader.cjs)
+//                                      file, without whitespace and comments (identifiers kept)
+//   dist/functions/<app>/startup.cache V8's code cache of app.js and the externals it loads, and where
+//                                      their require() calls resolved, from one warm-up invocation
+//   dist/functions/<app>/main.js       the entry: loads app.js through that cache
+//                                      (scripts/lib/startup-cache-loader.cjs)
 //   dist/functions/<app>/host.json     apps/<app>/host.json
 //   dist/functions/<app>/package.json  main = main.js; dependencies = the run-time externals only,
 //                                      at the exact versions of package-lock.json
@@ -126,14 +127,14 @@ const compiledEntry = (app) =>
   path.join(ROOT, 'dist', 'apps', app, 'apps', app, 'src', 'functions.js');
 
 /**
- * Writes code.v8cache: one warm-up invocation of the package's own entry (GET /api/openapi.json,
+ * Writes startup.cache: one warm-up invocation of the package's own entry (GET /api/openapi.json,
  * which needs no database and runs the whole Nest bootstrap and request pipeline) in a fresh process,
- * which saves V8's code cache on exit. Telemetry is on, pointed at a closed local port with the SDK's
+ * which saves the cache on exit. Telemetry is on, pointed at a closed local port with the SDK's
  * own statistics off, so the cache also covers the Application Insights / OpenTelemetry modules a
  * Function App with a connection string loads. Placeholder keys only; nothing is served or sent.
  */
-function writeCodeCache(app, out) {
-  log(`${app}: V8 code cache`);
+function writeStartupCache(app, out) {
+  log(`${app}: start-up cache`);
   run(
     process.execPath,
     [
@@ -148,7 +149,7 @@ function writeCodeCache(app, out) {
       cwd: out,
       env: {
         PATH: process.env.PATH,
-        V8_CACHE_WRITE: '1',
+        STARTUP_CACHE_WRITE: '1',
         FUNCTIONS_INVOKE_SKIP_TERMINATE: '1',
         LOG_LEVEL: 'silent',
         // Never connected to: the connection is lazy and this request does not touch the database.
@@ -174,7 +175,14 @@ async function packageApp(app, { skipBuild, zip, outDir }) {
   }
   const out = path.join(outDir, app);
   mkdirSync(out, { recursive: true });
-  for (const stale of ['main.js', 'app.js', 'app.js.v8cache', 'code.v8cache']) {
+  // Also the cache files of earlier versions of this script, which would otherwise be zipped.
+  for (const stale of [
+    'main.js',
+    'app.js',
+    'startup.cache',
+    'app.js.v8cache',
+    'code.v8cache',
+  ]) {
     rmSync(path.join(out, stale), { force: true });
   }
 
@@ -188,7 +196,10 @@ async function packageApp(app, { skipBuild, zip, outDir }) {
     format: 'cjs',
     // Nest and its error messages use class and function names.
     keepNames: true,
-    minify: true,
+    // Less to read and parse at a cold start (5.1 -> 3.4 MB would be full minification, ~5 ms faster
+    // still; identifiers are kept so that stack traces in the logs stay readable).
+    minifyWhitespace: true,
+    minifySyntax: true,
     external: [...RUNTIME_EXTERNALS, ...OPTIONAL_EXTERNALS],
     metafile: true,
     logLevel: 'warning',
@@ -249,10 +260,10 @@ async function packageApp(app, { skipBuild, zip, outDir }) {
   }
 
   copyFileSync(
-    path.join(ROOT, 'scripts', 'lib', 'v8-cache-loader.cjs'),
+    path.join(ROOT, 'scripts', 'lib', 'startup-cache-loader.cjs'),
     path.join(out, 'main.js'),
   );
-  writeCodeCache(app, out);
+  writeStartupCache(app, out);
 
   if (zip) {
     const archive = path.join(outDir, `${app}.zip`);

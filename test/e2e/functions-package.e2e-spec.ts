@@ -2,7 +2,16 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { AUDIT_KEY, uniqueDatabase } from './support/stack';
+import { knownTrace } from '../support/http';
+import { samplePatient } from '../support/samples';
+import { AppProcess, startAppProcess } from './support/app-process';
+import { AUDIT_KEY, PATIENT_TESTS_KEY, uniqueDatabase } from './support/stack';
+import {
+  expectOneOperation,
+  operation,
+  telemetryEnv,
+} from './support/telemetry-assertions';
+import { TelemetryCollector } from './support/telemetry-collector';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const APPS = ['patient-tests', 'audit'] as const;
@@ -73,6 +82,22 @@ async function invokePackage(
   };
 }
 
+/** The loader's NODE_DEBUG=startup-cache report, from a package run's standard error. */
+function startupCacheReport(stderr: string) {
+  const report =
+    /compiled (\d+) files from the cache; rejected: (.*); resolved (\d+) requests from the cache/.exec(
+      stderr,
+    );
+  if (!report) {
+    throw new Error(`no start-up cache report in:\n${stderr}`);
+  }
+  return {
+    compiled: Number(report[1]),
+    rejected: JSON.parse(report[2]) as string[],
+    resolved: Number(report[3]),
+  };
+}
+
 describe('the deployable Functions packages', () => {
   const outDir = mkdtempSync(path.join(tmpdir(), 'functions-package-'));
   const unpacked: Record<string, string> = {};
@@ -107,7 +132,7 @@ describe('the deployable Functions packages', () => {
   });
 
   it.each(APPS)(
-    '%s: host.json, the bundle with its V8 code cache, and a package.json whose main is the loader and whose dependencies are the locked externals',
+    '%s: host.json, the bundle with its start-up cache, and a package.json whose main is the loader and whose dependencies are the locked externals',
     (app) => {
       const folder = unpacked[app];
       const manifest = JSON.parse(
@@ -119,11 +144,11 @@ describe('the deployable Functions packages', () => {
       expect(manifest.main).toBe('main.js');
       expect(readFileSync(path.join(folder, 'main.js'), 'utf8')).toBe(
         readFileSync(
-          path.join(ROOT, 'scripts/lib/v8-cache-loader.cjs'),
+          path.join(ROOT, 'scripts/lib/startup-cache-loader.cjs'),
           'utf8',
         ),
       );
-      expect(statSync(path.join(folder, 'code.v8cache')).size).toBeGreaterThan(
+      expect(statSync(path.join(folder, 'startup.cache')).size).toBeGreaterThan(
         1024 * 1024,
       );
       expect(Object.keys(manifest.dependencies)).toEqual(
@@ -182,28 +207,55 @@ describe('the deployable Functions packages', () => {
   });
 
   it.each(APPS)(
-    '%s: compiles the bundle and its externals from the code cache in a folder other than the one it was built in',
+    '%s: compiles and resolves from its start-up cache in a folder other than the one it was built in',
     async (app) => {
       const result = await invokePackage(unpacked[app], 'GET', '/api/health', {
         MONGODB_URI: process.env.E2E_MONGODB_URI!,
         MONGODB_DATABASE: uniqueDatabase(`e2e-package-${app}`),
         AUDIT_API_KEY: AUDIT_KEY,
         LOG_LEVEL: 'silent',
-        NODE_DEBUG: 'v8-cache',
+        NODE_DEBUG: 'startup-cache',
       });
       expect(result.status).toBe(200);
-      const report = /compiled (\d+) files from the cache; rejected: (.*)/.exec(
-        result.stderr,
-      );
-      expect(report).not.toBeNull();
-      // app.js plus mongoose, mongodb, bson and @azure/functions: hundreds of files.
-      expect(Number(report![1])).toBeGreaterThan(100);
-      expect(JSON.parse(report![2])).toEqual([]);
+      const report = startupCacheReport(result.stderr);
+      // app.js plus mongoose, mongodb, bson and @azure/functions: hundreds of files and requests.
+      expect(report.compiled).toBeGreaterThan(100);
+      expect(report.rejected).toEqual([]);
+      expect(report.resolved).toBeGreaterThan(100);
     },
   );
 
   it.each(APPS)(
-    '%s: the minified bundle serves the committed OpenAPI document unchanged (class and property names survive)',
+    "%s: every resolution in the start-up cache is the one Node's own resolver makes in the unzipped folder",
+    async (app) => {
+      // In a fresh process without the loader: resolve each recorded request from its directory.
+      const check = `
+        const fs = require('node:fs');
+        const { createRequire } = require('node:module');
+        const path = require('node:path');
+        const bytes = fs.readFileSync('startup.cache');
+        const length = bytes.readUInt32LE(0);
+        const { resolved } = JSON.parse(bytes.toString('utf8', 4, 4 + length));
+        const differing = Object.entries(resolved).filter(([key, file]) => {
+          const [directory, request] = key.split('\\0');
+          const actual = createRequire(path.resolve(directory, 'x.js')).resolve(request);
+          return actual !== path.resolve(file);
+        });
+        console.log(JSON.stringify({ checked: Object.keys(resolved).length, differing }));
+      `;
+      const { code, stdout, stderr } = await node(['-e', check], {
+        cwd: unpacked[app],
+        env: { PATH: process.env.PATH },
+      });
+      expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+      const { checked, differing } = JSON.parse(stdout);
+      expect(checked).toBeGreaterThan(100);
+      expect(differing).toEqual([]);
+    },
+  );
+
+  it.each(APPS)(
+    '%s: the bundle serves the committed OpenAPI document unchanged (class and property names survive minification)',
     async (app) => {
       const result = await invokePackage(
         unpacked[app],
@@ -287,6 +339,58 @@ describe('the deployable Functions packages', () => {
         status: 400,
         title: expect.any(String),
       });
+    });
+  });
+
+  describe('the patient-tests package with telemetry on', () => {
+    const collector = new TelemetryCollector();
+    let audit: AppProcess;
+
+    beforeAll(async () => {
+      await collector.start();
+      audit = await startAppProcess('audit', {
+        MONGODB_URI: process.env.E2E_MONGODB_URI!,
+        MONGODB_DATABASE: uniqueDatabase('e2e-package-telemetry-audit'),
+        API_KEYS: AUDIT_KEY,
+        ...telemetryEnv(collector),
+      });
+    });
+
+    afterAll(async () => {
+      await audit?.stop();
+      await collector.stop();
+    });
+
+    it("still instruments HTTP and MongoDB with the SDK loaded through the start-up cache: one operation from the host's trace context", async () => {
+      const { traceId, traceparent } = knownTrace();
+      const result = await invokePackage(
+        unpacked['patient-tests'],
+        'POST',
+        '/api/patient',
+        {
+          MONGODB_URI: process.env.E2E_MONGODB_URI!,
+          MONGODB_DATABASE: uniqueDatabase('e2e-package-telemetry'),
+          API_KEYS: PATIENT_TESTS_KEY,
+          AUDIT_API_URL: audit.url,
+          AUDIT_API_KEY: AUDIT_KEY,
+          LOG_LEVEL: 'warn',
+          ...telemetryEnv(collector),
+          FUNCTIONS_INVOKE_KEY: PATIENT_TESTS_KEY,
+          FUNCTIONS_INVOKE_TRACEPARENT: traceparent,
+          FUNCTIONS_INVOKE_BODY: JSON.stringify(samplePatient()),
+          NODE_DEBUG: 'startup-cache',
+        },
+      );
+      expect(result.status).toBe(201);
+      // The SDK's files came from the cache too: far more than the ~500 of a run without telemetry.
+      const report = startupCacheReport(result.stderr);
+      expect(report.compiled).toBeGreaterThan(1000);
+      expect(report.rejected).toEqual([]);
+      // patient-tests' request, its MongoDB calls and its call to audit, parented to the host's span.
+      expectOneOperation(
+        await operation(collector, traceId),
+        traceparent.split('-')[2],
+      );
     });
   });
 });

@@ -7,17 +7,14 @@ import { samplePatient } from '../support/samples';
 import { ROOT } from '../../scripts/lib/processes.cjs';
 import { AppProcess, startAppProcess } from './support/app-process';
 import { AUDIT_KEY, PATIENT_TESTS_KEY, uniqueDatabase } from './support/stack';
-import { Envelope, TelemetryCollector } from './support/telemetry-collector';
-
-const isRequest = (e: Envelope) => e.data.baseType === 'RequestData';
-const isDependency = (e: Envelope) =>
-  e.data.baseType === 'RemoteDependencyData';
-const role = (e: Envelope) => e.tags['ai.cloud.role'];
-const operationId = (e: Envelope) => e.tags['ai.operation.id'];
-const parentId = (e: Envelope) => e.tags['ai.operation.parentId'];
-const id = (e: Envelope) => e.data.baseData.id as string;
-const dependencyType = (e: Envelope) =>
-  String(e.data.baseData.type ?? '').toLowerCase();
+import {
+  expectOneOperation,
+  isRequest,
+  operation,
+  operationId,
+  telemetryEnv,
+} from './support/telemetry-assertions';
+import { TelemetryCollector } from './support/telemetry-collector';
 
 function appEnv(
   name: string,
@@ -28,45 +25,6 @@ function appEnv(
     MONGODB_DATABASE: uniqueDatabase(`e2e-telemetry-${name}`),
     ...extra,
   };
-}
-
-/** What every app under test gets: telemetry to the local collector, and nothing that leaves the machine. */
-function telemetryEnv(collector: TelemetryCollector): Record<string, string> {
-  return {
-    APPLICATIONINSIGHTS_CONNECTION_STRING: collector.connectionString,
-    NODE_EXTRA_CA_CERTS: collector.caFile,
-    OTEL_TRACES_SAMPLER: 'always_on',
-    OTEL_BSP_SCHEDULE_DELAY: '200',
-    // Looks like App Service to the SDK, so it never probes the cloud metadata address.
-    WEBSITE_SITE_NAME: 'e2e',
-    // The SDK's own usage statistics would go to Microsoft's endpoints, which tests must not contact.
-    APPLICATIONINSIGHTS_STATSBEAT_DISABLED: 'true',
-    APPLICATIONINSIGHTS_SDKSTATS_DISABLED: 'true',
-  };
-}
-
-/** Waits for, and returns, the envelopes of `traceId` once both apps' requests and database calls arrived. */
-async function operation(
-  collector: TelemetryCollector,
-  traceId: string,
-): Promise<Envelope[]> {
-  const ofTrace = (all: Envelope[]) =>
-    all.filter((e) => operationId(e) === traceId);
-  return ofTrace(
-    await collector.waitFor((all) => {
-      const traced = ofTrace(all);
-      return ['patient-tests', 'audit'].every(
-        (app) =>
-          traced.some((e) => isRequest(e) && role(e) === app) &&
-          traced.some(
-            (e) =>
-              isDependency(e) &&
-              role(e) === app &&
-              dependencyType(e).includes('mongo'),
-          ),
-      );
-    }),
-  );
 }
 
 describe('distributed telemetry through Application Insights', () => {
@@ -149,36 +107,6 @@ describe('distributed telemetry through Application Insights', () => {
     expect(collector.rawBodies.join('\n')).not.toContain(PATIENT_TESTS_KEY);
   });
 });
-
-/** The chain asserted for one trace: patient-tests' request -> its audit call -> audit's request, plus database calls. */
-function expectOneOperation(envelopes: Envelope[], incomingSpanId: string) {
-  const ptRequest = envelopes.find(
-    (e) => isRequest(e) && role(e) === 'patient-tests',
-  )!;
-  const auditRequest = envelopes.find(
-    (e) => isRequest(e) && role(e) === 'audit',
-  )!;
-  const auditCall = envelopes.find(
-    (e) =>
-      isDependency(e) &&
-      role(e) === 'patient-tests' &&
-      dependencyType(e).includes('http'),
-  )!;
-  expect(parentId(ptRequest)).toBe(incomingSpanId);
-  expect(parentId(auditCall)).toBe(id(ptRequest));
-  expect(parentId(auditRequest)).toBe(id(auditCall));
-  const databaseParents = (app: string) =>
-    envelopes
-      .filter(
-        (e) =>
-          isDependency(e) &&
-          role(e) === app &&
-          dependencyType(e).includes('mongo'),
-      )
-      .map(parentId);
-  expect(databaseParents('patient-tests')).toContain(id(ptRequest));
-  expect(databaseParents('audit')).toContain(id(auditRequest));
-}
 
 describe('distributed telemetry through the Azure Functions handler', () => {
   const collector = new TelemetryCollector();
