@@ -13,10 +13,12 @@
 // by each file's absolute path, and the package runs from another folder on the Function App.
 //
 // Both parts assume what run-from-package guarantees: the package's files do not change after it is
-// built. V8 itself rejects code cached by another V8 version, with other flags or for a source of
-// another length; that file then compiles as usual, so build the package with the Node version the
-// Function App runs. Requests the warm-up did not make, files outside the package, ES modules and
-// files Node's loader must handle itself go through Node's own resolution and compile.
+// built (V8 checks only a cached source's length, so an edited file of the same length would run its
+// old code: after editing a deployed file, delete startup.cache). V8 rejects code cached by another
+// V8 version or with other flags; that file then compiles as usual, so build the package with the
+// Node version the Function App runs. Requests the warm-up did not make, files outside the package,
+// ES modules, files Node's loader must handle itself, and everything while source maps are enabled
+// (Node maps stack traces only for files it compiles) go through Node's own resolution and compile.
 'use strict';
 const fs = require('node:fs');
 const Module = require('node:module');
@@ -47,25 +49,33 @@ function packagePath(absolute) {
  * modules required later.
  */
 function openCache() {
+  const none = { code: {}, resolved: {}, read: () => undefined };
   let fd;
   try {
     fd = fs.openSync(CACHE_FILE, 'r');
+    const read = (length, position) => {
+      const bytes = Buffer.allocUnsafe(length);
+      return fs.readSync(fd, bytes, 0, length, position) === length
+        ? bytes
+        : undefined;
+    };
+    const indexLength = read(4, 0).readUInt32LE(0);
+    const { code, resolved } = JSON.parse(
+      read(indexLength, 4).toString('utf8'),
+    );
+    const dataStart = 4 + indexLength;
+    return {
+      code,
+      resolved,
+      read: ([offset, length]) => read(length, dataStart + offset),
+    };
   } catch {
-    return { code: {}, resolved: {}, read: () => undefined };
+    // No cache, or a damaged one: load the usual way.
+    if (fd !== undefined) {
+      fs.closeSync(fd);
+    }
+    return none;
   }
-  const read = (length, position) => {
-    const bytes = Buffer.allocUnsafe(length);
-    fs.readSync(fd, bytes, 0, length, position);
-    return bytes;
-  };
-  const indexLength = read(4, 0).readUInt32LE(0);
-  const { code, resolved } = JSON.parse(read(indexLength, 4).toString('utf8'));
-  const dataStart = 4 + indexLength;
-  return {
-    code,
-    resolved,
-    read: ([offset, length]) => read(length, dataStart + offset),
-  };
 }
 
 function writeCache({ scripts, resolved }) {
@@ -143,6 +153,7 @@ function requireFor(mod) {
 }
 
 // Compilation: the same wrapper Node uses, compiled by vm.Script, which accepts V8's cached data.
+const DYNAMIC_IMPORT = /\bimport\s*\(/;
 const nodeCompile = Module.prototype._compile;
 Module.prototype._compile = function compileWithCache(
   content,
@@ -155,10 +166,11 @@ Module.prototype._compile = function compileWithCache(
     (WRITING || Object.hasOwn(cache.code, file)) &&
     (format === undefined || format === 'commonjs') &&
     !content.startsWith('#!') &&
+    !process.sourceMapsEnabled &&
     // import() in a vm.Script needs Node's experimental main-context loader (and a warning on
     // stderr when it runs): a library file that uses it compiles the usual way. The bundle's one
     // import() is Nest's ESM loader for file-type validation, which these apps never call.
-    (file === 'app.js' || !content.includes('import('));
+    (file === 'app.js' || !DYNAMIC_IMPORT.test(content));
   if (!ours) {
     return nodeCompile.call(this, content, filename, format);
   }
@@ -166,6 +178,8 @@ Module.prototype._compile = function compileWithCache(
   try {
     script = new vm.Script(Module.wrap(content), {
       filename,
+      // Stack traces then show the columns of the file itself, not of the wrapped text.
+      columnOffset: -Module.wrapper[0].length,
       cachedData: WRITING ? undefined : cache.read(cache.code[file]),
       importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
     });

@@ -18,8 +18,15 @@ const FILES: Record<string, string> = {
     const dep = require('dep');
     const dyn = require('dyn');
     const later = process.env.LOAD_LATER === '1' ? require('./later.js') : null;
+    let answer;
+    try {
+      answer = dep.answer();
+    } catch (error) {
+      // Where the error was thrown, as a stack trace shows it: helper.js:<line>:<column>.
+      answer = /helper\\.js:\\d+:\\d+/.exec(error.stack)[0];
+    }
     dyn().then((kind) =>
-      console.log('RESULT ' + JSON.stringify({ answer: dep.answer(), kind, later })),
+      console.log('RESULT ' + JSON.stringify({ answer, kind, later })),
     );
   `,
   'later.js': `module.exports = 'loaded later';`,
@@ -28,7 +35,7 @@ const FILES: Record<string, string> = {
     const helper = require('./helper');
     exports.answer = () => helper(20);
   `,
-  'node_modules/dep/lib/helper.js': `module.exports = (n) => n * 2 + 2;`,
+  'node_modules/dep/lib/helper.js': `module.exports = (n) => { if (process.env.THROW === '1') throw new Error('helper failed'); return n * 2 + 2; };`,
   'node_modules/dyn/index.js': `
     module.exports = () => import('node:path').then((m) => typeof m.join);
   `,
@@ -135,6 +142,27 @@ describe('the start-up cache loader', () => {
       'node_modules/dep/lib/helper.js',
       'node_modules/dep/lib/index.js',
     ]);
+  });
+
+  it('reports the same stack trace position as Node, also on the first line of a file', () => {
+    const withoutCache = deployed();
+    rmSync(path.join(withoutCache, 'startup.cache'));
+    const node = run(withoutCache, { THROW: '1' });
+    const cached = run(deployed(), { THROW: '1' });
+    const column =
+      FILES['node_modules/dep/lib/helper.js'].indexOf('new Error') + 1;
+    expect(node.result).toMatchObject({ answer: `helper.js:1:${column}` });
+    expect(cached.result).toEqual(node.result);
+    expect(cached.report?.compiled).toBe(3);
+  });
+
+  it('runs as usual with a damaged cache file', () => {
+    const folder = deployed();
+    const cacheFile = path.join(folder, 'startup.cache');
+    writeFileSync(cacheFile, readFileSync(cacheFile).subarray(0, 10));
+    const { result, report } = run(folder);
+    expect(result).toEqual(expected);
+    expect(report).toEqual({ compiled: 0, rejected: [], resolved: 0 });
   });
 
   it('runs as usual without a cache file', () => {
