@@ -25,6 +25,7 @@ import { parseArgs } from 'node:util';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
 const { startFerretDb } = require('../scripts/lib/processes.cjs');
+const offlineTelemetryEnv = require('../scripts/lib/offline-telemetry-env.cjs');
 
 const { values } = parseArgs({
   options: {
@@ -105,14 +106,7 @@ function coldStart(entry, env) {
 /** Environment per telemetry configuration. */
 const TELEMETRY = {
   off: {},
-  on: {
-    APPLICATIONINSIGHTS_CONNECTION_STRING:
-      'InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=https://127.0.0.1:9/',
-    APPLICATIONINSIGHTS_STATSBEAT_DISABLED: 'true',
-    APPLICATIONINSIGHTS_SDKSTATS_DISABLED: 'true',
-    // Any value: keeps the SDK from probing the Azure instance metadata endpoint.
-    WEBSITE_SITE_NAME: 'cold-start-bench',
-  },
+  on: offlineTelemetryEnv,
 };
 
 const median = (numbers) => {

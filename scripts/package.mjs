@@ -35,6 +35,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
+import offlineTelemetryEnv from './lib/offline-telemetry-env.cjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const APPS = ['patient-tests', 'audit'];
@@ -155,12 +156,7 @@ function writeStartupCache(app, out) {
         // Never connected to: the connection is lazy and this request does not touch the database.
         MONGODB_URI: 'mongodb://127.0.0.1:9/',
         AUDIT_API_KEY: 'code-cache-warm-up-only',
-        APPLICATIONINSIGHTS_CONNECTION_STRING:
-          'InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=https://127.0.0.1:9/',
-        APPLICATIONINSIGHTS_STATSBEAT_DISABLED: 'true',
-        APPLICATIONINSIGHTS_SDKSTATS_DISABLED: 'true',
-        // Any value: keeps the SDK from probing the Azure instance metadata endpoint.
-        WEBSITE_SITE_NAME: 'code-cache-warm-up',
+        ...offlineTelemetryEnv,
       },
       stdio: 'ignore',
     },
