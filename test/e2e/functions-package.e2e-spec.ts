@@ -82,6 +82,21 @@ async function invokePackage(
   };
 }
 
+/** A package run's environment: the e2e database under a fresh name, quiet logs, then `extra`. */
+function packageEnv(
+  database: string,
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  return {
+    MONGODB_URI: process.env.E2E_MONGODB_URI!,
+    MONGODB_DATABASE: uniqueDatabase(database),
+    // patient-tests needs its key for the audit API to start; audit ignores it.
+    AUDIT_API_KEY: AUDIT_KEY,
+    LOG_LEVEL: 'silent',
+    ...extra,
+  };
+}
+
 /** The loader's NODE_DEBUG=startup-cache report, from a package run's standard error. */
 function startupCacheReport(stderr: string) {
   const report =
@@ -177,12 +192,12 @@ describe('the deployable Functions packages', () => {
   it.each(APPS)(
     '%s: the unzipped package loads with only its own node_modules and serves /api/health',
     async (app) => {
-      const result = await invokePackage(unpacked[app], 'GET', '/api/health', {
-        MONGODB_URI: process.env.E2E_MONGODB_URI!,
-        MONGODB_DATABASE: uniqueDatabase(`e2e-package-${app}`),
-        AUDIT_API_KEY: AUDIT_KEY,
-        LOG_LEVEL: 'silent',
-      });
+      const result = await invokePackage(
+        unpacked[app],
+        'GET',
+        '/api/health',
+        packageEnv(`e2e-package-${app}`),
+      );
       expect(result.metadata.name).toBe(app);
       expect(result.status).toBe(200);
       expect(JSON.parse(result.body!)).toEqual({ status: 'ok' });
@@ -194,13 +209,10 @@ describe('the deployable Functions packages', () => {
       unpacked.audit,
       'GET',
       '/api/auditrecord?correlationId=0af7651916cd43dd8448eb211c80319c',
-      {
-        MONGODB_URI: process.env.E2E_MONGODB_URI!,
-        MONGODB_DATABASE: uniqueDatabase('e2e-package-audit'),
+      packageEnv('e2e-package-audit', {
         API_KEYS: AUDIT_KEY,
         FUNCTIONS_INVOKE_KEY: AUDIT_KEY,
-        LOG_LEVEL: 'silent',
-      },
+      }),
     );
     expect(result.status).toBe(200);
     expect(JSON.parse(result.body!)).toEqual([]);
@@ -209,13 +221,14 @@ describe('the deployable Functions packages', () => {
   it.each(APPS)(
     '%s: compiles and resolves from its start-up cache in a folder other than the one it was built in',
     async (app) => {
-      const result = await invokePackage(unpacked[app], 'GET', '/api/health', {
-        MONGODB_URI: process.env.E2E_MONGODB_URI!,
-        MONGODB_DATABASE: uniqueDatabase(`e2e-package-${app}`),
-        AUDIT_API_KEY: AUDIT_KEY,
-        LOG_LEVEL: 'silent',
-        NODE_DEBUG: 'startup-cache',
-      });
+      const result = await invokePackage(
+        unpacked[app],
+        'GET',
+        '/api/health',
+        packageEnv(`e2e-package-${app}`, {
+          NODE_DEBUG: 'startup-cache',
+        }),
+      );
       expect(result.status).toBe(200);
       const report = startupCacheReport(result.stderr);
       // app.js plus mongoose, mongodb, bson and @azure/functions: hundreds of files and requests.
@@ -261,12 +274,7 @@ describe('the deployable Functions packages', () => {
         unpacked[app],
         'GET',
         '/api/openapi.json',
-        {
-          MONGODB_URI: process.env.E2E_MONGODB_URI!,
-          MONGODB_DATABASE: uniqueDatabase(`e2e-package-${app}`),
-          AUDIT_API_KEY: AUDIT_KEY,
-          LOG_LEVEL: 'silent',
-        },
+        packageEnv(`e2e-package-${app}`),
       );
       expect(result.status).toBe(200);
       expect(JSON.parse(result.body!)).toEqual(
@@ -278,13 +286,10 @@ describe('the deployable Functions packages', () => {
   );
 
   describe('the audit package writes, validates and verifies through the bundle', () => {
-    const env = {
-      MONGODB_URI: process.env.E2E_MONGODB_URI!,
-      MONGODB_DATABASE: uniqueDatabase('e2e-package-audit-writes'),
+    const env = packageEnv('e2e-package-audit-writes', {
       API_KEYS: AUDIT_KEY,
       FUNCTIONS_INVOKE_KEY: AUDIT_KEY,
-      LOG_LEVEL: 'silent',
-    };
+    });
 
     it('stores a valid record in the hash chain', async () => {
       const result = await invokePackage(
@@ -367,19 +372,16 @@ describe('the deployable Functions packages', () => {
         unpacked['patient-tests'],
         'POST',
         '/api/patient',
-        {
-          MONGODB_URI: process.env.E2E_MONGODB_URI!,
-          MONGODB_DATABASE: uniqueDatabase('e2e-package-telemetry'),
+        packageEnv('e2e-package-telemetry', {
           API_KEYS: PATIENT_TESTS_KEY,
           AUDIT_API_URL: audit.url,
-          AUDIT_API_KEY: AUDIT_KEY,
           LOG_LEVEL: 'warn',
           ...telemetryEnv(collector),
           FUNCTIONS_INVOKE_KEY: PATIENT_TESTS_KEY,
           FUNCTIONS_INVOKE_TRACEPARENT: traceparent,
           FUNCTIONS_INVOKE_BODY: JSON.stringify(samplePatient()),
           NODE_DEBUG: 'startup-cache',
-        },
+        }),
       );
       expect(result.status).toBe(201);
       // The SDK's files came from the cache too: far more than the ~500 of a run without telemetry.

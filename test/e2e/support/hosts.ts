@@ -11,6 +11,7 @@ import {
 } from './functions-host';
 import {
   AUDIT_KEY,
+  databaseUri,
   PATIENT_TESTS_KEY,
   startAudit,
   startPatientTests,
@@ -42,16 +43,6 @@ export interface HostedApp {
 /** An app served by its Functions entry, with the handler that entry registered. */
 export interface FunctionsApp extends HostedApp {
   handler: NestHttpHandler;
-}
-
-function databaseUri(): string {
-  const uri = process.env.E2E_MONGODB_URI;
-  if (!uri) {
-    throw new Error(
-      'E2E_MONGODB_URI is not set: run e2e tests through jest --selectProjects e2e',
-    );
-  }
-  return uri;
 }
 
 type Entry = 'patient-tests' | 'audit';

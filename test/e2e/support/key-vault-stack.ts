@@ -1,22 +1,12 @@
-import {
-  configureApp,
-  createFastifyAdapter,
-  Environment,
-  OpenApiInfo,
-  SecretClientFactory,
-} from '@app/shared';
+import { Environment, OpenApiInfo, SecretClientFactory } from '@app/shared';
 import type { Type } from '@nestjs/common';
-import { getConnectionToken } from '@nestjs/mongoose';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
-import type { Connection } from 'mongoose';
 import { AppModule as AuditAppModule } from '../../../apps/audit/src/app.module';
 import { AUDIT_API } from '../../../apps/audit/src/create-audit-app';
 import { AppModule as PatientTestsAppModule } from '../../../apps/patient-tests/src/app.module';
 import { PATIENT_TESTS_API } from '../../../apps/patient-tests/src/create-patient-tests-app';
-import { HttpClient } from '../../support/http';
 import type { KeyVaultDouble } from './key-vault-double';
-import { RunningApp, uniqueDatabase } from './stack';
+import { RunningApp, serve, uniqueDatabase } from './stack';
 
 /**
  * Starts an app through its real configuration path: its config module reads `env` (instead of this
@@ -35,24 +25,7 @@ async function startWithVault(
     .overrideProvider(SecretClientFactory)
     .useValue(vault.clientFactory())
     .compile();
-  const app = moduleRef.createNestApplication<NestFastifyApplication>(
-    createFastifyAdapter(),
-    { bufferLogs: true },
-  );
-  configureApp(app, openApi);
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const url = `${await app.getUrl()}/api`.replace('[::1]', '127.0.0.1');
-  const database = app.get<Connection>(getConnectionToken());
-  return {
-    app,
-    url,
-    database,
-    client: new HttpClient(url),
-    close: async () => {
-      await database.dropDatabase().catch(() => undefined);
-      await app.close();
-    },
-  };
+  return serve(moduleRef, openApi);
 }
 
 /** The secret names one test uses, prefixed so tests sharing a vault never see each other's secrets. */

@@ -3,7 +3,7 @@ import { configureApp, createFastifyAdapter, OpenApiInfo } from '@app/shared';
 import type { Type } from '@nestjs/common';
 import { getConnectionToken } from '@nestjs/mongoose';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Test } from '@nestjs/testing';
+import { Test, TestingModule } from '@nestjs/testing';
 import type { Connection } from 'mongoose';
 import { AppModule as AuditAppModule } from '../../../apps/audit/src/app.module';
 import {
@@ -31,7 +31,8 @@ export interface RunningApp {
   close(): Promise<void>;
 }
 
-function databaseUri(): string {
+/** The database the e2e global setup started (or MONGODB_URI pointed at). */
+export function databaseUri(): string {
   const uri = process.env.E2E_MONGODB_URI;
   if (!uri) {
     throw new Error(
@@ -56,6 +57,15 @@ async function start(
     .overrideProvider(configToken)
     .useValue(config)
     .compile();
+  return serve(moduleRef, openApi, { 'x-functions-key': key });
+}
+
+/** Serves a compiled app module on a free local port, as configureApp does in production. */
+export async function serve(
+  moduleRef: TestingModule,
+  openApi: OpenApiInfo,
+  clientHeaders: Record<string, string> = {},
+): Promise<RunningApp> {
   const app = moduleRef.createNestApplication<NestFastifyApplication>(
     createFastifyAdapter(),
     { bufferLogs: true },
@@ -68,7 +78,7 @@ async function start(
     app,
     url,
     database,
-    client: new HttpClient(url, { 'x-functions-key': key }),
+    client: new HttpClient(url, clientHeaders),
     close: async () => {
       await database.dropDatabase().catch(() => undefined);
       await app.close();

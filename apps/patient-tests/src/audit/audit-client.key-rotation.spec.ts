@@ -42,6 +42,10 @@ const keySent = (post: jest.Mock, call: number) =>
     'x-functions-key'
   ];
 
+/** The client under test, posting through `post` and reading its key from `secrets`. */
+const auditClient = (post: jest.Mock, secrets: KeyVaultSecrets) =>
+  new AuditClient(strictMock<HttpService>({ post }), config, secrets);
+
 describe('AuditClient when audit rejects its key', () => {
   it('re-reads AUDIT_API_KEY once and retries once with the new key', async () => {
     const post = jest
@@ -52,11 +56,7 @@ describe('AuditClient when audit rejects its key', () => {
       current: jest.fn().mockReturnValue(OLD),
       refresh: jest.fn().mockResolvedValue(NEW),
     });
-    const client = new AuditClient(
-      strictMock<HttpService>({ post }),
-      config,
-      secrets,
-    );
+    const client = auditClient(post, secrets);
 
     await client.record(ENTRY, 'correlation-1');
 
@@ -74,11 +74,7 @@ describe('AuditClient when audit rejects its key', () => {
     const secrets = strictMock<KeyVaultSecrets>({
       current: jest.fn().mockReturnValueOnce(OLD).mockReturnValue(NEW),
     });
-    const client = new AuditClient(
-      strictMock<HttpService>({ post }),
-      config,
-      secrets,
-    );
+    const client = auditClient(post, secrets);
 
     await client.record(ENTRY, 'correlation-2');
 
@@ -91,11 +87,7 @@ describe('AuditClient when audit rejects its key', () => {
       current: jest.fn().mockReturnValue(OLD),
       refresh: jest.fn().mockResolvedValue(OLD),
     });
-    const client = new AuditClient(
-      strictMock<HttpService>({ post }),
-      config,
-      secrets,
-    );
+    const client = auditClient(post, secrets);
 
     await expect(client.record(ENTRY, 'correlation-3')).rejects.toMatchObject({
       status: 503,
@@ -113,11 +105,7 @@ describe('AuditClient when audit rejects its key', () => {
       current: jest.fn().mockReturnValue(OLD),
       refresh: jest.fn().mockResolvedValue(NEW),
     });
-    const client = new AuditClient(
-      strictMock<HttpService>({ post }),
-      config,
-      secrets,
-    );
+    const client = auditClient(post, secrets);
 
     await expect(client.record(ENTRY, 'correlation-4')).rejects.toMatchObject({
       status: 503,
@@ -132,11 +120,7 @@ describe('AuditClient when audit rejects its key', () => {
       current: jest.fn().mockReturnValue(undefined),
       refresh: jest.fn().mockResolvedValue(undefined),
     });
-    const client = new AuditClient(
-      strictMock<HttpService>({ post }),
-      config,
-      secrets,
-    );
+    const client = auditClient(post, secrets);
 
     await expect(client.record(ENTRY, 'correlation-5')).rejects.toMatchObject({
       status: 503,
@@ -152,11 +136,7 @@ describe('AuditClient when audit rejects its key', () => {
     const secrets = strictMock<KeyVaultSecrets>({
       current: jest.fn().mockReturnValue(OLD),
     });
-    const client = new AuditClient(
-      strictMock<HttpService>({ post }),
-      config,
-      secrets,
-    );
+    const client = auditClient(post, secrets);
 
     await expect(client.record(ENTRY, 'correlation-6')).rejects.toMatchObject({
       status: 503,

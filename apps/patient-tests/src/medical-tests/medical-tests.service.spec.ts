@@ -1,4 +1,5 @@
 import { encodeContinuationToken, Page } from '@app/shared';
+import { sampleTest } from '../../../../test/support/samples';
 import { strictMock } from '../../../../test/support/strict-mock';
 import { patientNotFound } from '../patients/patient.errors';
 import { PatientsService } from '../patients/patients.service';
@@ -18,23 +19,11 @@ const MALFORMED_IDS = [
   `${TEST_ID}0`,
 ];
 
+// The shared sample with a fixed order reference, so two calls build equal bodies.
 const body = (
   overrides: Partial<CreateMedicalTestDto> = {},
-): CreateMedicalTestDto => ({
-  performer: 'Pathology lab 3',
-  orderReference: 'ORD-1',
-  observations: [
-    {
-      id: 'obs-1',
-      code: '718-7',
-      measurement: '13.5 g/dL',
-      interpretation: 'normal',
-      status: 'final',
-      issued: '2026-11-20T09:30:00Z',
-    },
-  ],
-  ...overrides,
-});
+): CreateMedicalTestDto =>
+  sampleTest({ orderReference: 'ORD-1', ...overrides });
 
 const storedTest = (id: string): MedicalTest => ({
   ...body(),
