@@ -192,8 +192,8 @@ async function packageApp(app, { skipBuild, zip, outDir }) {
     format: 'cjs',
     // Nest and its error messages use class and function names.
     keepNames: true,
-    // Less to read and parse at a cold start (5.1 -> 3.4 MB would be full minification, ~5 ms faster
-    // still; identifiers are kept so that stack traces in the logs stay readable).
+    // Less to read and parse at a cold start (7.6 -> 5.1 MB). Identifiers stay, so stack traces in the
+    // logs stay readable; minifying them too (3.4 MB) measured only ~5 ms faster.
     minifyWhitespace: true,
     minifySyntax: true,
     external: [...RUNTIME_EXTERNALS, ...OPTIONAL_EXTERNALS],

@@ -75,7 +75,7 @@ async function main() {
       },
     })}\n`,
   );
-  // The cold-start bench and the code-cache warm-up need only the first response: with telemetry
+  // The cold-start bench and the start-up cache warm-up need only the first response: with telemetry
   // pointed at a closed port, the SDK's final flush would keep the process ~10 s.
   if (process.env.FUNCTIONS_INVOKE_SKIP_TERMINATE === '1') {
     return;
