@@ -56,44 +56,31 @@ resource "azurerm_api_management_logger" "app_insights" {
   }
 }
 
-# --- Backend: the PatientTests Function App, authenticated with a rotated function key ------------
+# --- The gateway secret: x-gateway-secret on every forwarded request --------------------------------
 
-# Resolved by API Management from Key Vault with its own identity (re-read every four hours), so a
-# rotation reaches the gateway without touching APIM.
-resource "azurerm_api_management_named_value" "patient_tests_function_key" {
-  name                = "patient-tests-function-key"
-  display_name        = "patient-tests-function-key"
+# Resolved by API Management from Key Vault with its own identity. The API policy that sets the header
+# from it (rotation/policies/patient-tests-api.xml) is applied by terraform/rotation/, together with the
+# backend and its function key, because those need the deployed app's host keys.
+resource "time_sleep" "apim_rbac_propagation" {
+  create_duration = "120s"
+  triggers = {
+    assignment = azurerm_role_assignment.apim_gateway_secret.id
+  }
+}
+
+resource "azurerm_api_management_named_value" "gateway_secret" {
+  name                = "gateway-secret"
+  display_name        = "gateway-secret"
   api_management_name = azurerm_api_management.this.name
   resource_group_name = azurerm_resource_group.this.name
   secret              = true
 
   value_from_key_vault {
-    secret_id = "${local.kv_uri}secrets/${var.apim_backend_key_secret_name}"
+    # Versionless: API Management re-reads the latest version every four hours.
+    secret_id = "${local.kv_uri}secrets/${var.gateway_secret_name}"
   }
 
-  depends_on = [azurerm_role_assignment.secret_readers, azurerm_key_vault_secret.current_key]
-}
-
-resource "azurerm_api_management_backend" "patient_tests" {
-  name                = "patient-tests"
-  api_management_name = azurerm_api_management.this.name
-  resource_group_name = azurerm_resource_group.this.name
-  protocol            = "http"
-  # The host only: the imported operations' paths already start with /api (the apps' route prefix).
-  url         = "https://${azurerm_function_app_flex_consumption.patient_tests.default_hostname}"
-  resource_id = "https://management.azure.com${azurerm_function_app_flex_consumption.patient_tests.id}"
-  description = "PatientTests Function App"
-
-  credentials {
-    header = {
-      "x-functions-key" = "{{${azurerm_api_management_named_value.patient_tests_function_key.name}}}"
-    }
-  }
-
-  tls {
-    validate_certificate_chain = true
-    validate_certificate_name  = true
-  }
+  depends_on = [time_sleep.apim_rbac_propagation, azurerm_private_endpoint.this]
 }
 
 # --- API, product, subscription --------------------------------------------------------------------
@@ -113,18 +100,6 @@ resource "azurerm_api_management_api" "patient_tests" {
     content_format = "openapi+json"
     content_value  = file(local.openapi_doc)
   }
-}
-
-resource "azurerm_api_management_api_policy" "patient_tests" {
-  api_name            = azurerm_api_management_api.patient_tests.name
-  api_management_name = azurerm_api_management.this.name
-  resource_group_name = azurerm_resource_group.this.name
-  xml_content = templatefile("${path.module}/policies/patient-tests-api.xml", {
-    backend_id            = azurerm_api_management_backend.patient_tests.name
-    rate_limit_calls      = var.apim_rate_limit_calls
-    rate_limit_period     = var.apim_rate_limit_period_seconds
-    correlation_id_header = "x-correlation-id"
-  })
 }
 
 resource "azurerm_api_management_product" "patient_tests" {
@@ -212,5 +187,19 @@ resource "azurerm_api_management_api_diagnostic" "patient_tests" {
   backend_response {
     body_bytes     = 0
     headers_to_log = ["x-correlation-id"]
+  }
+}
+
+resource "azurerm_monitor_diagnostic_setting" "api_management" {
+  name                       = "to-log-analytics"
+  target_resource_id         = azurerm_api_management.this.id
+  log_analytics_workspace_id = azurerm_log_analytics_workspace.this.id
+
+  enabled_log {
+    category_group = "allLogs"
+  }
+
+  enabled_metric {
+    category = "AllMetrics"
   }
 }

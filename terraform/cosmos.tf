@@ -1,17 +1,23 @@
-# Cosmos DB for MongoDB (RU), serverless for the sample. Reached only through its private endpoint.
+# Cosmos DB for MongoDB (RU), serverless, one ACCOUNT PER APP: each service's connection string (an
+# account key) reaches only its own data, so patient-tests can neither read nor write the audit
+# register. README.md ("Separate database credentials") explains why not one account with MongoDB
+# role-based access. Reached only through private endpoints.
 resource "azurerm_cosmosdb_account" "this" {
   #checkov:skip=CKV_AZURE_100:Service-managed encryption keys are used for the sample; switching to a customer-managed key needs a Key Vault key and an identity, documented as a production step.
-  #checkov:skip=CKV_AZURE_140:The MongoDB (RU) API authenticates with account keys; Entra ID data-plane auth is not available for it, so local auth cannot be disabled. The key lives only in Key Vault.
-  name                = "cosmos-${local.unique}"
+  #checkov:skip=CKV_AZURE_140:The MongoDB (RU) API authenticates with account keys; Entra ID data-plane auth is not available for it, so local auth cannot be disabled. Each key lives only in Key Vault and reaches one service's data.
+  for_each            = local.apps
+  name                = "cosmos-${local.unique}-${each.value.short}"
   location            = azurerm_resource_group.this.location
   resource_group_name = azurerm_resource_group.this.name
   offer_type          = "Standard"
   kind                = "MongoDB"
   tags                = local.tags
 
-  mongo_server_version               = "7.0"
-  public_network_access_enabled      = false
-  is_virtual_network_filter_enabled  = true
+  mongo_server_version              = "7.0"
+  public_network_access_enabled     = false
+  is_virtual_network_filter_enabled = true
+  # Collections and indexes are Terraform's alone (from collections.json): the apps' account key may
+  # not create or change them. The apps therefore start with autoIndex off in Azure (MONGODB_AUTO_INDEX).
   access_key_metadata_writes_enabled = false
   minimal_tls_version                = "Tls12"
   automatic_failover_enabled         = false
@@ -39,100 +45,40 @@ resource "azurerm_cosmosdb_account" "this" {
   }
 }
 
-resource "azurerm_cosmosdb_mongo_database" "patient_tests" {
-  name                = var.patient_tests_database_name
+resource "azurerm_cosmosdb_mongo_database" "this" {
+  for_each            = local.apps
+  name                = each.value.database
   resource_group_name = azurerm_resource_group.this.name
-  account_name        = azurerm_cosmosdb_account.this.name
+  account_name        = azurerm_cosmosdb_account.this[each.key].name
 }
 
-resource "azurerm_cosmosdb_mongo_database" "audit" {
-  name                = var.audit_database_name
-  resource_group_name = azurerm_resource_group.this.name
-  account_name        = azurerm_cosmosdb_account.this.name
+locals {
+  # "<app>/<collection>" => what collections.json says about it.
+  mongo_collections = merge([
+    for app, collections in local.collections : {
+      for name, collection in collections : "${app}/${name}" => merge(collection, { app = app, name = name })
+    }
+  ]...)
 }
 
-# Every collection is sharded on `_shardKey`, a field the apps set on each document. Indexes are the
-# ones the apps query by; Cosmos DB requires the `_id` index to be declared.
-
-resource "azurerm_cosmosdb_mongo_collection" "patients" {
-  name                = "patients"
+# Every collection the code declares, sharded on `_shardKey`, with exactly its indexes. A TTL index of
+# the code arrives here as a `_ts` TTL (the only TTL Cosmos DB for MongoDB (RU) honours; see
+# scripts/collections.mjs), which the provider declares through default_ttl_seconds: that argument IS
+# the `_ts` index with expireAfterSeconds (cosmosdb_mongo_collection_resource.go), not a second TTL.
+resource "azurerm_cosmosdb_mongo_collection" "this" {
+  for_each            = local.mongo_collections
+  name                = each.value.name
   resource_group_name = azurerm_resource_group.this.name
-  account_name        = azurerm_cosmosdb_account.this.name
-  database_name       = azurerm_cosmosdb_mongo_database.patient_tests.name
-  shard_key           = "_shardKey"
+  account_name        = azurerm_cosmosdb_account.this[each.value.app].name
+  database_name       = azurerm_cosmosdb_mongo_database.this[each.value.app].name
+  shard_key           = each.value.shardKey
+  default_ttl_seconds = one([for i in each.value.indexes : i.expireAfterSeconds if i.keys == ["_ts"]])
 
-  index {
-    keys   = ["_id"]
-    unique = true
-  }
-
-  # Patient search filters on any of these fields.
-  index {
-    keys = ["firstName"]
-  }
-
-  index {
-    keys = ["lastName"]
-  }
-
-  index {
-    keys = ["postCode"]
-  }
-
-  index {
-    keys = ["dateOfBirth"]
-  }
-}
-
-resource "azurerm_cosmosdb_mongo_collection" "tests" {
-  name                = "tests"
-  resource_group_name = azurerm_resource_group.this.name
-  account_name        = azurerm_cosmosdb_account.this.name
-  database_name       = azurerm_cosmosdb_mongo_database.patient_tests.name
-  shard_key           = "_shardKey"
-
-  index {
-    keys   = ["_id"]
-    unique = true
-  }
-
-  # Tests are listed per patient.
-  index {
-    keys = ["patientId"]
-  }
-}
-
-resource "azurerm_cosmosdb_mongo_collection" "audits" {
-  name                = "audits"
-  resource_group_name = azurerm_resource_group.this.name
-  account_name        = azurerm_cosmosdb_account.this.name
-  database_name       = azurerm_cosmosdb_mongo_database.audit.name
-  shard_key           = "_shardKey"
-
-  index {
-    keys   = ["_id"]
-    unique = true
-  }
-
-  index {
-    keys = ["createdDate"]
-  }
-
-  index {
-    keys = ["correlationId"]
-  }
-
-  # "Everything that happened to this resource".
-  index {
-    keys = ["resource.type", "resource.id"]
-  }
-
-  # The audit hash chain: `sequence` increases within a chain and must never repeat. The chain is the
-  # shard key, and Cosmos DB requires a unique index on a sharded collection to include the shard key,
-  # so uniqueness is per chain, exactly what the chain needs. Unique indexes can only be created on an
-  # empty collection, which is why this one is declared from the start.
-  index {
-    keys   = ["_shardKey", "sequence"]
-    unique = true
+  dynamic "index" {
+    for_each = [for i in each.value.indexes : i if i.keys != ["_ts"]]
+    content {
+      keys   = index.value.keys
+      unique = index.value.unique
+    }
   }
 }

@@ -1,5 +1,7 @@
-# Key Vault with RBAC authorisation, purge protection and no public network access. Apps, API
-# Management and Terraform reach it through the private endpoint (network.tf).
+# Key Vault with RBAC authorisation, purge protection and no public network access. The apps and API
+# Management reach it through the private endpoint (network.tf). Terraform itself never uses its data
+# plane: secrets and the checkpoint key are written through the management plane
+# (templates/key-vault-content.json), so no apply needs a network path into the VNet.
 resource "azurerm_key_vault" "this" {
   #checkov:skip=CKV_AZURE_109:The network ACL default action is Deny and public network access is off; the check does not recognise the private-endpoint-only setup as restricted.
   name                          = "kv-${local.unique}"
@@ -27,57 +29,97 @@ resource "azurerm_monitor_diagnostic_setting" "key_vault" {
   enabled_log {
     category_group = "audit"
   }
-}
 
-# The identity running Terraform writes the secrets (data plane, through the private endpoint).
-resource "azurerm_role_assignment" "deployer_secrets_officer" {
-  scope                = azurerm_key_vault.this.id
-  role_definition_name = "Key Vault Secrets Officer"
-  principal_id         = data.azurerm_client_config.current.object_id
-}
-
-# --- Secrets ---------------------------------------------------------------------------------------
-# Expiry dates are deliberately not set (CKV_AZURE_41): rotation is driven by time_rotating in
-# rotation.tf, and an expiry would turn a missed pipeline run into an outage instead of a late rotation.
-
-locals {
-  secrets = {
-    mongodb-uri = {
-      name         = var.mongodb_uri_secret_name
-      value        = azurerm_cosmosdb_account.this.primary_mongodb_connection_string
-      content_type = "text/plain; mongodb connection string"
-    }
-    appinsights = {
-      name         = var.appinsights_connection_string_secret_name
-      value        = azurerm_application_insights.this.connection_string
-      content_type = "text/plain; application insights connection string"
-    }
+  enabled_metric {
+    category = "AllMetrics"
   }
 }
 
-resource "azurerm_key_vault_secret" "static" {
-  #checkov:skip=CKV_AZURE_41:Rotation is driven from Terraform (rotation.tf); an expiry would make a missed run an outage.
-  for_each     = local.secrets
-  name         = each.value.name
-  value        = each.value.value
-  key_vault_id = azurerm_key_vault.this.id
-  content_type = each.value.content_type
+# --- Generated secrets -----------------------------------------------------------------------------
 
-  depends_on = [azurerm_role_assignment.deployer_secrets_officer, azurerm_private_endpoint.this]
+# The header API Management adds to every request it forwards (x-gateway-secret): only a request that
+# carries it may have its X-Forwarded-For / x-apim-subscription-id trusted.
+resource "random_password" "gateway_secret" {
+  length  = 48
+  special = false
+}
+
+# The auditors' keys for the audit API's read side (list, query, verify, checkpoints, exports).
+resource "random_password" "audit_reader_key" {
+  length  = 48
+  special = false
+}
+
+locals {
+  mongodb_uri_secret_names = {
+    for app in keys(local.apps) : app => "${app}-mongodb-uri"
+  }
+
+  # Every secret this module writes, with its content type. The rotating function keys are written by
+  # terraform/rotation/.
+  static_secrets = merge(
+    {
+      for app in keys(local.apps) : local.mongodb_uri_secret_names[app] => {
+        value        = azurerm_cosmosdb_account.this[app].primary_mongodb_connection_string
+        content_type = "text/plain; mongodb connection string (${app} only)"
+      }
+    },
+    {
+      (var.gateway_secret_name) = {
+        value        = random_password.gateway_secret.result
+        content_type = "text/plain; x-gateway-secret"
+      }
+      (var.audit_reader_keys_secret_name) = {
+        value        = random_password.audit_reader_key.result
+        content_type = "text/plain; comma-separated audit reader keys"
+      }
+    },
+  )
+}
+
+resource "azurerm_resource_group_template_deployment" "key_vault_content" {
+  name                = "key-vault-content"
+  resource_group_name = azurerm_resource_group.this.name
+  deployment_mode     = "Incremental"
+  template_content    = file("${path.module}/templates/key-vault-content.json")
+  tags                = local.tags
+
+  parameters_content = jsonencode({
+    vaultName         = { value = azurerm_key_vault.this.name }
+    secrets           = { value = { for name, s in local.static_secrets : name => s.value } }
+    contentTypes      = { value = { for name, s in local.static_secrets : name => s.content_type } }
+    checkpointKeyName = { value = var.checkpoint_key_name }
+  })
+}
+
+# The load test's subscription key, apart: it waits for API Management (45+ minutes on a first apply),
+# which nothing else in the vault should.
+resource "azurerm_resource_group_template_deployment" "key_vault_loadtest" {
+  name                = "key-vault-loadtest"
+  resource_group_name = azurerm_resource_group.this.name
+  deployment_mode     = "Incremental"
+  template_content    = file("${path.module}/templates/key-vault-content.json")
+  tags                = local.tags
+
+  parameters_content = jsonencode({
+    vaultName         = { value = azurerm_key_vault.this.name }
+    secrets           = { value = { (var.loadtest_subscription_key_secret_name) = azurerm_api_management_subscription.tests.primary_key } }
+    contentTypes      = { value = { (var.loadtest_subscription_key_secret_name) = "text/plain; API Management subscription key (Automated tests)" } }
+    checkpointKeyName = { value = var.checkpoint_key_name }
+  })
+
+  depends_on = [azurerm_resource_group_template_deployment.key_vault_content]
 }
 
 # --- Who reads what ("Key Vault Secrets User" on single secrets, never the whole vault) -----------
 
 locals {
   secret_readers = {
-    "patient-tests/mongodb-uri"   = { principal = local.function_principal_ids["patient-tests"], secret = var.mongodb_uri_secret_name }
-    "patient-tests/appinsights"   = { principal = local.function_principal_ids["patient-tests"], secret = var.appinsights_connection_string_secret_name }
-    "patient-tests/api-keys"      = { principal = local.function_principal_ids["patient-tests"], secret = var.patient_tests_api_keys_secret_name }
-    "patient-tests/audit-api-key" = { principal = local.function_principal_ids["patient-tests"], secret = var.audit_api_key_secret_name }
-    "audit/mongodb-uri"           = { principal = local.function_principal_ids["audit"], secret = var.mongodb_uri_secret_name }
-    "audit/appinsights"           = { principal = local.function_principal_ids["audit"], secret = var.appinsights_connection_string_secret_name }
-    "audit/api-keys"              = { principal = local.function_principal_ids["audit"], secret = var.audit_api_keys_secret_name }
-    "apim/backend-key"            = { principal = azurerm_api_management.this.identity[0].principal_id, secret = var.apim_backend_key_secret_name }
+    "patient-tests/mongodb-uri"    = { principal = local.function_principal_ids["patient-tests"], secret = local.mongodb_uri_secret_names["patient-tests"] }
+    "patient-tests/gateway-secret" = { principal = local.function_principal_ids["patient-tests"], secret = var.gateway_secret_name }
+    "audit/mongodb-uri"            = { principal = local.function_principal_ids["audit"], secret = local.mongodb_uri_secret_names["audit"] }
+    "audit/gateway-secret"         = { principal = local.function_principal_ids["audit"], secret = var.gateway_secret_name }
+    "audit/reader-keys"            = { principal = local.function_principal_ids["audit"], secret = var.audit_reader_keys_secret_name }
   }
 }
 
@@ -87,4 +129,72 @@ resource "azurerm_role_assignment" "secret_readers" {
   role_definition_name = "Key Vault Secrets User"
   principal_id         = each.value.principal
   principal_type       = "ServicePrincipal"
+
+  # A role assignment on a secret that does not exist yet fails; the scope is only a string.
+  depends_on = [azurerm_resource_group_template_deployment.key_vault_content]
+}
+
+# API Management reads the gateway secret into its named value (apim.tf).
+resource "azurerm_role_assignment" "apim_gateway_secret" {
+  scope                = "${azurerm_key_vault.this.id}/secrets/${var.gateway_secret_name}"
+  role_definition_name = "Key Vault Secrets User"
+  principal_id         = azurerm_api_management.this.identity[0].principal_id
+  principal_type       = "ServicePrincipal"
+
+  depends_on = [azurerm_resource_group_template_deployment.key_vault_content]
+}
+
+# --- The audit checkpoint key: the audit app may sign with it, nothing else; auditors read its public key
+
+# No built-in role is sign-only: "Key Vault Crypto User" also allows encrypt, decrypt, wrap, unwrap and
+# verify, and "Key Vault Crypto Service Encryption User" wraps/unwraps. keys/read returns the key's
+# metadata and public part only (never the private key), and the Key Vault client reads it before
+# signing.
+resource "azurerm_role_definition" "checkpoint_signer" {
+  name        = "Audit checkpoint signer (${local.name})"
+  scope       = azurerm_key_vault.this.id
+  description = "Sign with a Key Vault key and read its public part; nothing else."
+
+  permissions {
+    data_actions = [
+      "Microsoft.KeyVault/vaults/keys/read",
+      "Microsoft.KeyVault/vaults/keys/sign/action",
+    ]
+  }
+
+  assignable_scopes = [azurerm_key_vault.this.id]
+}
+
+resource "azurerm_role_definition" "checkpoint_public_key_reader" {
+  name        = "Audit checkpoint public key reader (${local.name})"
+  scope       = azurerm_key_vault.this.id
+  description = "Read a Key Vault key's public part, to verify signed audit checkpoints."
+
+  permissions {
+    data_actions = ["Microsoft.KeyVault/vaults/keys/read"]
+  }
+
+  assignable_scopes = [azurerm_key_vault.this.id]
+}
+
+locals {
+  checkpoint_key_scope = "${azurerm_key_vault.this.id}/keys/${var.checkpoint_key_name}"
+}
+
+resource "azurerm_role_assignment" "checkpoint_signer" {
+  scope              = local.checkpoint_key_scope
+  role_definition_id = azurerm_role_definition.checkpoint_signer.role_definition_resource_id
+  principal_id       = local.function_principal_ids["audit"]
+  principal_type     = "ServicePrincipal"
+
+  depends_on = [azurerm_resource_group_template_deployment.key_vault_content]
+}
+
+resource "azurerm_role_assignment" "checkpoint_public_key_reader" {
+  for_each           = toset(var.auditor_principal_ids)
+  scope              = local.checkpoint_key_scope
+  role_definition_id = azurerm_role_definition.checkpoint_public_key_reader.role_definition_resource_id
+  principal_id       = each.value
+
+  depends_on = [azurerm_resource_group_template_deployment.key_vault_content]
 }

@@ -18,12 +18,16 @@ locals {
   kv_uri      = azurerm_key_vault.this.vault_uri
   openapi_doc = "${path.module}/../apps/patient-tests/openapi.json"
 
+  # The one list of collections and indexes, generated from the apps' mongoose schemas by
+  # `npm run collections` (scripts/collections.mjs); cosmos.tf declares exactly these.
+  collections = jsondecode(file("${path.module}/collections.json")).apps
+
   # The two Function Apps. Everything that is per-app but not security-relevant (storage, plans,
   # rotation) iterates over this map; the apps themselves are written out so their network rules can
   # be read (and tested) one by one.
   apps = {
-    "patient-tests" = { short = "pt" }
-    "audit"         = { short = "au" }
+    "patient-tests" = { short = "pt", database = var.patient_tests_database_name }
+    "audit"         = { short = "au", database = var.audit_database_name }
   }
 }
 

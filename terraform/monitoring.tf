@@ -17,6 +17,38 @@ resource "azurerm_application_insights" "this" {
   workspace_id        = azurerm_log_analytics_workspace.this.id
   application_type    = "Node.JS"
   # Client IPs are personal data and not needed to trace a request.
-  disable_ip_masking = false
+  ip_masking_enabled = true
   tags               = local.tags
+}
+
+# Diagnostic settings of the resources not covered next to their own definition (Key Vault, storage,
+# apps, API Management): the Cosmos DB accounts and the network security groups.
+resource "azurerm_monitor_diagnostic_setting" "cosmos" {
+  for_each                   = local.apps
+  name                       = "to-log-analytics"
+  target_resource_id         = azurerm_cosmosdb_account.this[each.key].id
+  log_analytics_workspace_id = azurerm_log_analytics_workspace.this.id
+  # Resource-specific tables (CDBMongoRequests, ...), not AzureDiagnostics.
+  log_analytics_destination_type = "Dedicated"
+
+  enabled_log {
+    category_group = "allLogs"
+  }
+}
+
+resource "azurerm_monitor_diagnostic_setting" "network_security_groups" {
+  for_each = merge(
+    {
+      apim     = azurerm_network_security_group.apim.id
+      internal = azurerm_network_security_group.internal.id
+    },
+    { for app in keys(local.apps) : "pe-${app}" => azurerm_network_security_group.app_endpoints[app].id },
+  )
+  name                       = "to-log-analytics"
+  target_resource_id         = each.value
+  log_analytics_workspace_id = azurerm_log_analytics_workspace.this.id
+
+  enabled_log {
+    category_group = "allLogs"
+  }
 }

@@ -6,24 +6,22 @@ resource "azurerm_virtual_network" "this" {
   tags                = local.tags
 }
 
-# API Management (External VNet injection). The Microsoft.Web service endpoint is what lets the
-# PatientTests app's access restriction recognise traffic from this subnet.
+# API Management (External VNet injection): its calls to the PatientTests app leave from this subnet
+# and reach the app's private endpoint, whose subnet admits only this one.
 resource "azurerm_subnet" "apim" {
   name                 = "snet-apim"
   resource_group_name  = azurerm_resource_group.this.name
   virtual_network_name = azurerm_virtual_network.this.name
   address_prefixes     = [var.subnet_prefixes.apim]
-  service_endpoints    = ["Microsoft.Web"]
 }
 
-# Outbound VNet integration of the PatientTests app; its traffic to the Audit app leaves through this
-# subnet (vnet_route_all_enabled), so the Audit app allows exactly this subnet.
+# Outbound VNet integration of the PatientTests app; its calls to the Audit app leave from this subnet
+# (vnet_route_all), and the Audit app's private endpoint subnet admits only this one.
 resource "azurerm_subnet" "patient_tests_integration" {
   name                            = "snet-func-patient-tests"
   resource_group_name             = azurerm_resource_group.this.name
   virtual_network_name            = azurerm_virtual_network.this.name
   address_prefixes                = [var.subnet_prefixes.patient_tests_integration]
-  service_endpoints               = ["Microsoft.Web"]
   default_outbound_access_enabled = false
 
   delegation {
@@ -56,6 +54,18 @@ resource "azurerm_subnet" "private_endpoints" {
   resource_group_name               = azurerm_resource_group.this.name
   virtual_network_name              = azurerm_virtual_network.this.name
   address_prefixes                  = [var.subnet_prefixes.private_endpoints]
+  private_endpoint_network_policies = "Enabled"
+  default_outbound_access_enabled   = false
+}
+
+# Each app's inbound private endpoint sits in its own subnet, so one NSG (network policies enabled)
+# decides who may reach that app: API Management for patient-tests, patient-tests for audit.
+resource "azurerm_subnet" "app_endpoints" {
+  for_each                          = local.apps
+  name                              = "snet-pe-${each.key}"
+  resource_group_name               = azurerm_resource_group.this.name
+  virtual_network_name              = azurerm_virtual_network.this.name
+  address_prefixes                  = [var.subnet_prefixes["${replace(each.key, "-", "_")}_endpoint"]]
   private_endpoint_network_policies = "Enabled"
   default_outbound_access_enabled   = false
 }
@@ -232,6 +242,54 @@ resource "azurerm_subnet_network_security_group_association" "private_endpoints"
   network_security_group_id = azurerm_network_security_group.internal.id
 }
 
+locals {
+  # The one subnet allowed to call each app.
+  app_callers = {
+    "patient-tests" = azurerm_subnet.apim
+    "audit"         = azurerm_subnet.patient_tests_integration
+  }
+}
+
+# Inbound to an app's private endpoint: HTTPS from its caller's subnet, nothing else from anywhere
+# (the explicit deny overrides the default AllowVnetInBound).
+resource "azurerm_network_security_group" "app_endpoints" {
+  for_each            = local.apps
+  name                = "nsg-${local.name}-pe-${each.key}"
+  location            = azurerm_resource_group.this.location
+  resource_group_name = azurerm_resource_group.this.name
+  tags                = local.tags
+
+  security_rule {
+    name                       = "allow-caller-https"
+    priority                   = 100
+    direction                  = "Inbound"
+    access                     = "Allow"
+    protocol                   = "Tcp"
+    source_port_range          = "*"
+    destination_port_range     = "443"
+    source_address_prefixes    = local.app_callers[each.key].address_prefixes
+    destination_address_prefix = var.subnet_prefixes["${replace(each.key, "-", "_")}_endpoint"]
+  }
+
+  security_rule {
+    name                       = "deny-everything-else"
+    priority                   = 4000
+    direction                  = "Inbound"
+    access                     = "Deny"
+    protocol                   = "*"
+    source_port_range          = "*"
+    destination_port_range     = "*"
+    source_address_prefix      = "*"
+    destination_address_prefix = "*"
+  }
+}
+
+resource "azurerm_subnet_network_security_group_association" "app_endpoints" {
+  for_each                  = local.apps
+  subnet_id                 = azurerm_subnet.app_endpoints[each.key].id
+  network_security_group_id = azurerm_network_security_group.app_endpoints[each.key].id
+}
+
 # --- Private DNS and private endpoints -------------------------------------------------------------
 
 locals {
@@ -241,9 +299,11 @@ locals {
     table     = "privatelink.table.core.windows.net"
     mongo     = "privatelink.mongo.cosmos.azure.com"
     key_vault = "privatelink.vaultcore.azure.net"
+    sites     = "privatelink.azurewebsites.net"
   }
 
   # One private endpoint per (resource, sub-resource): the Functions host uses blob, queue and table.
+  # Every data service sits in snet-private-endpoints; the apps' own endpoints are below.
   private_endpoints = merge(
     {
       for pair in setproduct(keys(local.apps), ["blob", "queue", "table"]) :
@@ -251,18 +311,29 @@ locals {
         resource_id = azurerm_storage_account.functions[pair[0]].id
         subresource = pair[1]
         zone        = pair[1]
+        subnet_id   = azurerm_subnet.private_endpoints.id
       }
     },
     {
-      cosmos = {
-        resource_id = azurerm_cosmosdb_account.this.id
+      for app in keys(local.apps) : "cosmos-${app}" => {
+        resource_id = azurerm_cosmosdb_account.this[app].id
         subresource = "MongoDB"
         zone        = "mongo"
+        subnet_id   = azurerm_subnet.private_endpoints.id
       }
+    },
+    {
       key-vault = {
         resource_id = azurerm_key_vault.this.id
         subresource = "vault"
         zone        = "key_vault"
+        subnet_id   = azurerm_subnet.private_endpoints.id
+      }
+      st-checkpoints-blob = {
+        resource_id = azurerm_storage_account.checkpoints.id
+        subresource = "blob"
+        zone        = "blob"
+        subnet_id   = azurerm_subnet.private_endpoints.id
       }
     },
   )
@@ -290,7 +361,7 @@ resource "azurerm_private_endpoint" "this" {
   name                = "pe-${local.name}-${each.key}"
   location            = azurerm_resource_group.this.location
   resource_group_name = azurerm_resource_group.this.name
-  subnet_id           = azurerm_subnet.private_endpoints.id
+  subnet_id           = each.value.subnet_id
   tags                = local.tags
 
   private_service_connection {
@@ -304,4 +375,40 @@ resource "azurerm_private_endpoint" "this" {
     name                 = "default"
     private_dns_zone_ids = [azurerm_private_dns_zone.this[each.value.zone].id]
   }
+
+  # An endpoint resolves only once its zone is linked, and its subnet must carry its NSG from the start.
+  depends_on = [
+    azurerm_private_dns_zone_virtual_network_link.this,
+    azurerm_subnet_network_security_group_association.private_endpoints,
+    azurerm_subnet_network_security_group_association.app_endpoints,
+  ]
+}
+
+# Each app's only way in: a private endpoint in its own subnet (see azurerm_network_security_group.
+# app_endpoints). It also carries the SCM site (<app>.scm.azurewebsites.net in the same zone).
+resource "azurerm_private_endpoint" "apps" {
+  for_each            = local.apps
+  name                = "pe-${local.name}-func-${each.key}"
+  location            = azurerm_resource_group.this.location
+  resource_group_name = azurerm_resource_group.this.name
+  subnet_id           = azurerm_subnet.app_endpoints[each.key].id
+  tags                = local.tags
+
+  private_service_connection {
+    name                           = "psc-func-${each.key}"
+    private_connection_resource_id = local.function_app_ids[each.key]
+    subresource_names              = ["sites"]
+    is_manual_connection           = false
+  }
+
+  private_dns_zone_group {
+    name                 = "default"
+    private_dns_zone_ids = [azurerm_private_dns_zone.this["sites"].id]
+  }
+
+  depends_on = [
+    azurerm_resource_group_template_deployment.function_app,
+    azurerm_private_dns_zone_virtual_network_link.this,
+    azurerm_subnet_network_security_group_association.app_endpoints,
+  ]
 }

@@ -4,13 +4,18 @@ output "resource_group_name" {
 }
 
 output "api_gateway_url" {
-  description = "Public base URL of the PatientTests API (the only public entry point)."
+  description = "Public base URL of the PatientTests API (the only public entry point). Operations start with /api, e.g. <url>/api/health."
   value       = "${azurerm_api_management.this.gateway_url}/${azurerm_api_management_api.patient_tests.path}"
 }
 
 output "api_management_name" {
   description = "API Management instance name."
   value       = azurerm_api_management.this.name
+}
+
+output "api_management_api_name" {
+  description = "The PatientTests API in API Management (terraform/rotation/ sets its policy)."
+  value       = azurerm_api_management_api.patient_tests.name
 }
 
 output "apim_test_subscription_key" {
@@ -21,22 +26,32 @@ output "apim_test_subscription_key" {
 
 output "patient_tests_function_app_name" {
   description = "PatientTests Function App name (deploy target for dist/functions/patient-tests.zip)."
-  value       = azurerm_function_app_flex_consumption.patient_tests.name
+  value       = local.function_app_names["patient-tests"]
 }
 
 output "audit_function_app_name" {
   description = "Audit Function App name (deploy target for dist/functions/audit.zip)."
-  value       = azurerm_function_app_flex_consumption.audit.name
+  value       = local.function_app_names["audit"]
+}
+
+output "function_app_ids" {
+  description = "Resource ids of both Function Apps (terraform/rotation/ sets their host keys)."
+  value       = local.function_app_ids
 }
 
 output "patient_tests_api_base_url" {
-  description = "Backend base URL of the PatientTests app (reachable only from the APIM subnet)."
-  value       = "https://${azurerm_function_app_flex_consumption.patient_tests.default_hostname}/api"
+  description = "Backend base URL of the PatientTests app (private endpoint; reachable only from the APIM subnet)."
+  value       = "https://${local.function_app_hostnames["patient-tests"]}/api"
 }
 
 output "audit_api_base_url" {
-  description = "Base URL of the Audit app (reachable only from the PatientTests integration subnet)."
-  value       = "https://${azurerm_function_app_flex_consumption.audit.default_hostname}/api"
+  description = "Base URL of the Audit app (private endpoint; reachable only from the PatientTests integration subnet)."
+  value       = "https://${local.function_app_hostnames["audit"]}/api"
+}
+
+output "key_vault_name" {
+  description = "Key Vault name."
+  value       = azurerm_key_vault.this.name
 }
 
 output "key_vault_uri" {
@@ -44,9 +59,19 @@ output "key_vault_uri" {
   value       = azurerm_key_vault.this.vault_uri
 }
 
-output "cosmosdb_account_name" {
-  description = "Cosmos DB (MongoDB API) account name."
-  value       = azurerm_cosmosdb_account.this.name
+output "checkpoint_key_id" {
+  description = "CHECKPOINT_KEY_ID: the versionless URL of the audit checkpoint signing key."
+  value       = "${local.kv_uri}keys/${var.checkpoint_key_name}"
+}
+
+output "checkpoint_container_url" {
+  description = "CHECKPOINT_CONTAINER_URL: the immutable container of signed checkpoints."
+  value       = "${azurerm_storage_account.checkpoints.primary_blob_endpoint}${azurerm_storage_container.checkpoints.name}"
+}
+
+output "cosmosdb_account_names" {
+  description = "Cosmos DB (MongoDB API) account of each app."
+  value       = { for app in keys(local.apps) : app => azurerm_cosmosdb_account.this[app].name }
 }
 
 output "application_insights_name" {
@@ -64,13 +89,12 @@ output "nat_egress_ip" {
   value       = azurerm_public_ip.nat.ip_address
 }
 
-output "key_rotation" {
-  description = "Per app: the named key callers currently use and when each key next rotates (on the first apply after that time)."
-  value = {
-    for app in keys(local.apps) : app => {
-      current_key_name = "rotating-${local.current_slot[app]}"
-      a_rotates_after  = time_rotating.key_a[app].rotation_rfc3339
-      b_rotates_after  = time_rotating.key_b[app].rotation_rfc3339
-    }
-  }
+output "app_principal_ids" {
+  description = "Principal id of each app's user-assigned identity (terraform/rotation/ grants it its rotating secrets)."
+  value       = local.function_principal_ids
+}
+
+output "patient_tests_hostname" {
+  description = "Host name of the PatientTests app (API Management's backend; private endpoint)."
+  value       = local.function_app_hostnames["patient-tests"]
 }

@@ -68,3 +68,84 @@ resource "azurerm_monitor_diagnostic_setting" "storage" {
     category = "Transaction"
   }
 }
+
+# --- Signed audit checkpoints: write-once blobs the database's writers cannot change ----------------
+
+# Its own account: nothing else lives here, the audit identity may only add blobs to one container,
+# and a time-based immutability policy keeps every blob unchangeable and undeletable for its period.
+resource "azurerm_storage_account" "checkpoints" {
+  #checkov:skip=CKV2_AZURE_1:Checkpoints are signed hashes, not patient data; Microsoft-managed keys suffice.
+  #checkov:skip=CKV_AZURE_33:There is no queue service in use; queue logging has nothing to log.
+  #checkov:skip=CKV2_AZURE_41:Shared keys are disabled, so no SAS token can be issued and a SAS expiration policy has nothing to govern.
+  #checkov:skip=CKV2_AZURE_33:The blob private endpoint is created in network.tf from a for_each map that checkov's graph does not resolve.
+  name                              = "st${substr(local.unique, 0, 19)}ck"
+  location                          = azurerm_resource_group.this.location
+  resource_group_name               = azurerm_resource_group.this.name
+  account_kind                      = "StorageV2"
+  account_tier                      = "Standard"
+  account_replication_type          = "ZRS"
+  min_tls_version                   = "TLS1_2"
+  https_traffic_only_enabled        = true
+  shared_access_key_enabled         = false
+  default_to_oauth_authentication   = true
+  public_network_access_enabled     = false
+  allow_nested_items_to_be_public   = false
+  cross_tenant_replication_enabled  = false
+  infrastructure_encryption_enabled = true
+  local_user_enabled                = false
+  tags                              = local.tags
+
+  network_rules {
+    default_action = "Deny"
+    bypass         = ["AzureServices"]
+  }
+
+  # No blob versioning: container-level immutability policies and versioning exclude each other.
+  blob_properties {
+    delete_retention_policy {
+      days = 7
+    }
+    container_delete_retention_policy {
+      days = 7
+    }
+  }
+}
+
+resource "azurerm_storage_container" "checkpoints" {
+  #checkov:skip=CKV2_AZURE_21:Blob read logging is enabled through the diagnostic setting on the blob service below, which checkov does not relate to the container.
+  name                  = "audit-checkpoints"
+  storage_account_id    = azurerm_storage_account.checkpoints.id
+  container_access_type = "private"
+}
+
+# Management plane (no data-plane access needed). Unlocked by default so a sample environment can be
+# destroyed; lock it in production (checkpoint_immutability_locked), after which nobody, the
+# subscription owner included, can shorten it or delete a blob before it expires.
+resource "azurerm_storage_container_immutability_policy" "checkpoints" {
+  storage_container_resource_manager_id = azurerm_storage_container.checkpoints.id
+  immutability_period_in_days           = var.checkpoint_immutability_days
+  locked                                = var.checkpoint_immutability_locked
+}
+
+# The audit identity adds checkpoint blobs to this one container. The immutability policy, not the
+# role, is what forbids changing or deleting them.
+resource "azurerm_role_assignment" "checkpoint_writer" {
+  scope                = azurerm_storage_container.checkpoints.id
+  role_definition_name = "Storage Blob Data Contributor"
+  principal_id         = local.function_principal_ids["audit"]
+  principal_type       = "ServicePrincipal"
+}
+
+resource "azurerm_monitor_diagnostic_setting" "checkpoints_blob" {
+  name                       = "to-log-analytics"
+  target_resource_id         = "${azurerm_storage_account.checkpoints.id}/blobServices/default"
+  log_analytics_workspace_id = azurerm_log_analytics_workspace.this.id
+
+  enabled_log {
+    category_group = "allLogs"
+  }
+
+  enabled_metric {
+    category = "Transaction"
+  }
+}

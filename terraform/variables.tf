@@ -53,12 +53,16 @@ variable "subnet_prefixes" {
     patient_tests_integration = string
     audit_integration         = string
     private_endpoints         = string
+    patient_tests_endpoint    = string
+    audit_endpoint            = string
   })
   default = {
     apim                      = "10.20.0.0/27"
     patient_tests_integration = "10.20.1.0/26"
     audit_integration         = "10.20.2.0/26"
     private_endpoints         = "10.20.3.0/26"
+    patient_tests_endpoint    = "10.20.4.0/28"
+    audit_endpoint            = "10.20.4.16/28"
   }
 }
 
@@ -93,57 +97,62 @@ variable "key_vault_refresh_seconds" {
   default     = 300
 }
 
-# --- Key Vault secret names (the defaults are the names the apps read) --------------------------
-
-variable "mongodb_uri_secret_name" {
-  description = "Secret holding the Cosmos DB (MongoDB API) connection string."
-  type        = string
-  default     = "mongodb-uri"
-}
-
-variable "patient_tests_api_keys_secret_name" {
-  description = "Secret holding the comma-separated keys patient-tests accepts."
-  type        = string
-  default     = "patient-tests-api-keys"
-}
-
-variable "audit_api_keys_secret_name" {
-  description = "Secret holding the comma-separated keys audit accepts."
-  type        = string
-  default     = "audit-api-keys"
-}
+# --- Key Vault (the defaults are the names the apps read) ---------------------------------------
 
 variable "audit_api_key_secret_name" {
-  description = "Secret holding the key patient-tests sends to audit."
+  description = "Secret holding the key patient-tests sends to audit (written by terraform/rotation/; KEY_VAULT_SECRET_AUDIT_API_KEY)."
   type        = string
   default     = "audit-api-key"
 }
 
-variable "apim_backend_key_secret_name" {
-  description = "Secret holding the patient-tests function key API Management sends as x-functions-key."
+variable "gateway_secret_name" {
+  description = "Secret holding GATEWAY_SECRET, the x-gateway-secret header API Management adds to every forwarded request."
   type        = string
-  default     = "patient-tests-function-key"
+  default     = "gateway-secret"
 }
 
-variable "appinsights_connection_string_secret_name" {
-  description = "Secret holding the Application Insights connection string."
+variable "audit_reader_keys_secret_name" {
+  description = "Secret holding AUDIT_READER_KEYS, the auditors' keys for the audit API's read side."
   type        = string
-  default     = "applicationinsights-connection-string"
+  default     = "audit-reader-keys"
 }
 
-# --- Key rotation ------------------------------------------------------------------------------
+variable "loadtest_subscription_key_secret_name" {
+  description = "Secret holding the API Management subscription key the Azure Load Testing run uses."
+  type        = string
+  default     = "loadtest-subscription-key"
+}
 
-variable "key_rotation_days" {
-  description = "Lifetime of each named function key. The two keys of an app are staggered by half of it, so callers always have a key that stays valid for at least key_rotation_days / 2."
+# --- Signed audit checkpoints ---------------------------------------------------------------------
+
+variable "checkpoint_key_name" {
+  description = "Key Vault key the audit app signs checkpoints with (CHECKPOINT_KEY_ID, versionless)."
+  type        = string
+  default     = "audit-checkpoint"
+}
+
+variable "checkpoint_interval_seconds" {
+  description = "CHECKPOINT_INTERVAL_SECONDS of the audit app."
   type        = number
-  default     = 30
+  default     = 300
+}
 
-  validation {
-    # Half the period must comfortably exceed the slowest consumer refresh (APIM re-reads Key Vault
-    # named values every 4 hours; the apps every KEY_VAULT_REFRESH_SECONDS).
-    condition     = var.key_rotation_days >= 2 && floor(var.key_rotation_days) == var.key_rotation_days
-    error_message = "key_rotation_days must be a whole number of days, at least 2."
-  }
+variable "checkpoint_immutability_days" {
+  description = "How long each checkpoint blob cannot be changed or deleted."
+  type        = number
+  default     = 365
+}
+
+variable "checkpoint_immutability_locked" {
+  description = "Lock the checkpoint container's immutability policy (irreversible; production)."
+  type        = bool
+  default     = false
+}
+
+variable "auditor_principal_ids" {
+  description = "Entra object ids (users, groups, service principals) that may read the checkpoint key's public part."
+  type        = list(string)
+  default     = []
 }
 
 # --- Cosmos DB ---------------------------------------------------------------------------------

@@ -1,35 +1,34 @@
 terraform {
-  # 1.11: write-only arguments and the current `terraform test` mock_provider syntax.
+  # 1.11: write-only arguments and the current `terraform test` mock_provider syntax (OpenTofu >= 1.11).
   required_version = ">= 1.11"
 
+  # Only providers that offline validation can build (terraform/scripts/install-providers.sh). The
+  # azapi resources (function keys, management-plane secret writes of the rotation) live in the
+  # separate root module terraform/rotation/, applied after the packages are deployed.
   required_providers {
     azurerm = {
       source  = "hashicorp/azurerm"
-      version = "~> 4.40"
-    }
-    azapi = {
-      source  = "Azure/azapi"
-      version = "~> 2.5"
+      version = "~> 5.2"
     }
     random = {
       source  = "hashicorp/random"
-      version = "~> 3.7"
+      version = "~> 3.9"
     }
     time = {
       source  = "hashicorp/time"
-      version = "~> 0.13"
+      version = "~> 0.14"
     }
   }
 
   # Partial configuration: the state account is supplied at `terraform init -backend-config=...`
-  # (see README.md). The state holds the generated function keys, so the account must be private to
-  # the deployment identity.
+  # (see README.md). The state holds the generated secrets, so the account must be private to the
+  # deployment identity.
   backend "azurerm" {}
 }
 
 provider "azurerm" {
   subscription_id = var.subscription_id
-  # Shared keys are disabled on every storage account, so data-plane calls must use Entra ID.
+  # Shared keys are disabled on every storage account, so any data-plane call must use Entra ID.
   storage_use_azuread = true
 
   features {
@@ -40,9 +39,10 @@ provider "azurerm" {
     resource_group {
       prevent_deletion_if_contains_resources = true
     }
+    storage {
+      # Every storage account has public network access off, and the runner of the first apply is not
+      # in the VNet yet: never probe the blob/queue data plane on create (provider #33454, #27752).
+      data_plane_available = false
+    }
   }
-}
-
-provider "azapi" {
-  subscription_id = var.subscription_id
 }

@@ -1,16 +1,12 @@
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 /**
- * The azurerm provider schema, read from the jsii assembly that `@cdktn/provider-azurerm` ships
- * (`.jsii`, the type model the package's TypeScript classes are generated from). Every resource and data
- * source class there takes a `...Config` struct whose properties are the Terraform arguments and blocks:
- * - the Terraform name is the anchor of the property's "Docs at Terraform Registry" link;
- * - a property without `optional` is required (blocks included: `site_config` is required, `identity` not);
- * - a property whose type is a struct (directly, or as `IResolvable | Struct[]`) is a nested block. In this
- *   provider (SDKv2) no argument is struct-typed: the generated HCL synthesis marks `isBlock: false` only
- *   for primitives and lists/maps of primitives.
- * Reading the assembly needs no provider binary and no network, which is the point.
+ * The azurerm provider schema, as the real provider reports it: `tofu providers schema -json`, written to
+ * `.tools/tofu-providers/azurerm-schema.json` by terraform/scripts/check.sh from the provider built by
+ * terraform/scripts/install-providers.sh (the same binary `tofu validate` and `tofu test` use on
+ * terraform/). The jest lint uses it for terraform/rotation/, which cannot be validated by tofu because
+ * its azapi provider cannot be built offline.
  */
 
 export interface AttributeSchema {
@@ -21,7 +17,7 @@ export interface AttributeSchema {
 export interface BlockSchema {
   readonly name: string;
   readonly required: boolean;
-  /** False when the block type is a single struct (the provider allows at most one). */
+  /** False when the provider allows at most one such block. */
   readonly repeatable: boolean;
   readonly body: () => BodySchema;
 }
@@ -37,127 +33,84 @@ export interface ProviderSchema {
   readonly dataSources: ReadonlyMap<string, BodySchema>;
 }
 
-interface JsiiTypeRef {
-  primitive?: string;
-  fqn?: string;
-  collection?: { kind: string; elementtype: JsiiTypeRef };
-  union?: { types: JsiiTypeRef[] };
-}
-
-interface JsiiProperty {
-  name: string;
+interface JsonAttribute {
+  required?: boolean;
   optional?: boolean;
-  static?: boolean;
-  type: JsiiTypeRef;
-  docs?: { summary?: string; remarks?: string };
+  computed?: boolean;
 }
 
-interface JsiiType {
-  fqn: string;
-  kind: 'class' | 'interface' | 'enum';
-  base?: string;
-  datatype?: boolean;
-  docs?: { summary?: string };
-  initializer?: { parameters?: { name: string; type: JsiiTypeRef }[] };
-  properties?: JsiiProperty[];
+interface JsonBlock {
+  attributes?: Record<string, JsonAttribute>;
+  block_types?: Record<
+    string,
+    { nesting_mode: string; block: JsonBlock; min_items?: number; max_items?: number }
+  >;
 }
 
-interface JsiiAssembly {
-  types: Record<string, JsiiType>;
+interface JsonProviderSchemas {
+  provider_schemas: Record<
+    string,
+    {
+      resource_schemas?: Record<string, { block: JsonBlock }>;
+      data_source_schemas?: Record<string, { block: JsonBlock }>;
+    }
+  >;
 }
 
-const PACKAGE = '@cdktn/provider-azurerm';
-const REPRESENTS =
-  /docs\/(resources|data-sources)\/[a-z0-9_]+ (azurerm_[a-z0-9_]+)\}/;
-const DOC_ANCHOR = /#([a-z0-9_]+)\}/;
+export const SCHEMA_FILE = join(
+  __dirname,
+  '..',
+  '..',
+  '..',
+  '.tools',
+  'tofu-providers',
+  'azurerm-schema.json',
+);
 
-function snakeCase(camel: string): string {
-  return camel.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-}
-
-function terraformName(property: JsiiProperty): string {
-  const docs = `${property.docs?.summary ?? ''} ${property.docs?.remarks ?? ''}`;
-  return DOC_ANCHOR.exec(docs)?.[1] ?? snakeCase(property.name);
+function bodyOf(block: JsonBlock): BodySchema {
+  const attributes = new Map<string, AttributeSchema>();
+  for (const [name, attribute] of Object.entries(block.attributes ?? {})) {
+    // Computed-only attributes (ids, host names) are results, not arguments.
+    if (attribute.required || attribute.optional) {
+      attributes.set(name, { name, required: attribute.required === true });
+    }
+  }
+  const blocks = new Map<string, BlockSchema>();
+  for (const [name, nested] of Object.entries(block.block_types ?? {})) {
+    let body: BodySchema | undefined;
+    blocks.set(name, {
+      name,
+      required: (nested.min_items ?? 0) > 0,
+      repeatable: nested.nesting_mode !== 'single' && nested.max_items !== 1,
+      body: () => (body ??= bodyOf(nested.block)),
+    });
+  }
+  return { attributes, blocks };
 }
 
 export function loadAzurermSchema(): ProviderSchema {
-  const packageJson = require.resolve(`${PACKAGE}/package.json`);
-  const root = dirname(packageJson);
-  const assembly = JSON.parse(
-    readFileSync(join(root, '.jsii'), 'utf8'),
-  ) as JsiiAssembly;
-  const bodies = new Map<string, BodySchema>();
-  let providerVersion = 'unknown';
-
-  const structOf = (ref: JsiiTypeRef): string | undefined => {
-    if (ref.fqn) {
-      const type = assembly.types[ref.fqn];
-      return type?.kind === 'interface' && type.datatype ? ref.fqn : undefined;
-    }
-    if (ref.collection) {
-      return structOf(ref.collection.elementtype);
-    }
-    return ref.union?.types.map(structOf).find((fqn) => fqn !== undefined);
-  };
-
-  const bodyOf = (fqn: string): BodySchema => {
-    const cached = bodies.get(fqn);
-    if (cached) {
-      return cached;
-    }
-    const attributes = new Map<string, AttributeSchema>();
-    const blocks = new Map<string, BlockSchema>();
-    for (const property of assembly.types[fqn]?.properties ?? []) {
-      const name = terraformName(property);
-      const required = property.optional !== true;
-      const struct = structOf(property.type);
-      if (struct) {
-        blocks.set(name, {
-          name,
-          required,
-          repeatable: property.type.fqn === undefined,
-          body: () => bodyOf(struct),
-        });
-      } else {
-        attributes.set(name, { name, required });
-      }
-    }
-    const body = { attributes, blocks };
-    bodies.set(fqn, body);
-    return body;
-  };
-
-  const resources = new Map<string, BodySchema>();
-  const dataSources = new Map<string, BodySchema>();
-  for (const type of Object.values(assembly.types)) {
-    if (type.kind !== 'class' || !type.base) {
-      continue;
-    }
-    const isResource = type.base === 'cdktn.TerraformResource';
-    const isDataSource = type.base === 'cdktn.TerraformDataSource';
-    const represents = REPRESENTS.exec(type.docs?.summary ?? '');
-    const config = type.initializer?.parameters?.find(
-      (p) => p.name === 'config',
-    )?.type.fqn;
-    if (!(isResource || isDataSource) || !represents || !config) {
-      continue;
-    }
-    providerVersion =
-      /azurerm\/([0-9.]+)\//.exec(type.docs?.summary ?? '')?.[1] ??
-      providerVersion;
-    const target = isResource ? resources : dataSources;
-    // Bodies are resolved lazily: only the types a configuration uses are walked.
-    let body: BodySchema | undefined;
-    target.set(represents[2], {
-      get attributes() {
-        body ??= bodyOf(config);
-        return body.attributes;
-      },
-      get blocks() {
-        body ??= bodyOf(config);
-        return body.blocks;
-      },
-    });
+  if (!existsSync(SCHEMA_FILE)) {
+    throw new Error(
+      `${SCHEMA_FILE} is missing: run bash terraform/scripts/check.sh first (it builds the provider and writes the schema)`,
+    );
   }
-  return { providerVersion, resources, dataSources };
+  const json = JSON.parse(readFileSync(SCHEMA_FILE, 'utf8')) as JsonProviderSchemas;
+  const key = Object.keys(json.provider_schemas).find((k) =>
+    k.endsWith('/hashicorp/azurerm'),
+  );
+  if (!key) {
+    throw new Error(`${SCHEMA_FILE} holds no azurerm schema`);
+  }
+  const provider = json.provider_schemas[key];
+  const map = (schemas: Record<string, { block: JsonBlock }> = {}) =>
+    new Map(Object.entries(schemas).map(([name, s]) => [name, bodyOf(s.block)]));
+  // The mirror directory names the version (install-providers.sh labels the build).
+  const mirror = join(__dirname, '..', '..', '..', '.tools', 'tofu-providers');
+  const azurerm = join(mirror, 'registry.opentofu.org', 'hashicorp', 'azurerm');
+  const versions = existsSync(azurerm) ? readdirSync(azurerm).sort() : [];
+  return {
+    providerVersion: versions.at(-1) ?? 'unknown',
+    resources: map(provider.resource_schemas),
+    dataSources: map(provider.data_source_schemas),
+  };
 }

@@ -1,0 +1,237 @@
+# Plan-level tests of terraform/ against the REAL azurerm, random and time providers (built from the Go
+# module proxy by scripts/install-providers.sh), with their API calls mocked: the providers' own
+# validation (required and conflicting arguments, value validators) runs on every resource, and the
+# assertions below check the security properties the environment promises. Run by
+# scripts/check.sh (`tofu test`).
+
+mock_provider "azurerm" {
+  # Values the configuration validates or builds ids from; everything else the mock invents.
+  mock_data "azurerm_client_config" {
+    defaults = {
+      tenant_id       = "00000000-0000-0000-0000-000000000001"
+      object_id       = "00000000-0000-0000-0000-000000000002"
+      subscription_id = "00000000-0000-0000-0000-000000000003"
+    }
+  }
+}
+
+mock_provider "random" {}
+mock_provider "time" {}
+
+variables {
+  subscription_id = "00000000-0000-0000-0000-000000000003"
+}
+
+run "plan" {
+  command = plan
+
+  # --- Every data resource private --------------------------------------------------------------
+
+  assert {
+    condition = alltrue([for a in azurerm_cosmosdb_account.this : !a.public_network_access_enabled && a.is_virtual_network_filter_enabled])
+    error_message = "Every Cosmos DB account must have public network access off."
+  }
+
+  assert {
+    condition     = !azurerm_key_vault.this.public_network_access_enabled && azurerm_key_vault.this.network_acls[0].default_action == "Deny"
+    error_message = "Key Vault must have public network access off and deny by default."
+  }
+
+  assert {
+    condition = alltrue([
+      for s in concat(values(azurerm_storage_account.functions), [azurerm_storage_account.checkpoints]) :
+      !s.public_network_access_enabled && !s.shared_access_key_enabled && s.network_rules[0].default_action == "Deny"
+    ])
+    error_message = "Every storage account must have public network access and shared keys off."
+  }
+
+  assert {
+    condition = toset(keys(azurerm_private_endpoint.this)) == toset([
+      "cosmos-audit", "cosmos-patient-tests", "key-vault", "st-checkpoints-blob",
+      "st-audit-blob", "st-audit-queue", "st-audit-table",
+      "st-patient-tests-blob", "st-patient-tests-queue", "st-patient-tests-table",
+    ])
+    error_message = "Every data service needs its private endpoint (both Cosmos accounts, Key Vault, every storage sub-resource in use)."
+  }
+
+  # --- Both apps without public network access ------------------------------------------------------
+
+  assert {
+    condition     = alltrue([for d in azurerm_resource_group_template_deployment.function_app : jsondecode(d.parameters_content).publicNetworkAccess.value == "Disabled"])
+    error_message = "Both Function Apps must be deployed with public network access Disabled."
+  }
+
+  assert {
+    condition     = jsondecode(file("templates/function-app.json")).parameters.publicNetworkAccess.allowedValues == ["Disabled"]
+    error_message = "The Function App template must accept nothing but Disabled for public network access."
+  }
+
+  assert {
+    condition = alltrue([
+      for k, v in jsondecode(file("templates/function-app.json")).resources[0].properties.siteConfig :
+      v == "Deny" if endswith(k, "DefaultAction")
+    ]) && length(jsondecode(file("templates/function-app.json")).resources[0].properties.siteConfig.ipSecurityRestrictionsDefaultAction) > 0
+    error_message = "The site and SCM access restrictions must deny by default (SCM is opened only during a deployment)."
+  }
+
+  assert {
+    condition     = toset(keys(azurerm_private_endpoint.apps)) == toset(["patient-tests", "audit"])
+    error_message = "Each app needs its private endpoint."
+  }
+
+  # --- Audit reachable only from patient-tests' network ------------------------------------------
+
+  assert {
+    condition = (
+      azurerm_network_security_group.app_endpoints["audit"].security_rule != null &&
+      length([
+        for r in azurerm_network_security_group.app_endpoints["audit"].security_rule : r
+        if r.direction == "Inbound" && r.access == "Allow"
+      ]) == 1 &&
+      one([
+        for r in azurerm_network_security_group.app_endpoints["audit"].security_rule : r.source_address_prefixes
+        if r.direction == "Inbound" && r.access == "Allow"
+      ]) == toset([var.subnet_prefixes.patient_tests_integration]) &&
+      one([
+        for r in azurerm_network_security_group.app_endpoints["audit"].security_rule : r
+        if r.direction == "Inbound" && r.access == "Deny"
+      ]).source_address_prefix == "*"
+    )
+    error_message = "The audit app's endpoint subnet must admit only the patient-tests integration subnet and deny everything else."
+  }
+
+  assert {
+    condition = one([
+      for r in azurerm_network_security_group.app_endpoints["patient-tests"].security_rule : r.source_address_prefixes
+      if r.direction == "Inbound" && r.access == "Allow"
+    ]) == toset([var.subnet_prefixes.apim])
+    error_message = "The patient-tests app's endpoint subnet must admit only the API Management subnet."
+  }
+
+  assert {
+    condition     = azurerm_private_endpoint.apps["audit"].subnet_id == azurerm_subnet.app_endpoints["audit"].id
+    error_message = "The audit app's private endpoint must sit in its own NSG-guarded subnet."
+  }
+
+  assert {
+    condition     = alltrue([for s in azurerm_subnet.app_endpoints : s.private_endpoint_network_policies == "Enabled"])
+    error_message = "Network policies must be enabled on the app endpoint subnets, or their NSGs do not apply."
+  }
+
+  # --- Every Key Vault reference versionless; secrets only in Key Vault ---------------------------
+
+  assert {
+    condition = alltrue(flatten([
+      for d in azurerm_resource_group_template_deployment.function_app : [
+        for name, value in jsondecode(d.parameters_content).appSettings.value :
+        can(regex("^@Microsoft\\.KeyVault\\(SecretUri=https://[^/]+/secrets/[A-Za-z0-9-]+\\)$", value))
+        if startswith(value, "@Microsoft.KeyVault")
+      ]
+    ]))
+    error_message = "Every Key Vault reference must be versionless: SecretUri=<vault>/secrets/<name>, no version."
+  }
+
+  assert {
+    condition = alltrue(flatten([
+      for d in azurerm_resource_group_template_deployment.function_app : [
+        for name, value in jsondecode(d.parameters_content).appSettings.value :
+        startswith(value, "@Microsoft.KeyVault(") || contains([
+          # Names, URLs and ids: not secrets.
+          "AZURE_CLIENT_ID", "AzureWebJobsStorage__clientId", "KEY_VAULT_URI", "AUDIT_API_URL",
+          "CHECKPOINT_KEY_ID", "CHECKPOINT_CONTAINER_URL",
+          # Application Insights' connection string identifies the resource; it is no credential.
+          "APPLICATIONINSIGHTS_CONNECTION_STRING",
+        ], name) || startswith(name, "KEY_VAULT_SECRET_")
+        if can(regex("(?i)(key|secret|password|uri|connection|token|client)", name))
+      ]
+    ]))
+    error_message = "A secret-looking app setting holds a value: secrets belong in Key Vault (a reference, or KEY_VAULT_SECRET_<SETTING> naming the secret)."
+  }
+
+  assert {
+    condition = alltrue(flatten([
+      for d in azurerm_resource_group_template_deployment.function_app : [
+        for name in ["API_KEYS", "AUDIT_API_KEY", "AUDIT_READER_KEYS", "GATEWAY_SECRET"] :
+        !contains(keys(jsondecode(d.parameters_content).appSettings.value), name)
+      ]
+    ]))
+    error_message = "Rotating secrets must not be app settings (a set value wins over the app's own Key Vault read)."
+  }
+
+  assert {
+    condition     = output.apim_test_subscription_key != null
+    error_message = "The test subscription key output must exist (it is sensitive)."
+  }
+
+  # --- Every collection and index the app uses, declared once ---------------------------------------
+
+  assert {
+    condition = toset(keys(azurerm_cosmosdb_mongo_collection.this)) == toset(flatten([
+      for app, collections in jsondecode(file("collections.json")).apps : [for name, c in collections : "${app}/${name}"]
+    ]))
+    error_message = "Terraform must declare exactly the collections of collections.json (npm run collections)."
+  }
+
+  assert {
+    condition = alltrue(flatten([
+      for app, collections in jsondecode(file("collections.json")).apps : [
+        for name, c in collections : (
+          azurerm_cosmosdb_mongo_collection.this["${app}/${name}"].database_name == (app == "audit" ? var.audit_database_name : var.patient_tests_database_name) &&
+          azurerm_cosmosdb_mongo_collection.this["${app}/${name}"].shard_key == c.shardKey &&
+          toset([for i in azurerm_cosmosdb_mongo_collection.this["${app}/${name}"].index : jsonencode([i.keys, i.unique])]) ==
+          toset([for i in c.indexes : jsonencode([i.keys, i.unique]) if i.keys != ["_ts"]]) &&
+          length(azurerm_cosmosdb_mongo_collection.this["${app}/${name}"].index) == length([for i in c.indexes : i if i.keys != ["_ts"]]) &&
+          azurerm_cosmosdb_mongo_collection.this["${app}/${name}"].default_ttl_seconds == one([for i in c.indexes : i.expireAfterSeconds if i.keys == ["_ts"]])
+        )
+      ]
+    ]))
+    error_message = "Each collection must have exactly the indexes (and the _ts TTL) of collections.json, each once, in its app's database."
+  }
+
+  assert {
+    condition     = azurerm_cosmosdb_mongo_collection.this["patient-tests/idempotency_keys"].default_ttl_seconds == 86400
+    error_message = "Idempotency keys must expire after 24 hours through the _ts TTL Cosmos DB honours."
+  }
+
+  assert {
+    condition     = alltrue([for a in azurerm_cosmosdb_account.this : !a.access_key_metadata_writes_enabled])
+    error_message = "The apps' account keys must not change collections or indexes: Terraform owns them."
+  }
+
+  # --- Separation of duties and the checkpoint key ------------------------------------------------
+
+  assert {
+    condition     = length(azurerm_cosmosdb_account.this) == 2
+    error_message = "Each app must have its own Cosmos DB account (its own credential)."
+  }
+
+  assert {
+    condition = (
+      azurerm_role_assignment.checkpoint_signer.scope == "${azurerm_key_vault.this.id}/keys/audit-checkpoint" &&
+      toset(azurerm_role_definition.checkpoint_signer.permissions[0].data_actions) == toset([
+        "Microsoft.KeyVault/vaults/keys/read", "Microsoft.KeyVault/vaults/keys/sign/action",
+      ]) &&
+      length(azurerm_role_definition.checkpoint_signer.permissions[0].actions) == 0
+    )
+    error_message = "The audit identity may only sign with (and read the public part of) the checkpoint key."
+  }
+
+  assert {
+    condition     = azurerm_storage_container_immutability_policy.checkpoints.immutability_period_in_days >= 1
+    error_message = "The checkpoint container needs a time-based immutability policy."
+  }
+}
+
+# The providers' validation is part of the point: a broken value fails the plan.
+run "rejects_a_tenant_that_is_not_a_uuid" {
+  command = plan
+
+  override_data {
+    target = data.azurerm_client_config.current
+    values = {
+      tenant_id = "not-a-uuid"
+    }
+  }
+
+  expect_failures = [azurerm_key_vault.this]
+}
