@@ -18,6 +18,8 @@ step "Load test smoke: 3 users for 20 s, 0 failures, every success audited" \
   env PATIENT_TESTS_PORT=7171 AUDIT_PORT=7172 scripts/loadtest.sh --users 3 --duration 20s --p95-ms 2000
 step "Load test unit tests (pytest)" .tools/loadtest-venv/bin/python -m pytest -q loadtest
 step "API fuzzing (Schemathesis): >= 1,000 cases per app, 0 failures" scripts/fuzz.sh
-step "Terraform checks (fmt, checkov)" bash terraform/scripts/check.sh
-step "Terraform schema and policy tests" npx jest --selectProjects terraform
+step "Terraform checks (real providers built into .tools/, fmt, tofu validate + tofu test, checkov)" \
+  bash terraform/scripts/check.sh
+step "Terraform schema lint of rotation/, policy, collections and azure.yaml tests" \
+  npx jest --selectProjects terraform
 log "All checks passed in $((SECONDS - started)) s"
