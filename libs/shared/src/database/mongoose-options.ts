@@ -41,6 +41,16 @@ function reconnectUntilOpen(
 }
 
 /**
+ * Whether `uri` names an Azure Cosmos DB for MongoDB account (public or sovereign clouds; private
+ * endpoints keep the same host name).
+ */
+export function isCosmosDbUri(uri: string): boolean {
+  return /^mongodb(\+srv)?:\/\/([^@/]*@)?[^/?]*\.mongo\.cosmos\.azure\.(com|us|cn)\b/i.test(
+    uri,
+  );
+}
+
+/**
  * Connection options that work unchanged on MongoDB, Azure Cosmos DB for MongoDB and FerretDB.
  * The connection is lazy: the app starts (and cold-starts fast) without waiting for the database,
  * commands wait briefly for it, and an unreachable database answers 503 instead of stopping the app,
@@ -55,7 +65,10 @@ export function mongooseOptions(
     serverSelectionTimeoutMS: 5000,
     // Cosmos DB rejects retryable writes; its connection strings say so, others may too.
     retryWrites: false,
-    autoIndex: true,
+    // The Cosmos DB accounts refuse index changes made with their key (terraform/cosmos.tf), because
+    // Terraform declares every index from terraform/collections.json (`npm run collections`); elsewhere
+    // the app creates its own indexes.
+    autoIndex: !isCosmosDbUri(uri),
   };
   return {
     uri,
