@@ -83,7 +83,8 @@ resource "azurerm_storage_account" "checkpoints" {
   resource_group_name               = azurerm_resource_group.this.name
   account_kind                      = "StorageV2"
   account_tier                      = "Standard"
-  account_replication_type          = "ZRS"
+  # Evidence for auditors: kept in a second region too.
+  account_replication_type          = "GZRS"
   min_tls_version                   = "TLS1_2"
   https_traffic_only_enabled        = true
   shared_access_key_enabled         = false

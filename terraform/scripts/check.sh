@@ -59,6 +59,48 @@ echo "check: tofu test terraform (plan-level, mocked providers)"
 mv "${root}/.tools/tofu-providers/azurerm-schema.json.tmp" "${root}/.tools/tofu-providers/azurerm-schema.json"
 echo "check: tofu init/validate/test took $(elapsed "${start}")"
 
+# The point of the real provider: its own validators run. A known-bad configuration must be refused
+# by `tofu validate` with the provider's messages, or the checks above prove nothing.
+echo "check: tofu validate refuses a configuration the azurerm 5.x provider rejects"
+mkdir -p "${work}/broken"
+cat >"${work}/broken/main.tf" <<'EOF'
+terraform {
+  required_providers {
+    azurerm = { source = "hashicorp/azurerm", version = "~> 5.2" }
+  }
+}
+provider "azurerm" {
+  features {}
+}
+resource "azurerm_storage_account" "old_tls" {
+  name                     = "stbroken"
+  resource_group_name      = "rg"
+  location                 = "westeurope"
+  account_tier             = "Standard"
+  account_replication_type = "LRS"
+  min_tls_version          = "TLS1_0"
+}
+resource "azurerm_key_vault" "no_rbac_choice" {
+  name                = "kv-broken"
+  resource_group_name = "rg"
+  location            = "westeurope"
+  tenant_id           = "00000000-0000-0000-0000-000000000000"
+  sku_name            = "standard"
+}
+EOF
+"${tofu}" -chdir="${work}/broken" init -backend=false -input=false -no-color >/dev/null
+if broken="$("${tofu}" -chdir="${work}/broken" validate -no-color 2>&1)"; then
+  echo "check: tofu validate accepted a configuration the provider must reject" >&2
+  exit 1
+fi
+for expected in 'min_tls_version' 'TLS1_0' 'rbac_authorization_enabled'; do
+  if ! grep -q "${expected}" <<<"${broken}"; then
+    echo "check: tofu validate failed, but not with the provider's message about ${expected}:" >&2
+    echo "${broken}" >&2
+    exit 1
+  fi
+done
+
 echo "check: checkov (terraform framework; terraform/ and, recursively, terraform/rotation/)"
 # Every skip is inline, next to the resource, with its reason; nothing is skipped here.
 .tools/checkov-venv/bin/checkov --directory terraform --framework terraform --compact --quiet \

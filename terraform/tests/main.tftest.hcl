@@ -158,11 +158,6 @@ run "plan" {
     error_message = "Rotating secrets must not be app settings (a set value wins over the app's own Key Vault read)."
   }
 
-  assert {
-    condition     = output.apim_test_subscription_key != null
-    error_message = "The test subscription key output must exist (it is sensitive)."
-  }
-
   # --- Every collection and index the app uses, declared once ---------------------------------------
 
   assert {
@@ -220,18 +215,4 @@ run "plan" {
     condition     = azurerm_storage_container_immutability_policy.checkpoints.immutability_period_in_days >= 1
     error_message = "The checkpoint container needs a time-based immutability policy."
   }
-}
-
-# The providers' validation is part of the point: a broken value fails the plan.
-run "rejects_a_tenant_that_is_not_a_uuid" {
-  command = plan
-
-  override_data {
-    target = data.azurerm_client_config.current
-    values = {
-      tenant_id = "not-a-uuid"
-    }
-  }
-
-  expect_failures = [azurerm_key_vault.this]
 }
