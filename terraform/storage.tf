@@ -78,11 +78,11 @@ resource "azurerm_storage_account" "checkpoints" {
   #checkov:skip=CKV_AZURE_33:There is no queue service in use; queue logging has nothing to log.
   #checkov:skip=CKV2_AZURE_41:Shared keys are disabled, so no SAS token can be issued and a SAS expiration policy has nothing to govern.
   #checkov:skip=CKV2_AZURE_33:The blob private endpoint is created in network.tf from a for_each map that checkov's graph does not resolve.
-  name                              = "st${substr(local.unique, 0, 19)}ck"
-  location                          = azurerm_resource_group.this.location
-  resource_group_name               = azurerm_resource_group.this.name
-  account_kind                      = "StorageV2"
-  account_tier                      = "Standard"
+  name                = "st${substr(local.unique, 0, 19)}ck"
+  location            = azurerm_resource_group.this.location
+  resource_group_name = azurerm_resource_group.this.name
+  account_kind        = "StorageV2"
+  account_tier        = "Standard"
   # Evidence for auditors: kept in a second region too.
   account_replication_type          = "GZRS"
   min_tls_version                   = "TLS1_2"

@@ -25,7 +25,7 @@ terraform {
 }
 
 provider "azurerm" {
-  subscription_id = var.subscription_id
+  subscription_id     = var.subscription_id
   storage_use_azuread = true
   features {}
 }

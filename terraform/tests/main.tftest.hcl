@@ -5,12 +5,144 @@
 # scripts/check.sh (`tofu test`).
 
 mock_provider "azurerm" {
-  # Values the configuration validates or builds ids from; everything else the mock invents.
+  # Well-formed values where the configuration passes one resource's computed attribute to another
+  # argument the provider validates (resource ids, UUIDs, URLs); everything else the mock invents.
   mock_data "azurerm_client_config" {
     defaults = {
       tenant_id       = "00000000-0000-0000-0000-000000000001"
       object_id       = "00000000-0000-0000-0000-000000000002"
       subscription_id = "00000000-0000-0000-0000-000000000003"
+    }
+  }
+
+  mock_resource "azurerm_resource_group" {
+    defaults = {
+      id = "/subscriptions/00000000-0000-0000-0000-000000000003/resourceGroups/rg-ptests-dev"
+    }
+  }
+
+  mock_resource "azurerm_virtual_network" {
+    defaults = {
+      id = "/subscriptions/00000000-0000-0000-0000-000000000003/resourceGroups/rg-ptests-dev/providers/Microsoft.Network/virtualNetworks/vnet"
+    }
+  }
+
+  mock_resource "azurerm_subnet" {
+    defaults = {
+      id = "/subscriptions/00000000-0000-0000-0000-000000000003/resourceGroups/rg-ptests-dev/providers/Microsoft.Network/virtualNetworks/vnet/subnets/snet"
+    }
+  }
+
+  mock_resource "azurerm_network_security_group" {
+    defaults = {
+      id = "/subscriptions/00000000-0000-0000-0000-000000000003/resourceGroups/rg-ptests-dev/providers/Microsoft.Network/networkSecurityGroups/nsg"
+    }
+  }
+
+  mock_resource "azurerm_nat_gateway" {
+    defaults = {
+      id = "/subscriptions/00000000-0000-0000-0000-000000000003/resourceGroups/rg-ptests-dev/providers/Microsoft.Network/natGateways/ng"
+    }
+  }
+
+  mock_resource "azurerm_public_ip" {
+    defaults = {
+      id = "/subscriptions/00000000-0000-0000-0000-000000000003/resourceGroups/rg-ptests-dev/providers/Microsoft.Network/publicIPAddresses/pip"
+    }
+  }
+
+  mock_resource "azurerm_private_dns_zone" {
+    defaults = {
+      id = "/subscriptions/00000000-0000-0000-0000-000000000003/resourceGroups/rg-ptests-dev/providers/Microsoft.Network/privateDnsZones/privatelink.example.net"
+    }
+  }
+
+  mock_resource "azurerm_user_assigned_identity" {
+    defaults = {
+      id           = "/subscriptions/00000000-0000-0000-0000-000000000003/resourceGroups/rg-ptests-dev/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id"
+      principal_id = "00000000-0000-0000-0000-000000000010"
+      client_id    = "00000000-0000-0000-0000-000000000011"
+      tenant_id    = "00000000-0000-0000-0000-000000000001"
+    }
+  }
+
+  mock_resource "azurerm_service_plan" {
+    defaults = {
+      id = "/subscriptions/00000000-0000-0000-0000-000000000003/resourceGroups/rg-ptests-dev/providers/Microsoft.Web/serverFarms/asp"
+    }
+  }
+
+  mock_resource "azurerm_storage_account" {
+    defaults = {
+      id                    = "/subscriptions/00000000-0000-0000-0000-000000000003/resourceGroups/rg-ptests-dev/providers/Microsoft.Storage/storageAccounts/stexample"
+      primary_blob_endpoint = "https://stexample.blob.core.windows.net/"
+    }
+  }
+
+  mock_resource "azurerm_storage_container" {
+    defaults = {
+      id = "/subscriptions/00000000-0000-0000-0000-000000000003/resourceGroups/rg-ptests-dev/providers/Microsoft.Storage/storageAccounts/stexample/blobServices/default/containers/c"
+    }
+  }
+
+  mock_resource "azurerm_key_vault" {
+    defaults = {
+      id        = "/subscriptions/00000000-0000-0000-0000-000000000003/resourceGroups/rg-ptests-dev/providers/Microsoft.KeyVault/vaults/kv-example"
+      vault_uri = "https://kv-example.vault.azure.net/"
+    }
+  }
+
+  mock_resource "azurerm_cosmosdb_account" {
+    defaults = {
+      id = "/subscriptions/00000000-0000-0000-0000-000000000003/resourceGroups/rg-ptests-dev/providers/Microsoft.DocumentDB/databaseAccounts/cosmos"
+    }
+  }
+
+  mock_resource "azurerm_log_analytics_workspace" {
+    defaults = {
+      id = "/subscriptions/00000000-0000-0000-0000-000000000003/resourceGroups/rg-ptests-dev/providers/Microsoft.OperationalInsights/workspaces/log"
+    }
+  }
+
+  mock_resource "azurerm_application_insights" {
+    defaults = {
+      id                = "/subscriptions/00000000-0000-0000-0000-000000000003/resourceGroups/rg-ptests-dev/providers/Microsoft.Insights/components/appi"
+      connection_string = "InstrumentationKey=00000000-0000-0000-0000-000000000020"
+    }
+  }
+
+  mock_resource "azurerm_api_management_logger" {
+    defaults = {
+      id = "/subscriptions/00000000-0000-0000-0000-000000000003/resourceGroups/rg-ptests-dev/providers/Microsoft.ApiManagement/service/apim/loggers/application-insights"
+    }
+  }
+
+  mock_resource "azurerm_api_management_product" {
+    defaults = {
+      id = "/subscriptions/00000000-0000-0000-0000-000000000003/resourceGroups/rg-ptests-dev/providers/Microsoft.ApiManagement/service/apim/products/patient-tests"
+    }
+  }
+
+  mock_resource "azurerm_role_definition" {
+    defaults = {
+      role_definition_resource_id = "/subscriptions/00000000-0000-0000-0000-000000000003/providers/Microsoft.Authorization/roleDefinitions/00000000-0000-0000-0000-000000000030"
+    }
+  }
+
+  mock_resource "azurerm_role_assignment" {
+    defaults = {
+      id = "/subscriptions/00000000-0000-0000-0000-000000000003/providers/Microsoft.Authorization/roleAssignments/00000000-0000-0000-0000-000000000040"
+    }
+  }
+  mock_resource "azurerm_api_management" {
+    defaults = {
+      id = "/subscriptions/00000000-0000-0000-0000-000000000003/resourceGroups/rg-ptests-dev/providers/Microsoft.ApiManagement/service/apim"
+      identity = [{
+        type         = "SystemAssigned"
+        principal_id = "00000000-0000-0000-0000-000000000050"
+        tenant_id    = "00000000-0000-0000-0000-000000000001"
+        identity_ids = []
+      }]
     }
   }
 }
@@ -28,7 +160,7 @@ run "plan" {
   # --- Every data resource private --------------------------------------------------------------
 
   assert {
-    condition = alltrue([for a in azurerm_cosmosdb_account.this : !a.public_network_access_enabled && a.is_virtual_network_filter_enabled])
+    condition     = alltrue([for a in azurerm_cosmosdb_account.this : !a.public_network_access_enabled && a.is_virtual_network_filter_enabled])
     error_message = "Every Cosmos DB account must have public network access off."
   }
 
