@@ -77,6 +77,18 @@ locals {
   )
 }
 
+# ARM never returns secure parameters, so the provider would read back a parameters_content without
+# the values and plan a redeployment (a new version of every secret) on every apply. The deployment
+# therefore ignores its read-back parameters and is redeployed exactly when a value or a name changes,
+# through this digest (in state; the values themselves are in state anyway).
+resource "terraform_data" "key_vault_content" {
+  input = sha256(jsonencode([local.static_secrets, var.checkpoint_key_name]))
+}
+
+resource "terraform_data" "key_vault_loadtest" {
+  input = sha256(jsonencode([azurerm_api_management_subscription.tests.primary_key, var.loadtest_subscription_key_secret_name]))
+}
+
 resource "azurerm_resource_group_template_deployment" "key_vault_content" {
   name                = "key-vault-content"
   resource_group_name = azurerm_resource_group.this.name
@@ -90,6 +102,11 @@ resource "azurerm_resource_group_template_deployment" "key_vault_content" {
     contentTypes      = { value = { for name, s in local.static_secrets : name => s.content_type } }
     checkpointKeyName = { value = var.checkpoint_key_name }
   })
+
+  lifecycle {
+    ignore_changes       = [parameters_content]
+    replace_triggered_by = [terraform_data.key_vault_content]
+  }
 }
 
 # The load test's subscription key, apart: it waits for API Management (45+ minutes on a first apply),
@@ -107,6 +124,11 @@ resource "azurerm_resource_group_template_deployment" "key_vault_loadtest" {
     contentTypes      = { value = { (var.loadtest_subscription_key_secret_name) = "text/plain; API Management subscription key (Automated tests)" } }
     checkpointKeyName = { value = var.checkpoint_key_name }
   })
+
+  lifecycle {
+    ignore_changes       = [parameters_content]
+    replace_triggered_by = [terraform_data.key_vault_loadtest]
+  }
 
   depends_on = [azurerm_resource_group_template_deployment.key_vault_content]
 }

@@ -39,6 +39,11 @@ provider "azurerm" {
     resource_group {
       prevent_deletion_if_contains_resources = true
     }
+    template_deployment {
+      # Replacing an ARM deployment (keyvault.tf) must not delete what it created: the checkpoint key
+      # and the secrets stay (and a purge-protected key could not be created again under its name).
+      delete_nested_items_during_deletion = false
+    }
     storage {
       # Every storage account has public network access off, and the runner of the first apply is not
       # in the VNet yet: never probe the blob/queue data plane on create (provider #33454, #27752).
