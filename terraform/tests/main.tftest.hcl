@@ -194,15 +194,18 @@ run "plan" {
   }
 
   assert {
-    condition     = jsondecode(file("templates/function-app.json")).parameters.publicNetworkAccess.allowedValues == ["Disabled"]
+    condition     = jsondecode(azurerm_resource_group_template_deployment.function_app["audit"].template_content).parameters.publicNetworkAccess.allowedValues == ["Disabled"]
     error_message = "The Function App template must accept nothing but Disabled for public network access."
   }
 
   assert {
     condition = alltrue([
-      for k, v in jsondecode(file("templates/function-app.json")).resources[0].properties.siteConfig :
+      for k, v in jsondecode(azurerm_resource_group_template_deployment.function_app["audit"].template_content).resources[0].properties.siteConfig :
       v == "Deny" if endswith(k, "DefaultAction")
-    ]) && length(jsondecode(file("templates/function-app.json")).resources[0].properties.siteConfig.ipSecurityRestrictionsDefaultAction) > 0
+      ]) && length([
+      for k, v in jsondecode(azurerm_resource_group_template_deployment.function_app["audit"].template_content).resources[0].properties.siteConfig :
+      k if endswith(k, "DefaultAction")
+    ]) == 2
     error_message = "The site and SCM access restrictions must deny by default (SCM is opened only during a deployment)."
   }
 
