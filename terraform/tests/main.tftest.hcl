@@ -137,12 +137,11 @@ mock_provider "azurerm" {
   mock_resource "azurerm_api_management" {
     defaults = {
       id = "/subscriptions/00000000-0000-0000-0000-000000000003/resourceGroups/rg-ptests-dev/providers/Microsoft.ApiManagement/service/apim"
-      identity = [{
-        type         = "SystemAssigned"
+      # A block is overridden by an object, applied to each of its instances.
+      identity = {
         principal_id = "00000000-0000-0000-0000-000000000050"
         tenant_id    = "00000000-0000-0000-0000-000000000001"
-        identity_ids = []
-      }]
+      }
     }
   }
 }
