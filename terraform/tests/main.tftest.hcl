@@ -146,7 +146,14 @@ mock_provider "azurerm" {
   }
 }
 
-mock_provider "random" {}
+mock_provider "random" {
+  # The name suffix: storage account and Key Vault names are validated (lower-case, length).
+  mock_resource "random_string" {
+    defaults = {
+      result = "a1b2c"
+    }
+  }
+}
 mock_provider "time" {}
 
 variables {
@@ -340,7 +347,7 @@ run "plan" {
       toset(azurerm_role_definition.checkpoint_signer.permissions[0].data_actions) == toset([
         "Microsoft.KeyVault/vaults/keys/read", "Microsoft.KeyVault/vaults/keys/sign/action",
       ]) &&
-      length(azurerm_role_definition.checkpoint_signer.permissions[0].actions) == 0
+      length(coalesce(azurerm_role_definition.checkpoint_signer.permissions[0].actions, [])) == 0
     )
     error_message = "The audit identity may only sign with (and read the public part of) the checkpoint key."
   }
