@@ -347,7 +347,7 @@ run "plan" {
       toset(azurerm_role_definition.checkpoint_signer.permissions[0].data_actions) == toset([
         "Microsoft.KeyVault/vaults/keys/read", "Microsoft.KeyVault/vaults/keys/sign/action",
       ]) &&
-      length(coalesce(azurerm_role_definition.checkpoint_signer.permissions[0].actions, [])) == 0
+      try(length(azurerm_role_definition.checkpoint_signer.permissions[0].actions), 0) == 0
     )
     error_message = "The audit identity may only sign with (and read the public part of) the checkpoint key."
   }
