@@ -73,6 +73,17 @@ async function startAudit(uri, database) {
   return { url: `${url}/auditrecord`, child };
 }
 
+/** Request headers per target: the audit key, the caller's budget, and a fresh key when keyed. */
+const headersFor = {
+  audit: () => ({ 'x-functions-key': KEY, 'x-request-budget-ms': '2000' }),
+  keyed: () => ({
+    'x-functions-key': KEY,
+    'x-request-budget-ms': '2000',
+    'idempotency-key': randomUUID(),
+  }),
+  plain: () => ({}),
+};
+
 async function startPlain(uri, database) {
   const port = await freePort();
   const child = fork(path.join(ROOT, 'bench/lib/plain-insert-server.mjs'), {
@@ -110,7 +121,7 @@ function post(agent, url, body, headers) {
 }
 
 /** Closed loop on `connections` keep-alive sockets for `ms`; statuses and latencies of each request. */
-async function load(target, connections, ms, { record = true } = {}) {
+async function load(target, headers, connections, ms, { record = true } = {}) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
   const latencies = [];
   let errors = 0;
@@ -118,11 +129,7 @@ async function load(target, connections, ms, { record = true } = {}) {
   const worker = async () => {
     while (performance.now() < end) {
       const started = performance.now();
-      const status = await post(agent, target.url, auditBody(), {
-        'x-functions-key': KEY,
-        'idempotency-key': randomUUID(),
-        'x-request-budget-ms': '2000',
-      });
+      const status = await post(agent, target.url, auditBody(), headers());
       if (record) {
         latencies.push(performance.now() - started);
         if (status !== 201) {
@@ -146,23 +153,35 @@ async function load(target, connections, ms, { record = true } = {}) {
   };
 }
 
+const NAMES = ['audit', 'keyed', 'plain'];
+
 async function measureTable(targets, label) {
   print(`\n${label}`);
   print(
-    'connections | audit append/s   p50    p99  errors | plain insert/s   p50    p99  errors | audit/plain',
+    'connections | append (as patient-tests) /s  p50  p99 err | append + Idempotency-Key /s  p50  p99 err | plain insertOne /s  p50  p99 err | append/plain  keyed/plain',
   );
-  for (const connections of CONNECTIONS) {
+  for (const [row, connections] of CONNECTIONS.entries()) {
     const result = {};
-    // Alternate which target goes first, so neither always runs on a machine the other just warmed.
-    const order = connections % 2 ? ['audit', 'plain'] : ['plain', 'audit'];
+    // Rotate which target goes first, so none always runs on a machine another just warmed.
+    const order = NAMES.map((_, n) => NAMES[(n + row) % NAMES.length]);
     for (const name of order) {
-      await load(targets[name], connections, 1000, { record: false });
-      result[name] = await load(targets[name], connections, SECONDS * 1000);
+      const target = name === 'plain' ? targets.plain : targets.audit;
+      await load(target, headersFor[name], connections, 1000, {
+        record: false,
+      });
+      result[name] = await load(
+        target,
+        headersFor[name],
+        connections,
+        SECONDS * 1000,
+      );
     }
-    const cell = ({ rate, p50, p99, errors }) =>
-      `${rate.toFixed(0).padStart(8)} ${p50.toFixed(0).padStart(6)} ${p99.toFixed(0).padStart(6)} ${String(errors).padStart(7)}`;
+    const cell = ({ rate, p50, p99, errors }, width) =>
+      `${rate.toFixed(0).padStart(width)} ${p50.toFixed(0).padStart(4)} ${p99.toFixed(0).padStart(4)} ${String(errors).padStart(3)}`;
+    const ratio = (name) =>
+      `${(result[name].rate / result.plain.rate).toFixed(2)}x`;
     print(
-      `${String(connections).padStart(11)} |     ${cell(result.audit)} |     ${cell(result.plain)} | ${(result.audit.rate / result.plain.rate).toFixed(2).padStart(8)}x`,
+      `${String(connections).padStart(11)} | ${cell(result.audit, 28)} | ${cell(result.keyed, 27)} | ${cell(result.plain, 18)} | ${ratio('audit').padStart(12)} ${ratio('keyed').padStart(12)}`,
     );
   }
 }

@@ -55,6 +55,8 @@ const CLAIM_GRACE_MS = 30_000;
 /** Bounds of the expected write time, which a write must fit in before the caller's deadline. */
 const MIN_WRITE_MS = 5;
 const MAX_WRITE_MS = 1000;
+/** At most one head hint write per interval (the first one at once). */
+const HINT_INTERVAL_MS = 1000;
 
 const deadlinePassed = () =>
   new UnavailableError(
@@ -112,7 +114,8 @@ export class AuditAppender implements OnApplicationShutdown {
   /** Moving average of one write's time, the margin a write needs before a deadline. */
   private writeMs = MIN_WRITE_MS;
   private hintTarget?: ChainPosition;
-  private hintWriting = false;
+  private hintTimer?: NodeJS.Timeout;
+  private lastHintAt = 0;
 
   constructor(
     private readonly records: AuditRecordsRepository,
@@ -149,6 +152,7 @@ export class AuditAppender implements OnApplicationShutdown {
   }
 
   onApplicationShutdown(): void {
+    clearTimeout(this.hintTimer);
     for (const pending of this.queue.splice(0)) {
       this.fail(pending, deadlinePassed(), { written: false });
     }
@@ -339,26 +343,34 @@ export class AuditAppender implements OnApplicationShutdown {
   }
 
   /**
-   * Moves the head hint after a write, without holding up the next batch; writes are coalesced, so
-   * under load one hint write follows several batches.
+   * Moves the head hint to the newest stored record at most once per HINT_INTERVAL_MS, off the
+   * append path: under load one hint write covers many batches, and readers walk forward from it.
    */
   private publishHint(position: ChainPosition): void {
     this.hintTarget = position;
-    if (this.hintWriting) {
+    if (this.hintTimer) {
       return;
     }
-    this.hintWriting = true;
-    void (async () => {
-      while (this.hintTarget) {
-        const target = this.hintTarget;
+    this.hintTimer = setTimeout(
+      () => {
+        const target = this.hintTarget!;
         this.hintTarget = undefined;
-        await this.records.advanceHeadHint(target).catch(() =>
-          // Only a hint: readers walk forward from an older one.
-          this.logger.warn('could not move the chain head hint'),
-        );
-      }
-      this.hintWriting = false;
-    })();
+        this.records
+          .advanceHeadHint(target)
+          .catch(() =>
+            // Only a hint: readers walk forward from an older one.
+            this.logger.warn('could not move the chain head hint'),
+          )
+          .finally(() => {
+            this.lastHintAt = Date.now();
+            this.hintTimer = undefined;
+            if (this.hintTarget) {
+              this.publishHint(this.hintTarget);
+            }
+          });
+      },
+      Math.max(0, this.lastHintAt + HINT_INTERVAL_MS - Date.now()),
+    ).unref();
   }
 }
 

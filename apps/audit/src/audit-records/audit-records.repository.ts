@@ -92,8 +92,9 @@ export interface ChainPosition {
 
 export const CHAIN_START: ChainPosition = { sequence: 0, hash: GENESIS_HASH };
 
-/** Records probed per round trip when walking forward from the head hint. */
-const PROBE_WINDOW = 64;
+/** Records probed by the first round trip when walking forward from the head hint, and at most. */
+const FIRST_PROBE_WINDOW = 16;
+const MAX_PROBE_WINDOW = 1024;
 
 /** The stored form of a record at its place in the chain. */
 export function toAuditRecordDocument(
@@ -164,15 +165,19 @@ export class AuditRecordsRepository {
   }
 
   /**
-   * The last record of the unbroken run of records after `position`: usually `position` itself, or a
-   * few batches on when other instances appended and their hint is still on its way. Probes a window
-   * of sequences by `_id` and shard key per round trip.
+   * The last record of the unbroken run of records after `position`: usually `position` itself, or up
+   * to a second of appends on when other instances appended since their last hint. Probes windows of
+   * sequences by `_id` and shard key, each twice the size of the last, so a long way costs few round trips.
    */
   async tipFrom(position: ChainPosition): Promise<ChainPosition> {
     let tip = position;
-    for (;;) {
+    for (
+      let size = FIRST_PROBE_WINDOW;
+      ;
+      size = Math.min(size * 2, MAX_PROBE_WINDOW)
+    ) {
       const window = Array.from(
-        { length: PROBE_WINDOW },
+        { length: size },
         (_, n) => tip.sequence + 1 + n,
       );
       const found = await withThrottleRetry(() =>

@@ -1,7 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import {
   Caller,
-  IDEMPOTENCY_KEY_HEADER,
   KeyVaultSecrets,
   REQUEST_BUDGET_HEADER,
   traceparentFor,
@@ -36,8 +34,10 @@ export class AuditClient {
   ) {}
 
   /**
-   * Records `entry` for the request with `correlationId`, made by `caller`. Every attempt of one entry
-   * carries the same Idempotency-Key, so a retry can never write a second record.
+   * Records `entry` for the request with `correlationId`, made by `caller`. No Idempotency-Key: an
+   * append whose outcome is unknown (timeout, dropped connection) is never sent again (the request
+   * fails closed with 503 instead), and the one resend, after a 401, follows an append the audit API
+   * refused before doing anything. A key would cost the audit register a second write per record.
    */
   async record(
     entry: AuditEntry,
@@ -58,7 +58,6 @@ export class AuditClient {
     // write that would finish after patient-tests has given up (and answered 503).
     const attempt = {
       correlationId,
-      idempotencyKey: randomUUID(),
       deadline: Date.now() + this.config.AUDIT_TIMEOUT_MS,
     };
     const key = this.currentKey();
@@ -99,18 +98,13 @@ export class AuditClient {
   private async post(
     body: object,
     key: string,
-    {
-      correlationId,
-      idempotencyKey,
-      deadline,
-    }: { correlationId: string; idempotencyKey: string; deadline: number },
+    { correlationId, deadline }: { correlationId: string; deadline: number },
   ): Promise<void> {
     const budgetMs = Math.max(0, deadline - Date.now());
     await firstValueFrom(
       this.http.post(`${this.config.AUDIT_API_URL}/auditrecord`, body, {
         headers: {
           'x-functions-key': key,
-          [IDEMPOTENCY_KEY_HEADER]: idempotencyKey,
           [REQUEST_BUDGET_HEADER]: String(budgetMs),
           // The audit record stores this trace id as its correlationId. With telemetry on, the HTTP
           // instrumentation sends the active span's traceparent (same trace id) instead.
