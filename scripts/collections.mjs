@@ -148,10 +148,13 @@ export async function generate() {
     ...Object.values(perApp).flat(),
   ]);
   const byFile = new Map(modules.map((m) => [m.file, m]));
-  // Date-valued TTL fields, and how long after the write they expire.
+  // Date-valued TTL fields, and how long after the write they expire: both key stores write
+  // `expiresAt = now + IDEMPOTENCY_KEY_TTL_MS` (idempotency.store.ts, apps/audit's audit-appender.ts).
+  const keyRetentionSeconds =
+    byFile.get(retentionFile).exports.IDEMPOTENCY_KEY_TTL_MS / 1000;
   const DATE_TTL_RETENTION = {
-    idempotency_keys:
-      byFile.get(retentionFile).exports.IDEMPOTENCY_KEY_TTL_MS / 1000,
+    idempotency_keys: keyRetentionSeconds,
+    audit_append_keys: keyRetentionSeconds,
   };
   const apps = {};
   for (const app of APPS) {
