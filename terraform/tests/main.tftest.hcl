@@ -278,7 +278,7 @@ run "plan" {
         for name, value in jsondecode(d.parameters_content).appSettings.value :
         startswith(value, "@Microsoft.KeyVault(") || contains([
           # Names, URLs and ids: not secrets.
-          "AZURE_CLIENT_ID", "AzureWebJobsStorage__clientId", "KEY_VAULT_URI", "AUDIT_API_URL",
+          "AZURE_CLIENT_ID", "AzureWebJobsStorage__clientId", "KEY_VAULT_URI", "KEY_VAULT_REFRESH_SECONDS", "AUDIT_API_URL",
           "CHECKPOINT_KEY_ID", "CHECKPOINT_CONTAINER_URL",
           # Application Insights' connection string identifies the resource; it is no credential.
           "APPLICATIONINSIGHTS_CONNECTION_STRING",
