@@ -38,6 +38,14 @@ cp -r terraform/*.tf terraform/collections.json terraform/templates "${work}/ter
 mkdir -p "${work}/terraform/tests"
 cp terraform/tests/*.tftest.hcl "${work}/terraform/tests/"
 ln -s "${root}/apps" "${work}/apps"
+# A local backend instead of azurerm (no Azure here); `tofu providers schema` needs an initialised one.
+cat >"${work}/terraform/backend_override.tf" <<EOF
+terraform {
+  backend "local" {
+    path = "${work}/terraform.tfstate"
+  }
+}
+EOF
 cat >"${work}/tofurc" <<EOF
 provider_installation {
   filesystem_mirror {
@@ -49,8 +57,8 @@ EOF
 export TF_CLI_CONFIG_FILE="${work}/tofurc" TF_IN_AUTOMATION=1 CHECKPOINT_DISABLE=1
 
 start=$(date +%s)
-echo "check: tofu init (providers from .tools/tofu-providers, no backend)"
-"${tofu}" -chdir="${work}/terraform" init -backend=false -input=false -no-color >/dev/null
+echo "check: tofu init (providers from .tools/tofu-providers, local backend)"
+"${tofu}" -chdir="${work}/terraform" init -input=false -no-color >/dev/null
 echo "check: tofu validate terraform"
 "${tofu}" -chdir="${work}/terraform" validate -no-color
 echo "check: tofu test terraform (plan-level, mocked providers)"
