@@ -32,7 +32,11 @@ describe('azurerm schema lint of terraform/rotation/ (real provider schema)', ()
     expect(namedValue?.attributes.get('api_management_name')?.required).toBe(
       true,
     );
-    expect(namedValue?.attributes.has('id')).toBe(false); // computed only: not an argument
+    expect(
+      schema.resources
+        .get('azurerm_user_assigned_identity')
+        ?.attributes.has('principal_id'),
+    ).toBe(false); // computed only: not an argument
     expect(schema.resources.get('azurerm_key_vault')?.attributes.get('rbac_authorization_enabled')?.required).toBe(true);
   });
 
