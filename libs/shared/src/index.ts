@@ -16,6 +16,8 @@ export * from './http/create-app';
 export * from './http/http-pipeline.module';
 export * from './http/location';
 export * from './http/problem.filter';
+export * from './http/well-formed-input.guard';
+export * from './text/well-formed-text';
 export * from './logging/logger-params';
 export * from './openapi/openapi';
 export * from './paging/page.interceptor';

@@ -33,9 +33,7 @@ async function listen(
     const { status, headers } = answer(request);
     response.writeHead(status, headers).end('[]');
   });
-  await new Promise<void>((resolve) =>
-    server.listen(0, '127.0.0.1', resolve),
-  );
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };
   return { url: `http://127.0.0.1:${port}`, received, server };
 }
