@@ -19,6 +19,7 @@ export * from './http/problem.filter';
 export * from './http/well-formed-input.guard';
 export * from './text/well-formed-text';
 export * from './logging/logger-params';
+export * from './logging/redact-url';
 export * from './openapi/openapi';
 export * from './paging/page.interceptor';
 export * from './paging/paging';
