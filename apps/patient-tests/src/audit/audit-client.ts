@@ -3,6 +3,7 @@ import {
   Caller,
   IDEMPOTENCY_KEY_HEADER,
   KeyVaultSecrets,
+  REQUEST_BUDGET_HEADER,
   traceparentFor,
   UnavailableError,
 } from '@app/shared';
@@ -65,7 +66,13 @@ export class AuditClient {
       actor: caller.actor,
       clientAddress: caller.clientAddress,
     };
-    const attempt = { correlationId, idempotencyKey: randomUUID() };
+    // One deadline for the whole call, retry included; audit is told the time left, so it starts no
+    // write that would finish after patient-tests has given up (and answered 503).
+    const attempt = {
+      correlationId,
+      idempotencyKey: randomUUID(),
+      deadline: Date.now() + this.config.AUDIT_TIMEOUT_MS,
+    };
     const key = this.currentKey();
     try {
       try {
@@ -107,22 +114,25 @@ export class AuditClient {
     {
       correlationId,
       idempotencyKey,
-    }: { correlationId: string; idempotencyKey: string },
+      deadline,
+    }: { correlationId: string; idempotencyKey: string; deadline: number },
   ): Promise<void> {
+    const budgetMs = Math.max(0, deadline - Date.now());
     await firstValueFrom(
       this.http.post(`${this.config.AUDIT_API_URL}/auditrecord`, body, {
         headers: {
           'x-functions-key': key,
           [IDEMPOTENCY_KEY_HEADER]: idempotencyKey,
+          [REQUEST_BUDGET_HEADER]: String(budgetMs),
           // The audit record stores this trace id as its correlationId. With telemetry on, the HTTP
           // instrumentation sends the active span's traceparent (same trace id) instead.
           ...(trace.getActiveSpan()
             ? {}
             : { traceparent: traceparentFor(correlationId) }),
         },
-        timeout: this.config.AUDIT_TIMEOUT_MS,
+        timeout: budgetMs,
         // `timeout` alone does not bound connecting; the signal bounds the whole call.
-        signal: AbortSignal.timeout(this.config.AUDIT_TIMEOUT_MS),
+        signal: AbortSignal.timeout(budgetMs),
         ...ONLY_A_STORED_RECORD,
       }),
     );
