@@ -6,6 +6,7 @@ import { HttpClient, knownTrace } from '../support/http';
 import { samplePatient } from '../support/samples';
 import { ROOT } from '../../scripts/lib/processes.cjs';
 import { AppProcess, startAppProcess } from './support/app-process';
+import { databaseUri, type Service } from './support/databases';
 import { AUDIT_KEY, PATIENT_TESTS_KEY, uniqueDatabase } from './support/stack';
 import {
   expectOneOperation,
@@ -17,11 +18,11 @@ import {
 import { TelemetryCollector } from './support/telemetry-collector';
 
 function appEnv(
-  name: string,
+  name: Service,
   extra: Record<string, string>,
 ): Record<string, string> {
   return {
-    MONGODB_URI: process.env.E2E_MONGODB_URI!,
+    MONGODB_URI: databaseUri(name),
     MONGODB_DATABASE: uniqueDatabase(`e2e-telemetry-${name}`),
     ...extra,
   };
