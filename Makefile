@@ -13,7 +13,7 @@ setup: ## Install Node 22 (if needed), npm dependencies and FerretDB
 dev: ## Start the database and both apps; Ctrl-C stops everything
 	@scripts/dev.sh
 
-db: ## Only the local database (FerretDB on 27017), for `nest start <app> --watch`
+db: ## Only the databases (one FerretDB per service, on 27017 and 27018), for `nest start <app> --watch`
 	@scripts/db.sh
 
 test: ## Everything CI runs: lint, type-check, unit, e2e (real database), infrastructure checks

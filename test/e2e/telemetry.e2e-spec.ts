@@ -6,6 +6,7 @@ import { HttpClient, knownTrace } from '../support/http';
 import { samplePatient } from '../support/samples';
 import { ROOT } from '../../scripts/lib/processes.cjs';
 import { AppProcess, startAppProcess } from './support/app-process';
+import { databaseUri, type Service } from './support/databases';
 import { AUDIT_KEY, PATIENT_TESTS_KEY, uniqueDatabase } from './support/stack';
 import {
   expectOneOperation,
@@ -17,15 +18,23 @@ import {
 import { TelemetryCollector } from './support/telemetry-collector';
 
 function appEnv(
-  name: string,
+  name: Service,
   extra: Record<string, string>,
 ): Record<string, string> {
   return {
-    MONGODB_URI: process.env.E2E_MONGODB_URI!,
+    MONGODB_URI: databaseUri(name),
     MONGODB_DATABASE: uniqueDatabase(`e2e-telemetry-${name}`),
     ...extra,
   };
 }
+
+/** The passwords in the apps' connection strings (none when a store takes no credential). */
+const databasePasswords = () =>
+  (['patient-tests', 'audit'] as const)
+    .map((service) =>
+      decodeURIComponent(new URL(databaseUri(service)).password),
+    )
+    .filter((password) => password.length > 0);
 
 describe('distributed telemetry through Application Insights', () => {
   const collector = new TelemetryCollector();
@@ -88,6 +97,7 @@ describe('distributed telemetry through Application Insights', () => {
       patient.insuranceNumber,
       PATIENT_TESTS_KEY,
       AUDIT_KEY,
+      ...databasePasswords(),
     ]) {
       expect(everything).not.toContain(secret);
     }
@@ -208,6 +218,7 @@ describe('distributed telemetry through the Azure Functions handler', () => {
       patient.insuranceNumber,
       PATIENT_TESTS_KEY,
       AUDIT_KEY,
+      ...databasePasswords(),
     ]) {
       expect(everything).not.toContain(secret);
     }
