@@ -19,10 +19,7 @@ import {
   AuditQueryDto,
   AuditRecord,
   AuditRecordDto,
-  ChainVerification,
-  ChainVerificationDto,
   CreateAuditRecordDto,
-  VerifyQueryDto,
 } from './audit-record.dto';
 import { AuditRecordsService } from './audit-records.service';
 
@@ -57,16 +54,5 @@ export class AuditRecordsController {
   @ApiProblemResponses(400)
   query(@Query() query: AuditQueryDto) {
     return this.records.query(query);
-  }
-
-  @Get('verify')
-  @ApiOkResponse({
-    type: ChainVerificationDto,
-    description: 'Whether the hash chain is intact in the range.',
-    headers: responseHeaders(),
-  })
-  @ApiProblemResponses(400)
-  verify(@Query() query: VerifyQueryDto): Promise<ChainVerification> {
-    return this.records.verify(query);
   }
 }

@@ -13,5 +13,7 @@ import { AuditRecordsService } from './audit-records.service';
   ],
   controllers: [AuditRecordsController],
   providers: [AuditRecordsService, AuditRecordsRepository],
+  // The chain module verifies and checkpoints the register through the repository's reads.
+  exports: [AuditRecordsRepository],
 })
 export class AuditRecordsModule {}
