@@ -24,9 +24,11 @@ import { performance } from 'node:perf_hooks';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
-const { freePort, startFerretDb, waitForHealth } = require(
-  '../scripts/lib/processes.cjs',
-);
+const {
+  freePort,
+  startFerretDb,
+  waitForHealth,
+} = require('../scripts/lib/processes.cjs');
 const { MongoClient } = require('mongodb');
 
 const { values } = parseArgs({
@@ -38,10 +40,11 @@ const DIST = path.join(ROOT, 'dist', 'apps', 'audit', 'apps', 'audit', 'src');
 
 const median = (values) =>
   [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const print = (line) => process.stdout.write(`${line}\n`);
 const ms = (value) => `${Math.round(value)} ms`;
 
 if (!existsSync(path.join(DIST, 'main.js'))) {
-  console.error('bench: dist/ is missing: run `npm run build` first');
+  process.stderr.write('bench: dist/ is missing: run `npm run build` first\n');
   process.exit(2);
 }
 const { chainHash, GENESIS_HASH } = require(
@@ -62,7 +65,11 @@ async function fill(collection) {
   const start = Date.UTC(2026, 0, 1);
   for (let first = 1; first <= RECORDS; first += 1000) {
     const batch = [];
-    for (let sequence = first; sequence < Math.min(first + 1000, RECORDS + 1); sequence++) {
+    for (
+      let sequence = first;
+      sequence < Math.min(first + 1000, RECORDS + 1);
+      sequence++
+    ) {
       const doc = {
         _id: sequence,
         _shardKey: String(sequence),
@@ -91,7 +98,9 @@ async function call(method, url) {
   });
   const body = await response.json();
   if (!response.ok) {
-    throw new Error(`${method} ${url} answered ${response.status}: ${JSON.stringify(body)}`);
+    throw new Error(
+      `${method} ${url} answered ${response.status}: ${JSON.stringify(body)}`,
+    );
   }
   return body;
 }
@@ -105,7 +114,9 @@ function auditVerify(args) {
   );
   const elapsed = performance.now() - started;
   if (result.status !== 0) {
-    throw new Error(`audit:verify exited ${result.status}: ${result.stdout}${result.stderr}`);
+    throw new Error(
+      `audit:verify exited ${result.status}: ${result.stdout}${result.stderr}`,
+    );
   }
   return elapsed;
 }
@@ -125,7 +136,7 @@ async function main() {
   const collection = client.db(dbName).collection('audits');
   let started = performance.now();
   await fill(collection);
-  console.log(`filled ${RECORDS} records in ${ms(performance.now() - started)}`);
+  print(`filled ${RECORDS} records in ${ms(performance.now() - started)}`);
 
   const port = await freePort();
   app = spawn(process.execPath, [path.join(DIST, 'main.js')], {
@@ -184,22 +195,40 @@ async function main() {
   const exportFile = path.join(work, 'export.ndjson');
   const publicKey = path.join(checkpointDir, 'local-signing-key.pub.pem');
   const fromApi = auditVerify([
-    '--records', api, '--checkpoints', checkpointDir, '--public-key', publicKey, '--save', exportFile,
+    '--records',
+    api,
+    '--checkpoints',
+    checkpointDir,
+    '--public-key',
+    publicKey,
+    '--save',
+    exportFile,
   ]);
   const fromFile = auditVerify([
-    '--records', exportFile, '--checkpoints', checkpointDir, '--public-key', publicKey,
+    '--records',
+    exportFile,
+    '--checkpoints',
+    checkpointDir,
+    '--public-key',
+    publicKey,
   ]);
 
-  console.log(`records in the chain          ${checked}`);
-  console.log(`checkpoint (sign + store)     median ${ms(median(checkpointTimes))} of 5 (local key)`);
-  console.log(`verify, whole chain           ${ms(serviceTotal)} in ${calls.length} calls (median ${ms(median(calls))} per call of up to 10,000)`);
-  console.log(`audit:verify, from the API    ${ms(fromApi)} (export fetched in pages of 5,000, then checked)`);
-  console.log(`audit:verify, from the file   ${ms(fromFile)}`);
+  print(`records in the chain          ${checked}`);
+  print(
+    `checkpoint (sign + store)     median ${ms(median(checkpointTimes))} of 5 (local key)`,
+  );
+  print(
+    `verify, whole chain           ${ms(serviceTotal)} in ${calls.length} calls (median ${ms(median(calls))} per call of up to 10,000)`,
+  );
+  print(
+    `audit:verify, from the API    ${ms(fromApi)} (export fetched in pages of 5,000, then checked)`,
+  );
+  print(`audit:verify, from the file   ${ms(fromFile)}`);
 }
 
 main()
   .catch((error) => {
-    console.error(`bench: ${error.stack ?? error}`);
+    process.stderr.write(`bench: ${error.stack ?? error}\n`);
     process.exitCode = 1;
   })
   .finally(async () => {

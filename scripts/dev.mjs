@@ -53,14 +53,21 @@ process.on('SIGTERM', () => void stopAll(0));
 
 async function main() {
   if (!process.env.MONGODB_URI) {
+    const dataDir =
+      process.env.FERRETDB_DATA_DIR ?? path.join(ROOT, '.data', 'ferretdb');
     database = await startFerretDb({
       port: Number(process.env.FERRETDB_PORT ?? 27017),
-      dataDir:
-        process.env.FERRETDB_DATA_DIR ?? path.join(ROOT, '.data', 'ferretdb'),
+      dataDir,
       logLevel: 'error',
     });
     process.env.MONGODB_URI = database.uri;
     console.info(`FerretDB (SQLite in .data/ferretdb) at ${database.uri}`);
+    // The audit chain's signed checkpoints live beside the data they vouch for (a fresh database
+    // with old checkpoints would look truncated); a configured store wins.
+    if (!process.env.CHECKPOINT_DIR && !process.env.CHECKPOINT_CONTAINER_URL) {
+      process.env.CHECKPOINT_DIR = `${dataDir}-checkpoints`;
+      console.info(`Audit checkpoints in ${process.env.CHECKPOINT_DIR}`);
+    }
   }
   for (const app of APPS) {
     const entry = path.join(

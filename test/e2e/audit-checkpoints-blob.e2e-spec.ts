@@ -27,7 +27,8 @@ import { truncateFrom } from './support/tamper';
 
 const CONTAINER = 'audit-checkpoints';
 const KEY_NAME = 'audit-checkpoint';
-const noCredential = () => Promise.reject(new Error('the SAS URL is the credential'));
+const noCredential = () =>
+  Promise.reject(new Error('the SAS URL is the credential'));
 
 describe('checkpoints in a blob container (Azurite, real BlobServiceClient)', () => {
   let azurite: Azurite;
@@ -37,7 +38,10 @@ describe('checkpoints in a blob container (Azurite, real BlobServiceClient)', ()
   let work: string;
 
   beforeAll(async () => {
-    [azurite, vault] = await Promise.all([Azurite.start(), KeyVaultDouble.start()]);
+    [azurite, vault] = await Promise.all([
+      Azurite.start(),
+      KeyVaultDouble.start(),
+    ]);
     keyId = vault.createKey(KEY_NAME);
     await azurite.container(CONTAINER);
     work = mkdtempSync(join(tmpdir(), 'e2e-blob-checkpoints-'));
@@ -131,7 +135,9 @@ describe('checkpoints in a blob container (Azurite, real BlobServiceClient)', ()
       ],
       { AUDIT_READER_KEY: AUDIT_KEY },
     );
-    expect(command.stdout).toContain('RESULT: INVALID from sequence 5: records removed');
+    expect(command.stdout).toContain(
+      'RESULT: INVALID from sequence 5: records removed',
+    );
     expect(command.code).toBe(1);
   });
 });

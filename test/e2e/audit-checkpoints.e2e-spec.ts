@@ -1,4 +1,4 @@
-import { createPublicKey, verify } from 'node:crypto';
+import { createPublicKey, JsonWebKey, verify } from 'node:crypto';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,7 +22,6 @@ import {
   uniqueDatabase,
 } from './support/stack';
 import { rewriteFrom, truncateFrom } from './support/tamper';
-
 
 /**
  * The audit app configured with CHECKPOINT_KEY_ID and CHECKPOINT_DIR; only the credential differs
@@ -156,7 +155,7 @@ describe('signed checkpoints of the audit chain (Key Vault protocol double, real
         Buffer.from(payload),
         {
           key: createPublicKey({
-            key: vault.publicJwk(KEY_NAME) as import('node:crypto').JsonWebKey,
+            key: vault.publicJwk(KEY_NAME) as JsonWebKey,
             format: 'jwk',
           }),
           dsaEncoding: 'ieee-p1363',
@@ -164,9 +163,9 @@ describe('signed checkpoints of the audit chain (Key Vault protocol double, real
         Buffer.from(signed.signature, 'base64url'),
       ),
     ).toBe(true);
-    expect((await app.client.get('/auditrecord/checkpoints/latest')).body).toEqual(
-      signed,
-    );
+    expect(
+      (await app.client.get('/auditrecord/checkpoints/latest')).body,
+    ).toEqual(signed);
     expect(await verifyChain(app)).toMatchObject({
       valid: true,
       checkpoint: { sequence: 3, keyId: signed.keyId },
@@ -178,7 +177,9 @@ describe('signed checkpoints of the audit chain (Key Vault protocol double, real
     const first = await checkpoint(app);
     expect(await checkpoint(app)).toEqual(first);
     expect(vault.signatures.get(KEY_NAME)).toBe(1);
-    expect(readdirSync(dir).filter((name) => name.endsWith('.json'))).toHaveLength(1);
+    expect(
+      readdirSync(dir).filter((name) => name.endsWith('.json')),
+    ).toHaveLength(1);
   });
 
   it('keeps old checkpoints checkable after the key is rotated', async () => {
@@ -221,7 +222,9 @@ describe('signed checkpoints of the audit chain (Key Vault protocol double, real
       checkpoint: { sequence: 8 },
     });
     const result = await auditorVerify();
-    expect(result.stdout).toContain('RESULT: INVALID from sequence 6: records removed');
+    expect(result.stdout).toContain(
+      'RESULT: INVALID from sequence 6: records removed',
+    );
     expect(result.code).toBe(1);
   });
 
@@ -241,7 +244,9 @@ describe('signed checkpoints of the audit chain (Key Vault protocol double, real
       checkpoint: { sequence: 10 },
     });
     const command = await auditorVerify();
-    expect(command.stdout).toContain('RESULT: INVALID from sequence 6: chain rewritten');
+    expect(command.stdout).toContain(
+      'RESULT: INVALID from sequence 6: chain rewritten',
+    );
     expect(command.code).toBe(1);
   });
 
@@ -278,7 +283,10 @@ describe('signed checkpoints of the audit chain (Key Vault protocol double, real
     const real = await checkpoint(app);
     const forged = { ...real, sequence: 50, hash: 'f'.repeat(64) };
     writeFileSync(
-      join(dir, `${String(Number.MAX_SAFE_INTEGER - 50).padStart(16, '0')}-50.json`),
+      join(
+        dir,
+        `${String(Number.MAX_SAFE_INTEGER - 50).padStart(16, '0')}-50.json`,
+      ),
       JSON.stringify(forged),
     );
 
@@ -301,7 +309,9 @@ describe('signed checkpoints of the audit chain (Key Vault protocol double, real
       ]);
       expect(both.map((r) => r.status)).toEqual([201, 201]);
       expect(both[0].body).toEqual(both[1].body);
-      expect(readdirSync(dir).filter((name) => name.endsWith('.json'))).toHaveLength(1);
+      expect(
+        readdirSync(dir).filter((name) => name.endsWith('.json')),
+      ).toHaveLength(1);
       expect(await verifyChain(second)).toMatchObject({ valid: true });
     } finally {
       await second.app.close();

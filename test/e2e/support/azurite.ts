@@ -8,7 +8,11 @@ import {
   generateBlobSASQueryParameters,
   StorageSharedKeyCredential,
 } from '@azure/storage-blob';
-import { freePort, ROOT, waitForPort } from '../../../scripts/lib/processes.cjs';
+import {
+  freePort,
+  ROOT,
+  waitForPort,
+} from '../../../scripts/lib/processes.cjs';
 
 // Azurite's documented development account: a published constant, not a secret.
 const ACCOUNT = 'devstoreaccount1';

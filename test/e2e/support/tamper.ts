@@ -1,5 +1,5 @@
 import type { Collection, Document } from 'mongodb';
-import { chainHash, ChainedContent } from '../../../apps/audit/src/audit-records/audit-chain';
+import { chainHash } from '../../../apps/audit/src/audit-records/audit-chain';
 import type { AuditRecordDocument } from '../../../apps/audit/src/audit-records/audit-record.schema';
 import { chainedContentOf } from '../../../apps/audit/src/audit-records/audit-records.repository';
 import type { RunningApp } from './stack';
@@ -25,18 +25,17 @@ export async function rewriteFrom(app: RunningApp, from: number) {
     .find({ _id: { $gte: from - 1 } } as Document)
     .sort({ _id: 1 })
     .toArray()) as unknown as AuditRecordDocument[];
-  let previousHash = docs[0]._id === from - 1 ? docs.shift()!.hash : '0'.repeat(64);
+  let previousHash =
+    docs[0]._id === from - 1 ? docs.shift()!.hash : '0'.repeat(64);
   for (const doc of docs) {
     const forged: AuditRecordDocument = {
       ...doc,
       resource: { ...doc.resource, operation: 'forged' },
       previousHash,
     };
-    const hash = chainHash(chainedContentOf(forged) as ChainedContent);
-    await audits.replaceOne({ _id: doc._id } as Document, {
-      ...forged,
-      hash,
-    } as Document);
+    const hash = chainHash(chainedContentOf(forged));
+    const replacement: Document = { ...forged, hash };
+    await audits.replaceOne({ _id: doc._id } as Document, replacement);
     previousHash = hash;
   }
 }

@@ -41,7 +41,9 @@ export async function fetchExport(
       redirect: 'error',
     });
     if (response.status !== 200) {
-      throw new Error(`${url.origin} answered ${response.status} to the export`);
+      throw new Error(
+        `${url.origin} answered ${response.status} to the export`,
+      );
     }
     const page = (await response.json()) as {
       records: ExportedRecord[];

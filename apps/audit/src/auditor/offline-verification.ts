@@ -1,5 +1,9 @@
 import type { KeyObject } from 'node:crypto';
-import { chainHash, ChainedContent, GENESIS_HASH } from '../audit-records/audit-chain';
+import {
+  chainHash,
+  ChainedContent,
+  GENESIS_HASH,
+} from '../audit-records/audit-chain';
 import { Checkpoint, hasValidSignature } from '../chain/checkpoint';
 import {
   checkAgainstCheckpoints,
@@ -98,8 +102,7 @@ export async function verifyOffline(
     chainBreak,
     finding,
     exportedHashAtCheckpoint:
-      finding.checkpoint &&
-      bySequence.get(finding.checkpoint.sequence)?.hash,
+      finding.checkpoint && bySequence.get(finding.checkpoint.sequence)?.hash,
     checkpointsFound: checkpoints.length,
   };
 }

@@ -42,15 +42,11 @@ function chain(count: number): AuditRecordDocument[] {
   return docs;
 }
 
-
 /**
  * A repository over `docs` for verification (head, point reads and ascending ranges) and checkpoints
  * that report `finding` (none configured by default).
  */
-function over(
-  docs: AuditRecordDocument[],
-  finding?: CheckpointFinding,
-) {
+function over(docs: AuditRecordDocument[], finding?: CheckpointFinding) {
   const sorted = [...docs].sort((a, b) => a._id - b._id);
   const repository = strictMock<AuditRecordsRepository>({
     head: jest.fn().mockResolvedValue(sorted[sorted.length - 1]),

@@ -115,7 +115,10 @@ export class ChainVerificationService {
     while (expected <= last) {
       const batch = await this.repository.range(expected, last, VERIFY_BATCH);
       if (batch.length === 0) {
-        return { checked, broken: { sequence: expected, reason: 'record-missing' } };
+        return {
+          checked,
+          broken: { sequence: expected, reason: 'record-missing' },
+        };
       }
       for (const doc of batch) {
         if (doc._id !== expected) {

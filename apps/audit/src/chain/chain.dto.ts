@@ -27,10 +27,13 @@ export const verifyQuerySchema = z
       ),
     code: pageQueryShape.code,
   })
-  .refine(({ from, to }) => from === undefined || to === undefined || from <= to, {
-    path: ['to'],
-    message: 'must not be below from',
-  });
+  .refine(
+    ({ from, to }) => from === undefined || to === undefined || from <= to,
+    {
+      path: ['to'],
+      message: 'must not be below from',
+    },
+  );
 export type VerifyQuery = z.output<typeof verifyQuerySchema>;
 export class VerifyQueryDto extends createZodDto(verifyQuerySchema) {}
 
@@ -96,11 +99,16 @@ export const exportQuerySchema = z.strictObject({
     .describe('First sequence to export (default 1).'),
   limit: z
     .string()
-    .regex(/^\d{1,5}$/, `must be a whole number from 1 to ${EXPORT_MAX_RECORDS}`)
+    .regex(
+      /^\d{1,5}$/,
+      `must be a whole number from 1 to ${EXPORT_MAX_RECORDS}`,
+    )
     .transform(Number)
     .pipe(z.number().int().min(1).max(EXPORT_MAX_RECORDS))
     .optional()
-    .describe(`Records per call, 1-${EXPORT_MAX_RECORDS} (default ${EXPORT_MAX_RECORDS}).`),
+    .describe(
+      `Records per call, 1-${EXPORT_MAX_RECORDS} (default ${EXPORT_MAX_RECORDS}).`,
+    ),
   code: pageQueryShape.code,
 });
 export type ExportQuery = z.output<typeof exportQuerySchema>;

@@ -47,10 +47,7 @@ export async function checkAgainstCheckpoints(
   let rejected = 0;
   const authentic: Checkpoint[] = [];
   for (const stored of evidence.newestFirst) {
-    if (
-      stored.checkpoint &&
-      (await evidence.isAuthentic(stored.checkpoint))
-    ) {
+    if (stored.checkpoint && (await evidence.isAuthentic(stored.checkpoint))) {
       authentic.push(stored.checkpoint);
     } else {
       rejected++;

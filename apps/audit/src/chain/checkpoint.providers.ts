@@ -19,7 +19,9 @@ export const checkpointProviders: Provider[] = [
   {
     provide: CheckpointStore,
     inject: [AuditConfig],
-    useFactory: (config: AuditConfig): Promise<CheckpointStore | null> | null =>
+    useFactory: (
+      config: AuditConfig,
+    ): Promise<CheckpointStore | null> | null =>
       config.CHECKPOINT_CONTAINER_URL
         ? BlobCheckpointStore.open(
             config.CHECKPOINT_CONTAINER_URL,

@@ -1,4 +1,10 @@
-import { createHash, createPublicKey, KeyObject, verify } from 'node:crypto';
+import {
+  createHash,
+  createPublicKey,
+  JsonWebKey,
+  KeyObject,
+  verify,
+} from 'node:crypto';
 import { canonicalJson } from '@app/shared';
 import { z } from 'zod';
 
@@ -24,7 +30,9 @@ export const checkpointSchema = z.strictObject({
     .string()
     .min(1)
     .max(512)
-    .describe('The signing key (a versioned Key Vault key id, or local:<fingerprint>)'),
+    .describe(
+      'The signing key (a versioned Key Vault key id, or local:<fingerprint>)',
+    ),
   signature: z
     .string()
     .regex(/^[A-Za-z0-9_-]{1,1024}$/)
@@ -74,7 +82,7 @@ export function parsePublicKey(text: string): KeyObject {
   const trimmed = text.trim();
   return trimmed.startsWith('{')
     ? createPublicKey({
-        key: JSON.parse(trimmed) as import('node:crypto').JsonWebKey,
+        key: JSON.parse(trimmed) as JsonWebKey,
         format: 'jwk',
       })
     : createPublicKey(trimmed);

@@ -14,10 +14,7 @@ import {
   hasValidSignature,
   signedPayload,
 } from './checkpoint';
-import {
-  checkAgainstCheckpoints,
-  CheckpointFinding,
-} from './checkpoint-check';
+import { checkAgainstCheckpoints, CheckpointFinding } from './checkpoint-check';
 import { CheckpointSigner } from './checkpoint-signer';
 import { CheckpointExistsError, CheckpointStore } from './checkpoint-store';
 
@@ -136,8 +133,7 @@ export class CheckpointsService
       headSequence,
       hashAt: async (sequence: number) =>
         (await this.repository.at(sequence))?.hash,
-      isAuthentic: (checkpoint: Checkpoint) =>
-        isSignedBy(checkpoint, signer),
+      isAuthentic: (checkpoint: Checkpoint) => isSignedBy(checkpoint, signer),
     };
     // The newest few settle the common case; the long search runs only once a rewrite is found.
     const newest = await this.store.newest(10);

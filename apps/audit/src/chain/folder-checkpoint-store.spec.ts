@@ -49,9 +49,9 @@ describe('FolderCheckpointStore', () => {
   it('keeps a file that is not a checkpoint as unreadable instead of dropping it, and ignores other names', async () => {
     await store.create(checkpoint(2));
     const [name] = readdirSync(join(dir, 'nested'));
-    const forgedName = name.replace(/-2\.json$/, '-3.json').replace(/\d{16}/, (n) =>
-      String(Number(n) - 1).padStart(16, '0'),
-    );
+    const forgedName = name
+      .replace(/-2\.json$/, '-3.json')
+      .replace(/\d{16}/, (n) => String(Number(n) - 1).padStart(16, '0'));
     writeFileSync(join(dir, 'nested', forgedName), '{"sequence": "nope"}');
     writeFileSync(join(dir, 'nested', 'notes.txt'), 'hello');
 

@@ -58,7 +58,8 @@ function checkpointRules(config: CheckpointSettings, context: z.RefinementCtx) {
     context.addIssue({
       code: 'custom',
       path: ['CHECKPOINT_KEY_ID'],
-      message: 'needs CHECKPOINT_CONTAINER_URL or CHECKPOINT_DIR to store checkpoints in',
+      message:
+        'needs CHECKPOINT_CONTAINER_URL or CHECKPOINT_DIR to store checkpoints in',
     });
   }
 }
