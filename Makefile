@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help setup dev db test lint typecheck unit e2e openapi package loadtest bench fuzz
+.PHONY: help setup dev db test lint typecheck unit e2e openapi package loadtest bench bench-verify fuzz
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -42,6 +42,10 @@ package: setup ## Deployable Azure Functions packages: dist/functions/<app>/ and
 
 bench: setup ## Cold start through the Functions handler, bundled vs unbundled (needs FerretDB)
 	@scripts/run.sh npm run bench:cold-start
+
+bench-verify: setup ## Time to verify the audit chain at 100,000 records, service and auditor's command (needs FerretDB)
+	@scripts/run.sh npm run build
+	@scripts/run.sh npm run bench:verify
 
 USERS ?= 10
 DURATION ?= 60s

@@ -13,6 +13,7 @@ import { AUDIT_API } from '../../apps/audit/src/create-audit-app';
 import { CheckpointSigner } from '../../apps/audit/src/chain/checkpoint-signer';
 import { KeyVaultCheckpointSigner } from '../../apps/audit/src/chain/key-vault-checkpoint-signer';
 import { runAuditVerify } from './support/audit-verify-command';
+import { eventually } from './support/key-vault-stack';
 import { KeyVaultDouble, stubCredential } from './support/key-vault-double';
 import {
   AUDIT_KEY,
@@ -32,6 +33,7 @@ async function startAuditWithCheckpoints(
   keyId: string,
   dir: string,
   database = uniqueDatabase('e2e-checkpoints'),
+  env: Record<string, string> = {},
 ): Promise<RunningApp> {
   const config = loadAuditConfig({
     MONGODB_URI: databaseUri(),
@@ -40,6 +42,7 @@ async function startAuditWithCheckpoints(
     LOG_LEVEL: 'silent',
     CHECKPOINT_KEY_ID: keyId,
     CHECKPOINT_DIR: dir,
+    ...env,
   });
   const moduleRef = await Test.createTestingModule({ imports: [AppModule] })
     .overrideProvider(AuditConfig)
@@ -315,6 +318,28 @@ describe('signed checkpoints of the audit chain (Key Vault protocol double, real
       expect(await verifyChain(second)).toMatchObject({ valid: true });
     } finally {
       await second.app.close();
+    }
+  });
+
+  it('signs the head on its own every CHECKPOINT_INTERVAL_SECONDS', async () => {
+    const scheduledDir = join(work, 'scheduled');
+    const scheduled = await startAuditWithCheckpoints(
+      vault,
+      keyId,
+      scheduledDir,
+      uniqueDatabase('e2e-checkpoints-scheduled'),
+      { CHECKPOINT_INTERVAL_SECONDS: '1' },
+    );
+    try {
+      await append(scheduled, 2);
+      await eventually(async () => {
+        const latest = await scheduled.client.get(
+          '/auditrecord/checkpoints/latest',
+        );
+        expect(latest.body).toMatchObject({ sequence: 2 });
+      }, 15000);
+    } finally {
+      await scheduled.close();
     }
   });
 
