@@ -135,14 +135,18 @@ export class CheckpointsService
         (await this.repository.at(sequence))?.hash,
       isAuthentic: (checkpoint: Checkpoint) => isSignedBy(checkpoint, signer),
     };
-    // The newest few settle the common case; the long search runs only once a rewrite is found.
-    const newest = await this.store.newest(10);
+    // The newest checkpoint settles the common case with one read; a wider search runs only when it
+    // does not (a rejected signature, a truncation or a rewrite, whose start it then finds).
+    const newest = await this.store.newest(1);
     const finding = await checkAgainstCheckpoints({
       ...evidence,
       newestFirst: newest,
-      complete: newest.length < 10,
+      complete: newest.length === 0,
     });
-    if (finding.kind !== 'rewritten' || newest.length < 10) {
+    if (
+      newest.length === 0 ||
+      (finding.kind === 'consistent' && finding.rejected === 0)
+    ) {
       return finding;
     }
     const more = await this.store.newest(CHECKPOINTS_SEARCHED);
