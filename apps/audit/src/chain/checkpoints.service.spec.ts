@@ -152,4 +152,16 @@ describe('CheckpointsService.create', () => {
       status: 409,
     });
   });
+
+  it('answers 503 when the checkpoint store cannot be reached, not a 500', async () => {
+    const { service } = setUp(
+      { head: jest.fn().mockResolvedValue(head(7)) },
+      [],
+      jest.fn().mockRejectedValue(new Error('connect ECONNREFUSED')),
+    );
+    await expect(service.create()).rejects.toMatchObject({
+      code: 'CHECKPOINTS_UNAVAILABLE',
+      status: 503,
+    });
+  });
 });

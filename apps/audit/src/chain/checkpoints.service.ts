@@ -1,4 +1,4 @@
-import { DomainError, NotFoundError } from '@app/shared';
+import { DomainError, NotFoundError, UnavailableError } from '@app/shared';
 import {
   Inject,
   Injectable,
@@ -89,7 +89,9 @@ export class CheckpointsService
       hash: head.hash,
       createdDate: new Date().toISOString(),
     };
-    const { signature, keyId } = await signer.sign(signedPayload(statement));
+    const { signature, keyId } = await reached(
+      signer.sign(signedPayload(statement)),
+    );
     const checkpoint: Checkpoint = {
       ...statement,
       algorithm: CHECKPOINT_ALGORITHM,
@@ -97,7 +99,7 @@ export class CheckpointsService
       signature,
     };
     try {
-      await store.create(checkpoint);
+      await reached(store.create(checkpoint));
       return checkpoint;
     } catch (error) {
       if (error instanceof CheckpointExistsError) {
@@ -137,7 +139,7 @@ export class CheckpointsService
     };
     // The newest checkpoint settles the common case with one read; a wider search runs only when it
     // does not (a rejected signature, a truncation or a rewrite, whose start it then finds).
-    const newest = await this.store.newest(1);
+    const newest = await reached(this.store.newest(1));
     const finding = await checkAgainstCheckpoints({
       ...evidence,
       newestFirst: newest,
@@ -149,7 +151,7 @@ export class CheckpointsService
     ) {
       return finding;
     }
-    const more = await this.store.newest(CHECKPOINTS_SEARCHED);
+    const more = await reached(this.store.newest(CHECKPOINTS_SEARCHED));
     return checkAgainstCheckpoints({
       ...evidence,
       newestFirst: more,
@@ -187,7 +189,7 @@ export class CheckpointsService
     store: CheckpointStore,
     signer: CheckpointSigner,
   ): Promise<Checkpoint | undefined> {
-    for (const stored of await store.newest(10)) {
+    for (const stored of await reached(store.newest(10))) {
       if (stored.checkpoint && (await isSignedBy(stored.checkpoint, signer))) {
         return stored.checkpoint;
       }
@@ -196,10 +198,30 @@ export class CheckpointsService
   }
 }
 
+/**
+ * Key Vault or the checkpoint store failing is a dependency being unavailable (503, retry later), not
+ * a fault of the request; a taken sequence is passed on for `create` to handle.
+ */
+async function reached<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    if (error instanceof CheckpointExistsError) {
+      throw error;
+    }
+    throw new UnavailableError(
+      'CHECKPOINTS_UNAVAILABLE',
+      'The checkpoint key or store cannot be reached; try again later.',
+      30,
+      error,
+    );
+  }
+}
+
 async function isSignedBy(
   checkpoint: Checkpoint,
   signer: CheckpointSigner,
 ): Promise<boolean> {
-  const key = await signer.publicKey(checkpoint.keyId);
+  const key = await reached(signer.publicKey(checkpoint.keyId));
   return key !== undefined && hasValidSignature(checkpoint, key);
 }
