@@ -102,13 +102,19 @@ export class CheckpointsService
       await reached(store.create(checkpoint));
       return checkpoint;
     } catch (error) {
-      if (error instanceof CheckpointExistsError) {
-        const winner = await this.newestAuthentic(store, signer);
-        if (winner?.sequence === head._id) {
-          return winner;
-        }
+      if (!(error instanceof CheckpointExistsError)) {
+        throw error;
       }
-      throw error;
+      const winner = await this.newestAuthentic(store, signer);
+      if (winner?.sequence === head._id) {
+        return winner;
+      }
+      // Something without a valid signature holds this sequence's name: verify reports it.
+      throw new DomainError(
+        'CHECKPOINT_CONFLICT',
+        409,
+        `The store already holds something else under sequence ${head._id}; the next record's checkpoint can be stored.`,
+      );
     }
   }
 
