@@ -31,7 +31,7 @@ const KEY_NAME = 'audit-checkpoint';
 const noCredential = () =>
   Promise.reject(new Error('the SAS URL is the credential'));
 
-describe('checkpoints in a blob container (Azurite, real BlobServiceClient)', () => {
+describe('checkpoints in a blob container (Azurite, the real @azure/storage-blob client)', () => {
   let azurite: Azurite;
   let vault: KeyVaultDouble;
   let keyId: string;
