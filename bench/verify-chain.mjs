@@ -82,7 +82,8 @@ function chain(count, docs = []) {
 
 /** The repository's read methods over an array (index = sequence - 1). */
 const inMemoryRepository = (docs) => ({
-  head: () => Promise.resolve(docs.at(-1)),
+  head: () =>
+    Promise.resolve({ sequence: docs.length, hash: docs.at(-1).hash }),
   at: (sequence) => Promise.resolve(docs[sequence - 1]),
   range: (from, to, size) =>
     Promise.resolve(docs.slice(from - 1, Math.min(to, from - 1 + size))),

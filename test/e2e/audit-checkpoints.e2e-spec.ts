@@ -231,6 +231,23 @@ describe('signed checkpoints of the audit chain (Key Vault protocol double, real
     expect(result.code).toBe(1);
   });
 
+  it('finds where the newest records were removed also when the head hint was left behind', async () => {
+    await append(app, 8);
+    await checkpoint(app);
+    await truncateFrom(app, 6, { hint: false });
+
+    expect(await verifyChain(app)).toMatchObject({
+      valid: false,
+      firstInvalidSequence: 6,
+      reason: 'record-missing',
+    });
+    const result = await auditorVerify();
+    expect(result.stdout).toContain(
+      'RESULT: INVALID from sequence 6: records removed',
+    );
+    expect(result.code).toBe(1);
+  });
+
   it('detects a rewrite with recomputed hashes, from the record after the last matching checkpoint, in verify and in the auditor command', async () => {
     await append(app, 5);
     await checkpoint(app);

@@ -10,9 +10,33 @@ export async function auditsOf(app: RunningApp): Promise<Collection<Document>> {
   return db.collection<Document>('audits');
 }
 
-/** Deletes the records from `from` on: the newest records removed, the rest still a valid chain. */
-export async function truncateFrom(app: RunningApp, from: number) {
-  await (await auditsOf(app)).deleteMany({ _id: { $gte: from } } as Document);
+/** The app's head hint, which an attacker moves along with the records so appends go on smoothly. */
+async function setHeadHint(app: RunningApp, sequence: number, hash: string) {
+  const db = (await app.database.asPromise()).db!;
+  await db
+    .collection<Document>('audit_chain_head')
+    .updateOne(
+      { _id: 'head', _shardKey: 'head' } as Document,
+      { $set: { sequence, hash } },
+      { upsert: true },
+    );
+}
+
+/**
+ * Deletes the records from `from` on: the newest records removed, the rest still a valid chain. With
+ * `hint`, the head hint is rolled back too, as a careful attacker would do.
+ */
+export async function truncateFrom(
+  app: RunningApp,
+  from: number,
+  { hint = true } = {},
+) {
+  const audits = await auditsOf(app);
+  await audits.deleteMany({ _id: { $gte: from } } as Document);
+  const last = await audits.findOne({ _id: from - 1 } as Document);
+  if (hint) {
+    await setHeadHint(app, from - 1, String(last?.hash ?? '0'.repeat(64)));
+  }
 }
 
 /**
@@ -37,5 +61,9 @@ export async function rewriteFrom(app: RunningApp, from: number) {
     const replacement: Document = { ...forged, hash };
     await audits.replaceOne({ _id: doc._id } as Document, replacement);
     previousHash = hash;
+  }
+  const newest = docs.at(-1);
+  if (newest) {
+    await setHeadHint(app, newest._id, previousHash);
   }
 }

@@ -4,10 +4,13 @@ import {
   decodeContinuationToken,
   DEFAULT_PAGE_SIZE,
   Page,
+  Replayed,
   toPage,
 } from '@app/shared';
 import { Injectable } from '@nestjs/common';
 import { z } from 'zod';
+import type { AppendOptions } from './append-options.decorator';
+import { AuditAppender } from './audit-appender';
 import type {
   AuditQuery,
   AuditRecord,
@@ -19,27 +22,38 @@ const auditPosition = z.strictObject({ before: z.int().min(1) });
 
 @Injectable()
 export class AuditRecordsService {
-  constructor(private readonly repository: AuditRecordsRepository) {}
+  constructor(
+    private readonly repository: AuditRecordsRepository,
+    private readonly appender: AuditAppender,
+  ) {}
 
   /**
    * Appends a record to the chain; the server assigns id, time and sequence, and the correlation id
    * comes from the trace context, never from the body. A body's actor and client address (a service
-   * acting for its client) win over the audit API's own caller.
+   * acting for its client) win over the audit API's own caller. A replayed Idempotency-Key answers
+   * the record its first use appended.
    */
-  create(
+  async create(
     body: CreateAuditRecordDto,
     correlationId: string,
-    caller: Caller = {},
-  ): Promise<AuditRecord> {
-    return this.repository.append({
-      id: randomUUID(),
-      createdDate: new Date().toISOString(),
-      sourceSystemName: body.sourceSystemName,
-      resource: body.resource,
-      correlationId,
-      actor: body.actor ?? caller.actor,
-      clientAddress: body.clientAddress ?? caller.clientAddress,
+    caller: Caller,
+    { deadline, signal, idempotency }: AppendOptions,
+  ): Promise<AuditRecord | Replayed<AuditRecord>> {
+    const { record, replayed } = await this.appender.append({
+      record: {
+        id: randomUUID(),
+        createdDate: new Date().toISOString(),
+        sourceSystemName: body.sourceSystemName,
+        resource: body.resource,
+        correlationId,
+        actor: body.actor ?? caller.actor,
+        clientAddress: body.clientAddress ?? caller.clientAddress,
+      },
+      deadline,
+      signal,
+      idempotency,
     });
+    return replayed ? new Replayed(record) : record;
   }
 
   async query({

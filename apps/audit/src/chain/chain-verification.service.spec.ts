@@ -49,7 +49,13 @@ function chain(count: number): AuditRecordDocument[] {
 function over(docs: AuditRecordDocument[], finding?: CheckpointFinding) {
   const sorted = [...docs].sort((a, b) => a._id - b._id);
   const repository = strictMock<AuditRecordsRepository>({
-    head: jest.fn().mockResolvedValue(sorted[sorted.length - 1]),
+    head: jest
+      .fn()
+      .mockResolvedValue(
+        sorted.length === 0
+          ? { sequence: 0, hash: GENESIS_HASH }
+          : { sequence: sorted.at(-1)!._id, hash: sorted.at(-1)!.hash },
+      ),
     at: jest.fn((sequence: number) =>
       Promise.resolve(sorted.find((doc) => doc._id === sequence)),
     ),

@@ -39,11 +39,7 @@ export class ChainVerificationService {
    * head checks nothing and is valid.
    */
   async verify({ from = 1, to }: VerifyQuery): Promise<ChainVerification> {
-    const headRecord = await this.repository.head();
-    const head = {
-      sequence: headRecord?._id ?? 0,
-      hash: headRecord?.hash ?? GENESIS_HASH,
-    };
+    const head = await this.repository.head();
     const end = Math.min(to ?? head.sequence, head.sequence);
     const last = Math.min(end, from + VERIFY_MAX_RANGE - 1);
     const walked = await this.walk(from, last);

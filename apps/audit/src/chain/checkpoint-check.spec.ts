@@ -99,4 +99,18 @@ describe('checkAgainstCheckpoints', () => {
       }),
     ).toEqual({ kind: 'consistent', checkpoint: checkpoint(10), rejected: 2 });
   });
+
+  it('finds where the newest records were removed when the head still claims to be past them', async () => {
+    const removedFrom = 8;
+    expect(
+      await checkAgainstCheckpoints({
+        ...chain(14),
+        hashAt: (sequence: number) =>
+          Promise.resolve(
+            sequence >= removedFrom ? undefined : hashOf(sequence),
+          ),
+        newestFirst: stored(checkpoint(12), checkpoint(5)),
+      }),
+    ).toMatchObject({ kind: 'truncated', firstInvalidSequence: 8 });
+  });
 });

@@ -65,26 +65,64 @@ export async function checkAgainstCheckpoints(
       rejected,
     };
   }
-  if ((await evidence.hashAt(newest.sequence)) === newest.hash) {
+  const current = await evidence.hashAt(newest.sequence);
+  if (current === newest.hash) {
     return { kind: 'consistent', checkpoint: newest, rejected };
   }
-  // Rewritten: every record from the first changed one on has a new hash, so the newest older
-  // checkpoint that still matches bounds where the rewrite starts.
+  // Every record from the first changed or removed one on differs, so the newest older checkpoint
+  // that still matches bounds where it starts.
+  let matching: Checkpoint | undefined;
   for (const checkpoint of older) {
     if ((await evidence.hashAt(checkpoint.sequence)) === checkpoint.hash) {
-      return {
-        kind: 'rewritten',
-        firstInvalidSequence: checkpoint.sequence + 1,
-        checkpoint: newest,
-        rejected,
-      };
+      matching = checkpoint;
+      break;
     }
+  }
+  if (current === undefined) {
+    // The signed record is gone though the head claims to be past it (a stale head): find the first
+    // missing record after the last one known to be there.
+    return {
+      kind: 'truncated',
+      firstInvalidSequence: await firstMissing(
+        matching?.sequence ?? 0,
+        newest.sequence,
+        evidence.hashAt,
+      ),
+      checkpoint: newest,
+      rejected,
+    };
   }
   const oldest = authentic[authentic.length - 1];
   return {
     kind: 'rewritten',
-    firstInvalidSequence: evidence.complete ? 1 : oldest.sequence,
+    firstInvalidSequence: matching
+      ? matching.sequence + 1
+      : evidence.complete
+        ? 1
+        : oldest.sequence,
     checkpoint: newest,
     rejected,
   };
+}
+
+/**
+ * The first missing sequence in (present, missing], by bisection: `present` exists (or is 0) and
+ * `missing` does not, as after the newest records were removed.
+ */
+async function firstMissing(
+  present: number,
+  missing: number,
+  hashAt: CheckpointEvidence['hashAt'],
+): Promise<number> {
+  let low = present;
+  let high = missing;
+  while (high - low > 1) {
+    const middle = Math.floor((low + high) / 2);
+    if ((await hashAt(middle)) === undefined) {
+      high = middle;
+    } else {
+      low = middle;
+    }
+  }
+  return high;
 }

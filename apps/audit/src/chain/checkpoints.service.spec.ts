@@ -13,6 +13,12 @@ const { privateKey, publicKey } = generateKeyPairSync('ec', {
 });
 const KEY_ID = 'local:0123456789abcdef';
 
+/** What the repository's head() answers. */
+const position = (sequence: number, hash = 'a'.repeat(64)) => ({
+  sequence,
+  hash,
+});
+/** A stored record, as at() answers it. */
 const head = (sequence: number, hash = 'a'.repeat(64)) =>
   ({ _id: sequence, hash }) as AuditRecordDocument;
 
@@ -73,7 +79,7 @@ function setUp(
 describe('CheckpointsService.create', () => {
   it('signs the head and stores the checkpoint', async () => {
     const { service, store, signer } = setUp(
-      { head: jest.fn().mockResolvedValue(head(7)) },
+      { head: jest.fn().mockResolvedValue(position(7)) },
       [],
     );
 
@@ -93,7 +99,7 @@ describe('CheckpointsService.create', () => {
     const newest = signed(7);
     const { service, signer } = setUp(
       {
-        head: jest.fn().mockResolvedValue(head(7)),
+        head: jest.fn().mockResolvedValue(position(7)),
         at: jest.fn().mockResolvedValue(head(7)),
       },
       [newest],
@@ -105,7 +111,7 @@ describe('CheckpointsService.create', () => {
 
   it('refuses to sign a chain that ends before the newest checkpoint', async () => {
     const { service, signer } = setUp(
-      { head: jest.fn().mockResolvedValue(head(5)) },
+      { head: jest.fn().mockResolvedValue(position(5)) },
       [signed(9)],
     );
 
@@ -121,7 +127,7 @@ describe('CheckpointsService.create', () => {
     const stored: Checkpoint[] = [];
     const { service } = setUp(
       {
-        head: jest.fn().mockResolvedValue(head(7)),
+        head: jest.fn().mockResolvedValue(position(7)),
         at: jest.fn().mockResolvedValue(head(7)),
       },
       stored,
@@ -144,7 +150,7 @@ describe('CheckpointsService.create', () => {
     });
 
     const { service } = setUp(
-      { head: jest.fn().mockResolvedValue(undefined) },
+      { head: jest.fn().mockResolvedValue(position(0, '0'.repeat(64))) },
       [],
     );
     await expect(service.create()).rejects.toMatchObject({
@@ -155,7 +161,7 @@ describe('CheckpointsService.create', () => {
 
   it('answers 503 when the checkpoint store cannot be reached, not a 500', async () => {
     const { service } = setUp(
-      { head: jest.fn().mockResolvedValue(head(7)) },
+      { head: jest.fn().mockResolvedValue(position(7)) },
       [],
       jest.fn().mockRejectedValue(new Error('connect ECONNREFUSED')),
     );

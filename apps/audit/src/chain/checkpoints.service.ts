@@ -63,14 +63,14 @@ export class CheckpointsService
   async create(): Promise<Checkpoint> {
     const { store, signer } = this.configured();
     const head = await this.repository.head();
-    if (!head) {
+    if (head.sequence === 0) {
       throw new DomainError(
         'CHAIN_EMPTY',
         409,
         'The register has no records yet: there is no head to checkpoint.',
       );
     }
-    const finding = await this.check(head._id);
+    const finding = await this.check(head.sequence);
     if (finding?.kind === 'truncated' || finding?.kind === 'rewritten') {
       throw new DomainError(
         'CHAIN_INCONSISTENT',
@@ -79,13 +79,13 @@ export class CheckpointsService
       );
     }
     if (
-      finding?.checkpoint?.sequence === head._id &&
+      finding?.checkpoint?.sequence === head.sequence &&
       finding.checkpoint.hash === head.hash
     ) {
       return finding.checkpoint;
     }
     const statement = {
-      sequence: head._id,
+      sequence: head.sequence,
       hash: head.hash,
       createdDate: new Date().toISOString(),
     };
@@ -106,14 +106,14 @@ export class CheckpointsService
         throw error;
       }
       const winner = await this.newestAuthentic(store, signer);
-      if (winner?.sequence === head._id) {
+      if (winner?.sequence === head.sequence) {
         return winner;
       }
       // Something without a valid signature holds this sequence's name: verify reports it.
       throw new DomainError(
         'CHECKPOINT_CONFLICT',
         409,
-        `The store already holds something else under sequence ${head._id}; the next record's checkpoint can be stored.`,
+        `The store already holds something else under sequence ${head.sequence}; the next record's checkpoint can be stored.`,
       );
     }
   }
