@@ -1,6 +1,6 @@
 import { encodeContinuationToken, Page, Replayed } from '@app/shared';
 import { strictMock } from '../../../../test/support/strict-mock';
-import { ChainedContent, GENESIS_HASH } from './audit-chain';
+import { GENESIS_HASH } from './audit-chain';
 import type { AuditRecord, CreateAuditRecordDto } from './audit-record.dto';
 import { AuditRecordsRepository } from './audit-records.repository';
 import { AuditRecordsService } from './audit-records.service';

@@ -86,7 +86,7 @@ export async function checkAgainstCheckpoints(
       firstInvalidSequence: await firstMissing(
         matching?.sequence ?? 0,
         newest.sequence,
-        evidence.hashAt,
+        (sequence) => evidence.hashAt(sequence),
       ),
       checkpoint: newest,
       rejected,
