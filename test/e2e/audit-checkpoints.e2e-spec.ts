@@ -236,16 +236,15 @@ describe('signed checkpoints of the audit chain (Key Vault protocol double, real
     await checkpoint(app);
     await truncateFrom(app, 6, { hint: false });
 
-    expect(await verifyChain(app)).toMatchObject({
-      valid: false,
-      firstInvalidSequence: 6,
-      reason: 'record-missing',
-    });
-    const result = await auditorVerify();
-    expect(result.stdout).toContain(
+    // Whether the stale hint has reached the removed records decides how it shows; either way at 6.
+    const result = await verifyChain(app);
+    expect(result).toMatchObject({ valid: false, firstInvalidSequence: 6 });
+    expect(['record-missing', 'truncated']).toContain(result.reason);
+    const command = await auditorVerify();
+    expect(command.stdout).toContain(
       'RESULT: INVALID from sequence 6: records removed',
     );
-    expect(result.code).toBe(1);
+    expect(command.code).toBe(1);
   });
 
   it('detects a rewrite with recomputed hashes, from the record after the last matching checkpoint, in verify and in the auditor command', async () => {

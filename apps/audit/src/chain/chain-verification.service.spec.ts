@@ -146,7 +146,21 @@ describe('ChainVerificationService.verify', () => {
       valid: true,
       checked: 1203,
     });
-    expect(repository.range).toHaveBeenCalledTimes(2);
+    // Two batches, and one look past the head.
+    expect(repository.range).toHaveBeenCalledTimes(3);
+  });
+
+  it('reports a gap right after the head when records lie beyond it (the head stops at a gap)', async () => {
+    const docs = chain(6).filter((doc) => doc._id !== 3);
+    const { service, repository } = over(docs);
+    repository.head.mockResolvedValue({ sequence: 2, hash: docs[1].hash });
+
+    expect(await service.verify({})).toMatchObject({
+      valid: false,
+      checked: 2,
+      firstInvalidSequence: 3,
+      reason: 'record-missing',
+    });
   });
 
   it('reports a changed record with its reason', async () => {

@@ -49,6 +49,15 @@ export class ChainVerificationService {
     if (walked.broken) {
       breaks.push(walked.broken);
     }
+    // The head is where consecutive records stop; a record past it means a gap right after it.
+    const [beyond] = await this.repository.range(
+      head.sequence + 1,
+      Number.MAX_SAFE_INTEGER,
+      1,
+    );
+    if (beyond) {
+      breaks.push({ sequence: head.sequence + 1, reason: 'record-missing' });
+    }
     if (finding?.kind === 'truncated' || finding?.kind === 'rewritten') {
       breaks.push({
         sequence: finding.firstInvalidSequence,
