@@ -31,8 +31,9 @@ export class Azurite {
     const port = await freePort();
     const dataDir = mkdtempSync(join(tmpdir(), 'e2e-azurite-'));
     const child = spawn(
-      join(ROOT, 'node_modules', '.bin', 'azurite-blob'),
+      process.execPath,
       [
+        join(ROOT, 'node_modules', 'azurite', 'dist', 'src', 'blob', 'main.js'),
         '--blobHost',
         '127.0.0.1',
         '--blobPort',
