@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help setup dev db test lint typecheck unit e2e openapi package loadtest bench fuzz
+.PHONY: help setup dev db test lint typecheck unit e2e openapi package loadtest bench bench-verify fuzz
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -40,8 +40,11 @@ fuzz: setup ## Schemathesis against both apps' openapi.json (>= 1,000 cases each
 package: setup ## Deployable Azure Functions packages: dist/functions/<app>/ and <app>.zip
 	@scripts/run.sh npm run package
 
-bench: setup ## Cold start (bundled vs unbundled) and audit append vs plain insert (needs FerretDB)
+bench: setup ## Cold start (bundled vs unbundled), audit append vs plain insert (needs FerretDB), chain verification
 	@scripts/run.sh npm run bench
+
+bench-verify: setup ## Only the time to verify the audit chain at 100,000 records, service and auditor's command
+	@scripts/run.sh npm run bench:verify
 
 USERS ?= 10
 DURATION ?= 60s

@@ -83,6 +83,16 @@ async function storeUris() {
     const database = await startLocalStore(app.name, { logLevel: 'error' });
     databases.push(database);
     uris[app.name] = database.uri;
+    // The audit chain's signed checkpoints live beside the data they vouch for (a fresh database
+    // with old checkpoints would look truncated); a configured store wins.
+    if (
+      app.name === 'audit' &&
+      !process.env.CHECKPOINT_DIR &&
+      !process.env.CHECKPOINT_CONTAINER_URL
+    ) {
+      process.env.CHECKPOINT_DIR = `${database.dataDir}-checkpoints`;
+      console.info(`Audit checkpoints in ${process.env.CHECKPOINT_DIR}`);
+    }
     started[app.name] =
       `FerretDB on 127.0.0.1:${database.port} (user ${database.username}, ` +
       `SQLite in ${path.relative(ROOT, database.dataDir)})`;

@@ -173,7 +173,7 @@ describe('the deployable Functions packages', () => {
       );
       for (const [name, version] of Object.entries(manifest.dependencies)) {
         expect(name).toMatch(
-          /^(@azure\/functions|applicationinsights|@opentelemetry\/.+|mongoose|mongodb)$/,
+          /^(@azure\/functions|@azure\/keyvault-keys|@azure\/storage-blob|applicationinsights|@opentelemetry\/.+|mongoose|mongodb)$/,
         );
         expect(version).toBe(lock.packages[`node_modules/${name}`].version);
       }
