@@ -41,9 +41,9 @@ ensure_node() {
 
 # npm dependencies exactly as locked, by `npm ci`: it never rewrites package-lock.json (so a fresh
 # clone stays clean), and it refuses a lock file that does not match package.json. The lock lists
-# every platform's optional binaries (e.g. all 21 @unrs/resolver-binding-*), as npm writes it when
-# it resolves without a node_modules; npm ci installs only this platform's. The stamp holds the hash
-# of package.json, package-lock.json and Node's module ABI (native add-ons are built for one ABI).
+# every platform's optional binaries (e.g. all 21 @unrs/resolver-binding-*; scripts/package-lock.spec.ts
+# keeps it so), and npm ci installs only this platform's. The stamp holds the hash of package.json,
+# package-lock.json and Node's module ABI (native add-ons are built for one ABI).
 ensure_dependencies() {
   ensure_node
   local modules="$ROOT/node_modules" stamp="$ROOT/node_modules/.install-stamp" wanted
