@@ -55,8 +55,11 @@ ensure_dependencies() {
   [ ! -L "$modules" ] || die "node_modules is a symlink to $(readlink "$modules") whose install does not match this checkout's lock file; remove the link and run make setup again."
   rm -f "$stamp"
   log "Installing npm dependencies as locked in package-lock.json (a few minutes on a new machine)"
+  # --prefer-offline: the lock pins each version and its integrity, so a cached manifest or tarball is
+  # as good as a fresh one; without it npm asks the registry for all ~960 manifests again (the lock
+  # records no download URLs), which takes minutes when the registry is slow.
   with_progress "npm ci" \
-    bash -c 'cd "$1" && npm ci --no-audit --no-fund --loglevel=error >&2' _ "$ROOT" ||
+    bash -c 'cd "$1" && npm ci --prefer-offline --no-audit --no-fund --loglevel=error >&2' _ "$ROOT" ||
     die "npm ci failed; run make setup again once the cause is fixed."
   echo "$wanted" >"$stamp"
 }
