@@ -43,6 +43,7 @@ export * from './idempotency/idempotency-record.schema';
 export * from './idempotency/idempotency.interceptor';
 export * from './idempotency/idempotency.module';
 export * from './idempotency/idempotency.store';
+export * from './idempotency/replayed';
 export * from './versioning/versioned';
 export * from './telemetry/request-span';
 export * from './platform/platform-imports';

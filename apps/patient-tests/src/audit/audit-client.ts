@@ -1,8 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import {
   Caller,
-  IDEMPOTENCY_KEY_HEADER,
   KeyVaultSecrets,
+  REQUEST_BUDGET_HEADER,
   traceparentFor,
   UnavailableError,
 } from '@app/shared';
@@ -35,8 +34,10 @@ export class AuditClient {
   ) {}
 
   /**
-   * Records `entry` for the request with `correlationId`, made by `caller`. Every attempt of one entry
-   * carries the same Idempotency-Key, so a retry can never write a second record.
+   * Records `entry` for the request with `correlationId`, made by `caller`. No Idempotency-Key: an
+   * append whose outcome is unknown (timeout, dropped connection) is never sent again (the request
+   * fails closed with 503 instead), and the one resend, after a 401, follows an append the audit API
+   * refused before doing anything. A key would cost the audit register a second write per record.
    */
   async record(
     entry: AuditEntry,
@@ -53,7 +54,12 @@ export class AuditClient {
       actor: caller.actor,
       clientAddress: caller.clientAddress,
     };
-    const attempt = { correlationId, idempotencyKey: randomUUID() };
+    // One deadline for the whole call, retry included; audit is told the time left, so it starts no
+    // write that would finish after patient-tests has given up (and answered 503).
+    const attempt = {
+      correlationId,
+      deadline: Date.now() + this.config.AUDIT_TIMEOUT_MS,
+    };
     const key = this.currentKey();
     try {
       try {
@@ -92,25 +98,23 @@ export class AuditClient {
   private async post(
     body: object,
     key: string,
-    {
-      correlationId,
-      idempotencyKey,
-    }: { correlationId: string; idempotencyKey: string },
+    { correlationId, deadline }: { correlationId: string; deadline: number },
   ): Promise<void> {
+    const budgetMs = Math.max(0, deadline - Date.now());
     await firstValueFrom(
       this.http.post(`${this.config.AUDIT_API_URL}/auditrecord`, body, {
         headers: {
           'x-functions-key': key,
-          [IDEMPOTENCY_KEY_HEADER]: idempotencyKey,
+          [REQUEST_BUDGET_HEADER]: String(budgetMs),
           // The audit record stores this trace id as its correlationId. With telemetry on, the HTTP
           // instrumentation sends the active span's traceparent (same trace id) instead.
           ...(trace.getActiveSpan()
             ? {}
             : { traceparent: traceparentFor(correlationId) }),
         },
-        timeout: this.config.AUDIT_TIMEOUT_MS,
+        timeout: budgetMs,
         // `timeout` alone does not bound connecting; the signal bounds the whole call.
-        signal: AbortSignal.timeout(this.config.AUDIT_TIMEOUT_MS),
+        signal: AbortSignal.timeout(budgetMs),
         validateStatus: (status) => status >= 200 && status < 300,
       }),
     );

@@ -4,6 +4,7 @@ import { ZodValidationPipe } from 'nestjs-zod';
 import { ApiKeyGuard, ApiKeyGuardOptions } from '../auth/api-key.guard';
 import { ApiKeys } from '../auth/api-keys';
 import { PageInterceptor } from '../paging/page.interceptor';
+import { ReplayedInterceptor } from '../idempotency/replayed';
 import { VersionInterceptor } from '../versioning/versioned';
 import { LocationInterceptor } from './location';
 import { ProblemFilter } from './problem.filter';
@@ -46,6 +47,7 @@ const { ConfigurableModuleClass, MODULE_OPTIONS_TOKEN } =
     { provide: APP_INTERCEPTOR, useClass: PageInterceptor },
     { provide: APP_INTERCEPTOR, useClass: LocationInterceptor },
     { provide: APP_INTERCEPTOR, useClass: VersionInterceptor },
+    { provide: APP_INTERCEPTOR, useClass: ReplayedInterceptor },
   ],
   exports: [ApiKeys],
 })
