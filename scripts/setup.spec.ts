@@ -36,6 +36,7 @@ if (process.env.HANG_MARKER) {
 /** The fields of package.json and package-lock.json that a test changes. */
 interface PackageFile {
   version: string;
+  scripts?: Record<string, string>;
   packages?: Record<string, { version: string }>;
 }
 
@@ -155,6 +156,16 @@ describe('make setup (scripts/setup.sh) and its install stamp', () => {
     expect(again.status).toBe(0);
     expect(readFileSync(installed, 'utf8')).toBe('yes');
     expect(existsSync(stamp)).toBe(true);
+  });
+
+  it("does not reinstall for a change to package.json's scripts", () => {
+    const file = path.join(scratch, 'package.json');
+    const json = JSON.parse(readFileSync(file, 'utf8')) as PackageFile;
+    json.scripts = { hello: 'echo hello' };
+    writeFileSync(file, JSON.stringify(json, null, 2));
+    const run = setup();
+    expect(run.status).toBe(0);
+    expect(run.stderr).not.toContain('npm ci');
   });
 
   it('reinstalls when package.json and the lock file change', () => {

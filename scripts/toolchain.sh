@@ -42,12 +42,19 @@ ensure_node() {
 # npm dependencies exactly as locked, by `npm ci`: it never rewrites package-lock.json (so a fresh
 # clone stays clean), and it refuses a lock file that does not match package.json. The lock lists
 # every platform's optional binaries (e.g. all 21 @unrs/resolver-binding-*; scripts/package-lock.spec.ts
-# keeps it so), and npm ci installs only this platform's. The stamp holds the hash of package.json,
-# package-lock.json and Node's module ABI (native add-ons are built for one ABI).
+# keeps it so), and npm ci installs only this platform's. The stamp holds the hash of what decides
+# the install: package-lock.json, package.json's dependency fields (not its scripts, so editing a script
+# reinstalls nothing) and Node's module ABI (native add-ons are built for one ABI).
+dependencies_hash() {
+  inputs_hash "$(cd "$ROOT" && node -p "const p = require('./package.json');
+    JSON.stringify([process.versions.modules, p.dependencies, p.devDependencies, p.optionalDependencies,
+      p.peerDependencies, p.overrides])")" "$ROOT/package-lock.json"
+}
+
 ensure_dependencies() {
   ensure_node
   local modules="$ROOT/node_modules" stamp="$ROOT/node_modules/.install-stamp" wanted
-  wanted="$(inputs_hash "node-abi-$(node -p process.versions.modules)" "$ROOT/package.json" "$ROOT/package-lock.json")"
+  wanted="$(dependencies_hash)"
   if [ "$(cat "$stamp" 2>/dev/null)" = "$wanted" ]; then
     return
   fi
