@@ -141,7 +141,7 @@ run_locust() {
   (cd "$loadtest_dir" && "$venv_dir/bin/locust" \
     --locustfile locustfile.py --headless --only-summary \
     --users "$users" --spawn-rate "$spawn_rate" --run-time "$duration" --stop-timeout 10 \
-    --host "$host" --base-path "$base_path" --profile "$profile" \
+    --host "$host" --base-path "$base_path" --load-profile "$profile" \
     --csv "$results_dir/locust" --html "$results_dir/report.html" \
     --logfile "$results_dir/locust.log" \
     --correlation-log "$results_dir/correlations.csv" \
