@@ -53,7 +53,7 @@ describe('checkpoints in a blob container (Azurite, the real @azure/storage-blob
     // The app may create and read blobs, but not write over one: what the immutability policy
     // guarantees in Azure, a create-only signature guarantees here.
     const config = loadAuditConfig({
-      MONGODB_URI: databaseUri(),
+      MONGODB_URI: databaseUri('audit'),
       MONGODB_DATABASE: uniqueDatabase('e2e-blob-checkpoints'),
       API_KEYS: AUDIT_KEY,
       LOG_LEVEL: 'silent',

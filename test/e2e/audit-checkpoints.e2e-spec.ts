@@ -36,7 +36,7 @@ async function startAuditWithCheckpoints(
   env: Record<string, string> = {},
 ): Promise<RunningApp> {
   const config = loadAuditConfig({
-    MONGODB_URI: databaseUri(),
+    MONGODB_URI: databaseUri('audit'),
     MONGODB_DATABASE: database,
     API_KEYS: AUDIT_KEY,
     LOG_LEVEL: 'silent',
