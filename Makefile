@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help setup dev db test lint typecheck unit e2e openapi package loadtest bench fuzz
+.PHONY: help setup dev db test lint typecheck unit e2e openapi package loadtest bench bench-verify fuzz
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -13,7 +13,7 @@ setup: ## Install Node 22 (if needed), npm dependencies and FerretDB
 dev: ## Start the database and both apps; Ctrl-C stops everything
 	@scripts/dev.sh
 
-db: ## Only the local database (FerretDB on 27017), for `nest start <app> --watch`
+db: ## Only the databases (one FerretDB per service, on 27017 and 27018), for `nest start <app> --watch`
 	@scripts/db.sh
 
 test: ## Everything CI runs: lint, type-check, unit, e2e (real database), infrastructure checks
@@ -40,8 +40,11 @@ fuzz: setup ## Schemathesis against both apps' openapi.json (>= 1,000 cases each
 package: setup ## Deployable Azure Functions packages: dist/functions/<app>/ and <app>.zip
 	@scripts/run.sh npm run package
 
-bench: setup ## Cold start (bundled vs unbundled) and audit append vs plain insert (needs FerretDB)
+bench: setup ## Cold start (bundled vs unbundled), audit append vs plain insert (needs FerretDB), chain verification
 	@scripts/run.sh npm run bench
+
+bench-verify: setup ## Only the time to verify the audit chain at 100,000 records, service and auditor's command
+	@scripts/run.sh npm run bench:verify
 
 USERS ?= 10
 DURATION ?= 60s

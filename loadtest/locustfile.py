@@ -14,7 +14,7 @@ Settings (command line flag / environment variable):
   --subscription-key   LOCUST_SUBSCRIPTION_KEY   API Management key (Ocp-Apim-Subscription-Key)
   --function-key       LOCUST_FUNCTION_KEY       function key for a direct call (x-functions-key)
   --correlation-log    LOCUST_CORRELATION_LOG    CSV of correlation ids of successful responses
-  --profile            LOADTEST_PROFILE          seed: the seed's 1-5 s think time (default);
+  --load-profile       LOADTEST_PROFILE          seed: the seed's 1-5 s think time (default);
                                                  stress: no think time, each user sends back to back
 Exactly one of the two keys must be set.
 """
@@ -93,7 +93,8 @@ def _add_arguments(parser: LocustArgumentParser) -> None:
         help="Function key, sent as x-functions-key (local runs, no API Management).",
     )
     parser.add_argument(
-        "--profile",
+        # Not --profile: Locust has an option of that name.
+        "--load-profile",
         env_var="LOADTEST_PROFILE",
         choices=sorted(THINK_TIMES),
         default="seed",
@@ -122,7 +123,7 @@ def _on_init(environment: Environment, **_: Any) -> None:
             raise SystemExit(f"loadtest configuration: {error}") from error
     if options.correlation_log:
         _open_correlation_log(environment, options.correlation_log)
-    PatientTestsUser.wait_time = THINK_TIMES[options.profile]
+    PatientTestsUser.wait_time = THINK_TIMES[options.load_profile]
 
 
 @events.quitting.add_listener
@@ -164,7 +165,7 @@ def _problem_code(response: ResponseContextManager) -> str:
 class PatientTestsUser(FastHttpUser):
     """One clinician system calling the API: the seed's seven scenarios, equal weight each."""
 
-    # The seed's think time, so that per-user request rates compare; --profile stress sets none.
+    # The seed's think time, so that per-user request rates compare; --load-profile stress sets none.
     wait_time = THINK_TIMES["seed"]
 
     def on_start(self) -> None:

@@ -41,6 +41,8 @@ set -euo pipefail
 repo_root="$(git -C "$(dirname "${BASH_SOURCE[0]}")" rev-parse --show-toplevel)"
 loadtest_dir="$repo_root/loadtest"
 venv_dir="$repo_root/.tools/loadtest-venv"
+# shellcheck source=scripts/lib/progress.sh
+source "$repo_root/scripts/lib/progress.sh"
 
 users="${LOADTEST_USERS:-5}"
 spawn_rate="${LOADTEST_SPAWN_RATE:-}"
@@ -107,13 +109,15 @@ ensure_venv() {
   "$python" -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
     || die "$python is $("$python" -V 2>&1); Locust $(grep -o 'locust==[0-9.]*' "$loadtest_dir/requirements.txt") needs >= 3.11"
   wanted="$(sha256sum "$loadtest_dir/requirements.txt" | cut -d' ' -f1)"
-  # Reinstall when requirements.txt changed, so a stale venv never runs a new pin.
+  # The stamp is written only after a complete install: a changed requirements.txt or an install that
+  # was interrupted recreates the venv from scratch (pip's cache makes that quick).
   if [[ -x "$venv_dir/bin/locust" && "$(cat "$stamp" 2>/dev/null)" == "$wanted" ]]; then
     return
   fi
-  echo "run.sh: installing Locust into $venv_dir"
-  [[ -x "$venv_dir/bin/python" ]] || "$python" -m venv "$venv_dir"
-  "$venv_dir/bin/python" -m pip install --quiet --disable-pip-version-check -r "$loadtest_dir/requirements.txt"
+  rm -rf "$venv_dir"
+  with_progress "run.sh: installing Locust into .tools/loadtest-venv" \
+    bash -c '"$1" -m venv "$2" && "$2/bin/python" -m pip install --quiet --disable-pip-version-check -r "$3"' \
+    _ "$python" "$venv_dir" "$loadtest_dir/requirements.txt" || die "installing Locust failed"
   echo "$wanted" >"$stamp"
 }
 
@@ -137,7 +141,7 @@ run_locust() {
   (cd "$loadtest_dir" && "$venv_dir/bin/locust" \
     --locustfile locustfile.py --headless --only-summary \
     --users "$users" --spawn-rate "$spawn_rate" --run-time "$duration" --stop-timeout 10 \
-    --host "$host" --base-path "$base_path" --profile "$profile" \
+    --host "$host" --base-path "$base_path" --load-profile "$profile" \
     --csv "$results_dir/locust" --html "$results_dir/report.html" \
     --logfile "$results_dir/locust.log" \
     --correlation-log "$results_dir/correlations.csv" \

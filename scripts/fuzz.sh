@@ -31,20 +31,6 @@ reports="$TOOLS/fuzz"
 # Test cases per operation and per phase, for each app: tools/schemathesis/schemathesis.toml.
 config="$ROOT/tools/schemathesis/schemathesis.toml"
 
-ensure_schemathesis() {
-  local wanted stamp="$venv/.requirements.sha256"
-  wanted="$(sha256sum "$requirements" | cut -d' ' -f1)"
-  # Reinstalled only when requirements.txt changed, so a stale venv never runs an old pin.
-  if [ -x "$venv/bin/st" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$wanted" ]; then
-    return
-  fi
-  command -v python3 >/dev/null || die "python3 is required for Schemathesis"
-  log "Installing Schemathesis into .tools/schemathesis-venv"
-  [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
-  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$requirements" >&2
-  echo "$wanted" >"$stamp"
-}
-
 # fuzz_app APP PORT: one Schemathesis run; appends the app's summary line to $summaries.
 fuzz_app() {
   local app="$1" port="$2" dir="$reports/$1" started=$SECONDS status=0
@@ -91,7 +77,7 @@ PY
   return "$status"
 }
 
-ensure_schemathesis
+ensure_venv "$venv" "$requirements" Schemathesis
 api_key="$(local_api_key)"
 ensure_local_stack "the API fuzzing" "http://127.0.0.1:$PATIENT_TESTS_PORT" "http://127.0.0.1:$AUDIT_PORT"
 

@@ -41,9 +41,9 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const APPS = ['patient-tests', 'audit'];
 
 /**
- * Stay `require`d from node_modules at run time: the Functions runtime needs `@azure/functions`, and
+ * Stay `require`d from node_modules at run time: the Functions runtime needs `@azure/functions`,
  * OpenTelemetry (through applicationinsights) can only instrument mongoose/mongodb when they are
- * loaded with `require`, not inlined in a bundle.
+ * loaded with `require`, not inlined in a bundle, and the checkpoint SDKs are loaded on demand.
  */
 const RUNTIME_EXTERNALS = [
   '@azure/functions',
@@ -51,6 +51,10 @@ const RUNTIME_EXTERNALS = [
   '@opentelemetry/*',
   'mongoose',
   'mongodb',
+  // The audit app imports these only when checkpoints are configured: installed beside the bundle
+  // rather than inlined, so they add nothing to a cold start (storage-blob alone brings apache-arrow).
+  '@azure/keyvault-keys',
+  '@azure/storage-blob',
 ];
 /** Installed even when the bundle does not name them itself (mongodb is what OpenTelemetry patches). */
 const ALWAYS_INSTALLED = ['@azure/functions', 'mongoose', 'mongodb'];

@@ -6,8 +6,9 @@
 #   key="$(local_api_key)"
 #
 # When either URL's /api/health does not answer, it builds both apps and starts scripts/dev.mjs on
-# PATIENT_TESTS_PORT and AUDIT_PORT (exported by the caller), with a FerretDB of its own on a free port
-# (or FERRETDB_PORT) and fresh data in a temporary folder, then waits for both health checks. A stack it
+# PATIENT_TESTS_PORT and AUDIT_PORT (exported by the caller), with each service's FerretDB on a free
+# port (or FERRETDB_PORT / AUDIT_FERRETDB_PORT) and fresh data in a temporary folder (unless
+# MONGODB_URI / AUDIT_MONGODB_URI name the databases, as for make dev), then waits for both health checks. A stack it
 # started is stopped when the calling script exits (EXIT trap); one that was already running is used
 # as it is and left alone.
 
@@ -24,12 +25,11 @@ stop_local_stack() {
     kill -TERM "$LOCAL_STACK_PID" 2>/dev/null || true
     wait "$LOCAL_STACK_PID" 2>/dev/null || true
     LOCAL_STACK_PID=""
-
-# The first local key (variables set > .env > .env.example), as make dev uses them.
-local_api_key() {
-  (cd "$ROOT" && node -e "for (const f of ['.env', '.env.example']) { try { process.loadEnvFile(f); } catch {} } process.stdout.write((process.env.API_KEYS ?? '').split(',')[0].trim())")
-}
   fi
+}
+
+free_port() {
+  (cd "$ROOT" && node -e "require('./scripts/lib/processes.cjs').freePort().then((p) => process.stdout.write(String(p)))")
 }
 
 ensure_local_stack() {
@@ -43,7 +43,7 @@ ensure_local_stack() {
   data_dir="$(mktemp -d)"
   (
     cd "$ROOT"
-    FERRETDB_PORT="${FERRETDB_PORT:-$(node -e "require('./scripts/lib/processes.cjs').freePort().then((p) => process.stdout.write(String(p)))")}" \
+    FERRETDB_PORT="${FERRETDB_PORT:-$(free_port)}" AUDIT_FERRETDB_PORT="${AUDIT_FERRETDB_PORT:-$(free_port)}" \
       FERRETDB_DATA_DIR="$data_dir" LOG_LEVEL="${LOG_LEVEL:-warn}" exec node scripts/dev.mjs
   ) >"$data_dir/stack.log" 2>&1 &
   LOCAL_STACK_PID=$!

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Document } from 'mongodb';
+import { databaseUri } from './support/databases';
 import { RunningApp, startAudit, uniqueDatabase } from './support/stack';
 import { ThrottlingProxy } from './support/throttling-proxy';
 
@@ -11,8 +12,6 @@ const body = (n: number) => ({
 const budget = (ms: number) => ({
   headers: { 'x-request-budget-ms': `${ms}` },
 });
-
-const upstreamPort = () => Number(new URL(process.env.E2E_MONGODB_URI!).port);
 
 /** Every stored record's sequence and id, read straight from the database. */
 async function storedRecords(app: RunningApp) {
@@ -92,7 +91,7 @@ describe('appending to the audit register', () => {
     let audit: RunningApp;
 
     beforeAll(async () => {
-      proxy = new ThrottlingProxy(upstreamPort(), 0);
+      proxy = new ThrottlingProxy(databaseUri('audit'), 0);
       await proxy.start();
       audit = await startAudit({ MONGODB_URI: proxy.uri });
     });
@@ -152,7 +151,7 @@ describe('appending to the audit register', () => {
     let audit: RunningApp;
 
     beforeAll(async () => {
-      proxy = new ThrottlingProxy(upstreamPort(), 0);
+      proxy = new ThrottlingProxy(databaseUri('audit'), 0);
       await proxy.start();
       audit = await startAudit({ MONGODB_URI: proxy.uri });
       // The register's first append also writes the head hint; what follows is the steady state.

@@ -168,6 +168,26 @@ describe('the audit hash chain', () => {
       });
     });
 
+    it('answers valid with nothing checked for a range beyond the head, never a false alarm', async () => {
+      expect(await verify(app, '?from=9')).toEqual({
+        valid: true,
+        checked: 0,
+        head: { sequence: 8, hash: expect.any(String) },
+      });
+      expect(await verify(app, '?from=20&to=30')).toMatchObject({
+        valid: true,
+        checked: 0,
+      });
+    });
+
+    it('answers 400 for a range that ends before it starts', async () => {
+      const response = await app.client.get('/auditrecord/verify?from=5&to=4');
+      expect(response.status).toBe(400);
+      expect(response.body.errors).toEqual([
+        { path: 'to', message: 'must not be below from' },
+      ]);
+    });
+
     it('answers 400 for a range that is not sequence numbers', async () => {
       expect((await app.client.get('/auditrecord/verify?from=0')).status).toBe(
         400,

@@ -1,8 +1,14 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, startFerretDb } from '../../scripts/lib/processes.cjs';
+import { randomBytes } from 'node:crypto';
+import {
+  type FerretDb,
+  freePort,
+  startFerretDb,
+} from '../../scripts/lib/processes.cjs';
 import { samplePatient } from '../support/samples';
+import { databaseUri } from './support/databases';
 import { RunningApp, startAudit, startPatientTests } from './support/stack';
 import { ThrottlingProxy } from './support/throttling-proxy';
 
@@ -29,7 +35,7 @@ async function until<T>(
 }
 
 describe(`when the database goes away (${FERRETDB_BINARY_NEEDED})`, () => {
-  let database: Awaited<ReturnType<typeof startFerretDb>>;
+  let database: FerretDb;
   let port: number;
   const dataDir = mkdtempSync(join(tmpdir(), 'faults-db-'));
   let audit: RunningApp;
@@ -63,7 +69,14 @@ describe(`when the database goes away (${FERRETDB_BINARY_NEEDED})`, () => {
         .status,
     ).toBe(503);
 
-    database = await startFerretDb({ port, dataDir, logLevel: 'error' });
+    // The same data folder keeps the user created at the first start.
+    database = await startFerretDb({
+      port,
+      dataDir,
+      logLevel: 'error',
+      username: database.username,
+      password: database.password,
+    });
     const recovered = await until(
       () => audit.client.post('/auditrecord', record()),
       (response) => response.status === 201,
@@ -79,10 +92,11 @@ describe(`when the database goes away (${FERRETDB_BINARY_NEEDED})`, () => {
 describe('when the database is down at start-up', () => {
   it('starts anyway, answers 503, and serves as soon as the database comes up, without a restart', async () => {
     const port = await freePort();
+    const password = randomBytes(16).toString('hex');
     const audit = await startAudit({
-      MONGODB_URI: `mongodb://127.0.0.1:${port}/`,
+      MONGODB_URI: `mongodb://audit:${password}@127.0.0.1:${port}/`,
     });
-    let database: Awaited<ReturnType<typeof startFerretDb>> | undefined;
+    let database: FerretDb | undefined;
     try {
       expect(
         (await audit.client.withoutHeader('x-functions-key').get('/health'))
@@ -96,6 +110,8 @@ describe('when the database is down at start-up', () => {
         port,
         dataDir: mkdtempSync(join(tmpdir(), 'faults-late-')),
         logLevel: 'error',
+        username: 'audit',
+        password,
       });
       const served = await until(
         () => audit.client.post('/auditrecord', record()),
@@ -111,29 +127,35 @@ describe('when the database is down at start-up', () => {
 });
 
 describe('when Cosmos DB throttles (error 16500 injected on the wire)', () => {
-  let proxy: ThrottlingProxy;
+  // One proxy in front of each service's store.
+  let auditProxy: ThrottlingProxy;
+  let patientTestsProxy: ThrottlingProxy;
   let audit: RunningApp;
   let patientTests: RunningApp;
+  const proxies = () => [auditProxy, patientTestsProxy];
+  const throttled = () => auditProxy.throttled + patientTestsProxy.throttled;
+  const throttle = (ratio: number) =>
+    proxies().forEach((proxy) => (proxy.ratio = ratio));
 
   beforeAll(async () => {
-    const upstream = Number(new URL(process.env.E2E_MONGODB_URI!).port);
-    proxy = new ThrottlingProxy(upstream, 0.3);
-    await proxy.start();
-    audit = await startAudit({ MONGODB_URI: proxy.uri });
+    auditProxy = new ThrottlingProxy(databaseUri('audit'), 0.3);
+    patientTestsProxy = new ThrottlingProxy(databaseUri('patient-tests'), 0.3);
+    await Promise.all(proxies().map((proxy) => proxy.start()));
+    audit = await startAudit({ MONGODB_URI: auditProxy.uri });
     patientTests = await startPatientTests(audit.url, {
-      MONGODB_URI: proxy.uri,
+      MONGODB_URI: patientTestsProxy.uri,
     });
   });
 
   afterAll(async () => {
     await patientTests.close();
     await audit.close();
-    await proxy.stop();
+    await Promise.all(proxies().map((proxy) => proxy.stop()));
   });
 
   it('absorbs throttling on 30% of data commands: every request succeeds', async () => {
-    proxy.ratio = 0.3;
-    const before = proxy.throttled;
+    throttle(0.3);
+    const before = throttled();
     const statuses: number[] = [];
     for (let i = 0; i < 20; i++) {
       const created = await patientTests.client.post(
@@ -148,18 +170,18 @@ describe('when Cosmos DB throttles (error 16500 injected on the wire)', () => {
       }
     }
     expect(statuses.filter((status) => status >= 400)).toEqual([]);
-    expect(proxy.throttled - before).toBeGreaterThan(5);
+    expect(throttled() - before).toBeGreaterThan(5);
   });
 
   it('answers 503 with Retry-After once throttling outlasts the retry deadline', async () => {
-    proxy.ratio = 1;
+    throttle(1);
     try {
       const response = await audit.client.post('/auditrecord', record());
       expect(response.status).toBe(503);
       expect(response.body.code).toBe('DATABASE_THROTTLED');
       expect(response.headers.get('retry-after')).toBe('5');
     } finally {
-      proxy.ratio = 0;
+      throttle(0);
     }
   });
 });

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { knownTrace } from '../support/http';
 import { samplePatient } from '../support/samples';
 import { AppProcess, startAppProcess } from './support/app-process';
+import { databaseUri, type Service } from './support/databases';
 import { AUDIT_KEY, PATIENT_TESTS_KEY, uniqueDatabase } from './support/stack';
 import {
   expectOneOperation,
@@ -82,13 +83,14 @@ async function invokePackage(
   };
 }
 
-/** A package run's environment: the e2e database under a fresh name, quiet logs, then `extra`. */
+/** A package run's environment: `app`'s e2e store under a fresh database name, quiet logs, then `extra`. */
 function packageEnv(
+  app: Service,
   database: string,
   extra: Record<string, string> = {},
 ): Record<string, string> {
   return {
-    MONGODB_URI: process.env.E2E_MONGODB_URI!,
+    MONGODB_URI: databaseUri(app),
     MONGODB_DATABASE: uniqueDatabase(database),
     // patient-tests needs its key for the audit API to start; audit ignores it.
     AUDIT_API_KEY: AUDIT_KEY,
@@ -171,7 +173,7 @@ describe('the deployable Functions packages', () => {
       );
       for (const [name, version] of Object.entries(manifest.dependencies)) {
         expect(name).toMatch(
-          /^(@azure\/functions|applicationinsights|@opentelemetry\/.+|mongoose|mongodb)$/,
+          /^(@azure\/functions|@azure\/keyvault-keys|@azure\/storage-blob|applicationinsights|@opentelemetry\/.+|mongoose|mongodb)$/,
         );
         expect(version).toBe(lock.packages[`node_modules/${name}`].version);
       }
@@ -196,7 +198,7 @@ describe('the deployable Functions packages', () => {
         unpacked[app],
         'GET',
         '/api/health',
-        packageEnv(`e2e-package-${app}`),
+        packageEnv(app, `e2e-package-${app}`),
       );
       expect(result.metadata.name).toBe(app);
       expect(result.status).toBe(200);
@@ -209,7 +211,7 @@ describe('the deployable Functions packages', () => {
       unpacked.audit,
       'GET',
       '/api/auditrecord?correlationId=0af7651916cd43dd8448eb211c80319c',
-      packageEnv('e2e-package-audit', {
+      packageEnv('audit', 'e2e-package-audit', {
         API_KEYS: AUDIT_KEY,
         FUNCTIONS_INVOKE_KEY: AUDIT_KEY,
       }),
@@ -225,7 +227,7 @@ describe('the deployable Functions packages', () => {
         unpacked[app],
         'GET',
         '/api/health',
-        packageEnv(`e2e-package-${app}`, {
+        packageEnv(app, `e2e-package-${app}`, {
           NODE_DEBUG: 'startup-cache',
         }),
       );
@@ -274,7 +276,7 @@ describe('the deployable Functions packages', () => {
         unpacked[app],
         'GET',
         '/api/openapi.json',
-        packageEnv(`e2e-package-${app}`),
+        packageEnv(app, `e2e-package-${app}`),
       );
       expect(result.status).toBe(200);
       expect(JSON.parse(result.body!)).toEqual(
@@ -286,7 +288,7 @@ describe('the deployable Functions packages', () => {
   );
 
   describe('the audit package writes, validates and verifies through the bundle', () => {
-    const env = packageEnv('e2e-package-audit-writes', {
+    const env = packageEnv('audit', 'e2e-package-audit-writes', {
       API_KEYS: AUDIT_KEY,
       FUNCTIONS_INVOKE_KEY: AUDIT_KEY,
     });
@@ -354,7 +356,7 @@ describe('the deployable Functions packages', () => {
     beforeAll(async () => {
       await collector.start();
       audit = await startAppProcess('audit', {
-        MONGODB_URI: process.env.E2E_MONGODB_URI!,
+        MONGODB_URI: databaseUri('audit'),
         MONGODB_DATABASE: uniqueDatabase('e2e-package-telemetry-audit'),
         API_KEYS: AUDIT_KEY,
         ...telemetryEnv(collector),
@@ -372,7 +374,7 @@ describe('the deployable Functions packages', () => {
         unpacked['patient-tests'],
         'POST',
         '/api/patient',
-        packageEnv('e2e-package-telemetry', {
+        packageEnv('patient-tests', 'e2e-package-telemetry', {
           API_KEYS: PATIENT_TESTS_KEY,
           AUDIT_API_URL: audit.url,
           LOG_LEVEL: 'warn',

@@ -1,6 +1,7 @@
 import { KeyVaultSecrets } from '@app/shared';
 import { Logger } from '@nestjs/common';
 import { samplePatient } from '../support/samples';
+import { databaseUri } from './support/databases';
 import { KeyVaultDouble } from './support/key-vault-double';
 import {
   eventually,
@@ -12,16 +13,6 @@ import type { RunningApp } from './support/stack';
 
 const key = (name: string) => `${name}-${'k'.repeat(16)}`;
 
-function databaseUri(): string {
-  const uri = process.env.E2E_MONGODB_URI;
-  if (!uri) {
-    throw new Error(
-      'E2E_MONGODB_URI is not set: run through jest --selectProjects e2e',
-    );
-  }
-  return uri;
-}
-
 /** Puts one test's full set of secrets into the vault. */
 async function seed(
   vault: KeyVaultDouble,
@@ -29,7 +20,8 @@ async function seed(
   values: { auditKeys: string; patientTestsKeys: string; auditKey: string },
 ) {
   const names = secretNames(prefix);
-  await vault.set(names.mongodbUri, databaseUri());
+  await vault.set(names.auditMongodbUri, databaseUri('audit'));
+  await vault.set(names.patientTestsMongodbUri, databaseUri('patient-tests'));
   await vault.set(names.auditApiKeys, values.auditKeys);
   await vault.set(names.patientTestsApiKeys, values.patientTestsKeys);
   await vault.set(names.auditApiKey, values.auditKey);
@@ -90,7 +82,7 @@ describe('secrets from Key Vault', () => {
 
   it('stops start-up with a message naming the vault and the missing secret, without any secret value', async () => {
     const names = secretNames('missing');
-    await vault.set(names.mongodbUri, databaseUri());
+    await vault.set(names.patientTestsMongodbUri, databaseUri('patient-tests'));
     await vault.set(names.auditApiKey, key('audit-missing'));
     // names.patientTestsApiKeys is never set.
 
@@ -109,7 +101,7 @@ describe('secrets from Key Vault', () => {
       `secret "${names.patientTestsApiKeys}" (for API_KEYS)`,
     );
     expect(message).toContain('SecretNotFound');
-    expect(message).not.toContain(databaseUri());
+    expect(message).not.toContain(databaseUri('patient-tests'));
     expect(message).not.toContain(key('audit-missing'));
   });
 
@@ -260,7 +252,12 @@ describe('secrets from Key Vault', () => {
       const logged = keyVaultWarnings().join('\n');
       expect(logged).toContain(ownVault.url);
       expect(logged).toContain('keeping the value read at');
-      for (const secret of [databaseUri(), key('audit-o'), key('pt-o')]) {
+      for (const secret of [
+        databaseUri('audit'),
+        databaseUri('patient-tests'),
+        key('audit-o'),
+        key('pt-o'),
+      ]) {
         expect(logged).not.toContain(secret);
       }
     });

@@ -71,7 +71,7 @@ export async function startFunctionsApp(
   const dbName = uniqueDatabase(`e2e-fn-${entry}`);
   const handler = await loadEntry(entry);
   const settings: Record<string, string> = {
-    MONGODB_URI: databaseUri(),
+    MONGODB_URI: databaseUri(entry),
     MONGODB_DATABASE: dbName,
     API_KEYS: key,
     LOG_LEVEL: 'silent',
@@ -99,7 +99,7 @@ export async function startFunctionsApp(
       }
     }
   }
-  const database = openDatabase(databaseUri(), dbName);
+  const database = openDatabase(settings.MONGODB_URI, dbName);
   return {
     handler,
     database,

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { AccessToken, TokenCredential } from '@azure/identity';
 import { SecretClient } from '@azure/keyvault-secrets';
 import { SecretClientFactory } from '@app/shared';
+import { signDigest } from './ecdsa-p256';
 
 /** The bearer token the stub credential hands out and the double accepts; nothing else is accepted. */
 const TEST_TOKEN = `e2e-token-${randomUUID()}`;
@@ -23,6 +24,18 @@ export const stubCredential: TokenCredential = {
       expiresOnTimestamp: Date.now() + 3600_000,
     }),
 };
+
+/** A key version: its private half never leaves the double, as in Key Vault. */
+interface StoredKeyVersion {
+  version: string;
+  /** The private scalar. */
+  d: Buffer;
+  publicJwk: { kty: string; crv: string; x: string; y: string };
+  created: number;
+}
+
+/** Key Vault's digest length per ECDSA algorithm; a wrong length is Key Vault's BadParameter. */
+const DIGEST_BYTES: Record<string, number> = { ES256: 32 };
 
 interface StoredVersion {
   value: string;
@@ -80,14 +93,19 @@ async function readBody(request: IncomingMessage): Promise<string> {
 }
 
 /**
- * An HTTPS server speaking the Key Vault secrets REST protocol that the real `SecretClient` uses:
- * the bearer challenge (401 with `WWW-Authenticate` until a token is sent), `GET /secrets/{name}[/{version}]`
- * and `PUT /secrets/{name}`, each with a required `api-version`, and Key Vault's error body.
+ * An HTTPS server speaking the Key Vault REST protocol that the real `SecretClient`, `KeyClient` and
+ * `CryptographyClient` use: the bearer challenge (401 with `WWW-Authenticate` until a token is sent),
+ * `GET /secrets/{name}[/{version}]`, `PUT /secrets/{name}`, `GET /keys/{name}[/{version}]` (the public
+ * part only) and `POST /keys/{name}/{version}/sign` (EC P-256, ES256), each with a required
+ * `api-version`, and Key Vault's error body.
  * Used because Lowkey Vault's app jar is not served by the registry these machines reach
  * (see docs/key-vault.md, "Tests").
  */
 export class KeyVaultDouble {
   private readonly secrets = new Map<string, StoredVersion[]>();
+  private readonly keys = new Map<string, StoredKeyVersion[]>();
+  /** Every signature made, by key name, so tests can see that the vault did the signing. */
+  readonly signatures = new Map<string, number>();
   /** Every authorised secret read, by secret name, so tests can see a forced refresh happen. */
   readonly reads = new Map<string, number>();
 
@@ -142,6 +160,39 @@ export class KeyVaultDouble {
     await this.client().setSecret(name, value);
   }
 
+  /**
+   * Creates a key, or a new version of it (a rotation), as Terraform would: EC P-256, sign and verify
+   * only. Answers the versionless key id, what CHECKPOINT_KEY_ID holds.
+   */
+  createKey(name: string): string {
+    const { privateKey, publicKey } = generateKeyPairSync('ec', {
+      namedCurve: 'P-256',
+    });
+    const jwk = publicKey.export({ format: 'jwk' });
+    const stored: StoredKeyVersion = {
+      version: randomUUID().replaceAll('-', ''),
+      d: Buffer.from(privateKey.export({ format: 'jwk' }).d!, 'base64url'),
+      publicJwk: { kty: 'EC', crv: 'P-256', x: jwk.x!, y: jwk.y! },
+      created: Math.floor(Date.now() / 1000),
+    };
+    this.keys.set(name, [...(this.keys.get(name) ?? []), stored]);
+    return `${this.url}/keys/${name}`;
+  }
+
+  /** The key's current public part as a JWK, what `az keyvault key show` gives an auditor. */
+  publicJwk(name: string): object {
+    return this.keys.get(name)!.at(-1)!.publicJwk;
+  }
+
+  /** The same options `client()` uses, for the key and cryptography clients. */
+  clientOptions() {
+    return {
+      tlsOptions: { ca: this.certificate },
+      disableChallengeResourceVerification: true,
+      retryOptions: { maxRetries: 0 },
+    };
+  }
+
   readsOf(name: string): number {
     return this.reads.get(name) ?? 0;
   }
@@ -175,6 +226,9 @@ export class KeyVaultDouble {
           message: 'The api-version query parameter is required.',
         },
       });
+    }
+    if (url.pathname.startsWith('/keys/')) {
+      return this.handleKey(request.method, url.pathname, body, response);
     }
     const match =
       /^\/secrets\/([0-9a-zA-Z-]{1,127})(?:\/([0-9a-f]*))?\/?$/.exec(
@@ -212,6 +266,75 @@ export class KeyVaultDouble {
     return send(response, 405, {
       error: { code: 'BadParameter', message: 'Method not allowed.' },
     });
+  }
+
+  private handleKey(
+    method: string | undefined,
+    path: string,
+    body: string,
+    response: ServerResponse,
+  ) {
+    const match =
+      /^\/keys\/([0-9a-zA-Z-]{1,127})(?:\/([0-9a-f]*))?(\/sign)?\/?$/.exec(
+        path,
+      );
+    const versions = match ? this.keys.get(match[1]) : undefined;
+    const [, name, version, operation] = match ?? [];
+    const found = version
+      ? versions?.find((v) => v.version === version)
+      : versions?.at(-1);
+    if (!found) {
+      return send(response, 404, {
+        error: {
+          code: 'KeyNotFound',
+          message: `A key with (name/id) ${name} was not found in this key vault.`,
+        },
+      });
+    }
+    if (method === 'GET' && !operation) {
+      return send(response, 200, this.keyBundle(name, found));
+    }
+    if (method === 'POST' && operation) {
+      const { alg, value } = JSON.parse(body) as { alg: string; value: string };
+      const digest = Buffer.from(value, 'base64url');
+      if (DIGEST_BYTES[alg] !== digest.length) {
+        return send(response, 400, {
+          error: {
+            code: 'BadParameter',
+            message: `Invalid algorithm or digest length for ${alg}.`,
+          },
+        });
+      }
+      this.signatures.set(name, (this.signatures.get(name) ?? 0) + 1);
+      // The digest is signed as is (no second hash), as Key Vault does: the client hashed the data.
+      const signature = signDigest(digest, found.d);
+      return send(response, 200, {
+        kid: `${this.url}/keys/${name}/${found.version}`,
+        value: signature.toString('base64url'),
+      });
+    }
+    return send(response, 405, {
+      error: { code: 'BadParameter', message: 'Method not allowed.' },
+    });
+  }
+
+  /** A KeyBundle as Key Vault returns it: the public part only. */
+  private keyBundle(name: string, stored: StoredKeyVersion) {
+    return {
+      key: {
+        kid: `${this.url}/keys/${name}/${stored.version}`,
+        ...stored.publicJwk,
+        key_ops: ['sign', 'verify'],
+      },
+      attributes: {
+        enabled: true,
+        created: stored.created,
+        updated: stored.created,
+        recoveryLevel: 'Recoverable+Purgeable',
+        recoverableDays: 90,
+      },
+      tags: {},
+    };
   }
 
   private store(name: string, value: string) {

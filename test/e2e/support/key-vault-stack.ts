@@ -28,10 +28,14 @@ async function startWithVault(
   return serve(moduleRef, openApi);
 }
 
-/** The secret names one test uses, prefixed so tests sharing a vault never see each other's secrets. */
+/**
+ * The secret names one test uses, prefixed so tests sharing a vault never see each other's secrets.
+ * Each app has its own connection string (its own store and credential), as in Azure.
+ */
 export function secretNames(prefix: string) {
   return {
-    mongodbUri: `${prefix}-mongodb-uri`,
+    auditMongodbUri: `${prefix}-audit-mongodb-uri`,
+    patientTestsMongodbUri: `${prefix}-patient-tests-mongodb-uri`,
     auditApiKeys: `${prefix}-audit-api-keys`,
     patientTestsApiKeys: `${prefix}-patient-tests-api-keys`,
     auditApiKey: `${prefix}-audit-api-key`,
@@ -50,7 +54,7 @@ export function startAuditWithVault(
     AUDIT_API,
     {
       KEY_VAULT_URI: vault.url,
-      KEY_VAULT_SECRET_MONGODB_URI: names.mongodbUri,
+      KEY_VAULT_SECRET_MONGODB_URI: names.auditMongodbUri,
       KEY_VAULT_SECRET_API_KEYS: names.auditApiKeys,
       MONGODB_DATABASE: uniqueDatabase('e2e-kv-audit'),
       LOG_LEVEL: 'silent',
@@ -73,7 +77,7 @@ export function startPatientTestsWithVault(
     PATIENT_TESTS_API,
     {
       KEY_VAULT_URI: vault.url,
-      KEY_VAULT_SECRET_MONGODB_URI: names.mongodbUri,
+      KEY_VAULT_SECRET_MONGODB_URI: names.patientTestsMongodbUri,
       KEY_VAULT_SECRET_API_KEYS: names.patientTestsApiKeys,
       KEY_VAULT_SECRET_AUDIT_API_KEY: names.auditApiKey,
       MONGODB_DATABASE: uniqueDatabase('e2e-kv-patient-tests'),

@@ -18,6 +18,7 @@ import {
 } from '../../../apps/patient-tests/src/config/patient-tests.config';
 import { PATIENT_TESTS_API } from '../../../apps/patient-tests/src/create-patient-tests-app';
 import { HttpClient } from '../../support/http';
+import { databaseUri } from './databases';
 
 export const PATIENT_TESTS_KEY = 'e2e-patient-tests-key-0001';
 export const AUDIT_KEY = 'e2e-audit-key-000000000001';
@@ -31,16 +32,7 @@ export interface RunningApp {
   close(): Promise<void>;
 }
 
-/** The database the e2e global setup started (or MONGODB_URI pointed at). */
-export function databaseUri(): string {
-  const uri = process.env.E2E_MONGODB_URI;
-  if (!uri) {
-    throw new Error(
-      'E2E_MONGODB_URI is not set: run e2e tests through jest --selectProjects e2e',
-    );
-  }
-  return uri;
-}
+export { databaseUri } from './databases';
 
 /** A database name no other test file uses, so files can run in parallel. */
 export const uniqueDatabase = (prefix: string) =>
@@ -86,12 +78,12 @@ export async function serve(
   };
 }
 
-/** The audit app on a real database, configured as in production but for keys and names. */
+/** The audit app on its own store, configured as in production but for keys and names. */
 export function startAudit(
   env: Record<string, string> = {},
 ): Promise<RunningApp> {
   const config = loadAuditConfig({
-    MONGODB_URI: databaseUri(),
+    MONGODB_URI: databaseUri('audit'),
     MONGODB_DATABASE: uniqueDatabase('e2e-audit'),
     API_KEYS: AUDIT_KEY,
     LOG_LEVEL: 'silent',
@@ -100,13 +92,13 @@ export function startAudit(
   return start(AuditAppModule, AuditConfig, config, AUDIT_API, AUDIT_KEY);
 }
 
-/** patient-tests calling the audit API at `auditUrl` over HTTP. */
+/** patient-tests on its own store, calling the audit API at `auditUrl` over HTTP. */
 export function startPatientTests(
   auditUrl: string,
   env: Record<string, string> = {},
 ): Promise<RunningApp> {
   const config = loadPatientTestsConfig({
-    MONGODB_URI: databaseUri(),
+    MONGODB_URI: databaseUri('patient-tests'),
     MONGODB_DATABASE: uniqueDatabase('e2e-patient-tests'),
     API_KEYS: PATIENT_TESTS_KEY,
     AUDIT_API_URL: auditUrl,

@@ -34,17 +34,23 @@ export class ThrottlingProxy {
   private server?: Server;
   private readonly sockets = new Set<Socket>();
   port = 0;
+  private readonly upstreamPort: number;
 
+  /** `upstreamUri`: the store to forward to, on 127.0.0.1; `uri` keeps its credential and options. */
   constructor(
-    private readonly upstreamPort: number,
+    private readonly upstreamUri: string,
     ratio: number,
     private readonly retryAfterMs = 10,
   ) {
+    this.upstreamPort = Number(new URL(upstreamUri).port);
     this.ratio = ratio;
   }
 
+  /** The upstream URI pointed at this proxy. */
   get uri(): string {
-    return `mongodb://127.0.0.1:${this.port}/`;
+    const uri = new URL(this.upstreamUri);
+    uri.host = `127.0.0.1:${this.port}`;
+    return uri.toString();
   }
 
   async start(): Promise<void> {

@@ -49,7 +49,7 @@ function register(
     return tip;
   };
   const repository = strictMock<AuditRecordsRepository>({
-    head: jest.fn((known?: { sequence: number; hash: string }) =>
+    appendPosition: jest.fn((known?: { sequence: number; hash: string }) =>
       Promise.resolve(tipOf(known ?? CHAIN_START)),
     ),
     insertChained: jest.fn((docs: AuditRecordDocument[]) => {
@@ -135,7 +135,7 @@ describe('AuditAppender', () => {
       ),
     ).toEqual([1, 2, 6]);
     expect(results.map((r) => r.record.sequence)).toEqual([2, 3, 6, 7, 8]);
-    expect(repository.head).toHaveBeenLastCalledWith(
+    expect(repository.appendPosition).toHaveBeenLastCalledWith(
       expect.objectContaining({ sequence: 3 }),
     );
     for (const result of results) {
@@ -222,7 +222,7 @@ describe('AuditAppender', () => {
       name: 'MongoNetworkError',
     });
     expect((await appender.append(request(2))).record.sequence).toBe(1);
-    expect(repository.head).toHaveBeenCalledTimes(2);
+    expect(repository.appendPosition).toHaveBeenCalledTimes(2);
   });
 
   describe('with Idempotency-Keys', () => {

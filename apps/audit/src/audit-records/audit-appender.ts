@@ -209,7 +209,7 @@ export class AuditAppender implements OnApplicationShutdown {
       if (unwritten.length === 0) {
         return;
       }
-      this.tip ??= await this.records.head();
+      this.tip ??= await this.records.appendPosition();
       const docs = chainAfter(this.tip, unwritten);
       const started = Date.now();
       try {
@@ -228,7 +228,7 @@ export class AuditAppender implements OnApplicationShutdown {
         unwritten = unwritten.slice(outcome.stored);
         if (isDuplicateKey(outcome.cause)) {
           // Another instance took the next sequence: continue after the real head.
-          this.tip = await this.records.head(this.tip);
+          this.tip = await this.records.appendPosition(this.tip);
         } else if (isThrottlingError(outcome.cause)) {
           lastFailure = outcome.cause;
           await sleep(throttledForMs(outcome.cause) ?? this.writeMs);

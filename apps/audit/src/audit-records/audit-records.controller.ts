@@ -20,10 +20,7 @@ import {
   AuditQueryDto,
   AuditRecord,
   AuditRecordDto,
-  ChainVerification,
-  ChainVerificationDto,
   CreateAuditRecordDto,
-  VerifyQueryDto,
 } from './audit-record.dto';
 import { AppendOptions, AppendOptionsOf } from './append-options.decorator';
 import { AuditRecordsService } from './audit-records.service';
@@ -62,16 +59,5 @@ export class AuditRecordsController {
   @ApiProblemResponses(400)
   query(@Query() query: AuditQueryDto) {
     return this.records.query(query);
-  }
-
-  @Get('verify')
-  @ApiOkResponse({
-    type: ChainVerificationDto,
-    description: 'Whether the hash chain is intact in the range.',
-    headers: responseHeaders(),
-  })
-  @ApiProblemResponses(400)
-  verify(@Query() query: VerifyQueryDto): Promise<ChainVerification> {
-    return this.records.verify(query);
   }
 }

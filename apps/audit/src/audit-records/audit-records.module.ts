@@ -24,5 +24,7 @@ import { CHAIN_HEAD_MODEL, ChainHeadSchema } from './chain-head.schema';
     AuditAppender,
     AppendKeysRepository,
   ],
+  // The chain module verifies and checkpoints the register through the repository's reads.
+  exports: [AuditRecordsRepository],
 })
 export class AuditRecordsModule {}

@@ -136,10 +136,29 @@ export class AuditRecordsRepository {
     await typedCollection(this.model).insertMany(docs, { ordered: true });
   }
 
-  /** The newest record, found from the head hint, or from `known` when that is further on. */
-  async head(known?: ChainPosition): Promise<ChainPosition> {
-    const hint = (await this.readHeadHint()) ?? (await this.tipBySort());
+  /**
+   * Where appends continue: the newest record, found by walking forward from the head hint (or from
+   * `known`, when that is further on). Cheap, but it stops at a gap, so readers that must see past one
+   * (verify) use `head()`.
+   */
+  async appendPosition(known?: ChainPosition): Promise<ChainPosition> {
+    const hint = (await this.readHeadHint()) ?? (await this.hintFromHead());
     return this.tipFrom(known && known.sequence > hint.sequence ? known : hint);
+  }
+
+  /**
+   * The record with the highest sequence, by one sorted query: for readers such as verify, which must
+   * see records past a gap. Never on the append path.
+   */
+  async head(): Promise<ChainPosition> {
+    const newest = await withThrottleRetry(() =>
+      this.model
+        .findOne({}, { _id: 1, hash: 1 })
+        .sort({ _id: -1 })
+        .lean<Pick<AuditRecordDocument, '_id' | 'hash'>>()
+        .exec(),
+    );
+    return newest ? { sequence: newest._id, hash: newest.hash } : CHAIN_START;
   }
 
   /** Moves the head hint forward to `position` (never back: concurrent writers may finish out of order). */
@@ -211,22 +230,13 @@ export class AuditRecordsRepository {
   }
 
   /**
-   * The newest record by sorting the register, once, for a register written before the head hint
-   * existed (or whose hint was deleted); it then writes the hint, and no append sorts again.
+   * A head hint for a register written before the hint existed (or whose hint was deleted): one
+   * sorted query, once; after it no append sorts again.
    */
-  private async tipBySort(): Promise<ChainPosition> {
-    const newest = await withThrottleRetry(() =>
-      this.model
-        .findOne({}, { _id: 1, hash: 1 })
-        .sort({ _id: -1 })
-        .lean<Pick<AuditRecordDocument, '_id' | 'hash'>>()
-        .exec(),
-    );
-    const tip = newest
-      ? { sequence: newest._id, hash: newest.hash }
-      : CHAIN_START;
-    await this.advanceHeadHint(tip);
-    return tip;
+  private async hintFromHead(): Promise<ChainPosition> {
+    const head = await this.head();
+    await this.advanceHeadHint(head);
+    return head;
   }
 
   /** Up to `limit` matching records with a sequence below `beforeSequence`, newest first. */

@@ -1,8 +1,7 @@
 import { encodeContinuationToken, Page, Replayed } from '@app/shared';
 import { strictMock } from '../../../../test/support/strict-mock';
-import { chainHash, ChainedContent, GENESIS_HASH } from './audit-chain';
+import { GENESIS_HASH } from './audit-chain';
 import type { AuditRecord, CreateAuditRecordDto } from './audit-record.dto';
-import type { AuditRecordDocument } from './audit-record.schema';
 import { AuditRecordsRepository } from './audit-records.repository';
 import { AuditRecordsService } from './audit-records.service';
 import type { AppendOptions } from './append-options.decorator';
@@ -16,35 +15,6 @@ const body = (): CreateAuditRecordDto => ({
   sourceSystemName: 'patient-tests',
   resource: { type: 'patient', id: 'p-1', operation: 'read' },
 });
-
-/** A stored chain of `count` intact documents, as the repository would return them. */
-function chain(count: number): AuditRecordDocument[] {
-  const docs: AuditRecordDocument[] = [];
-  let previousHash = GENESIS_HASH;
-  for (let sequence = 1; sequence <= count; sequence++) {
-    const content: ChainedContent = {
-      id: `00000000-0000-4000-8000-${String(sequence).padStart(12, '0')}`,
-      sequence,
-      previousHash,
-      createdDate: new Date(Date.UTC(2026, 0, sequence)).toISOString(),
-      sourceSystemName: 'patient-tests',
-      resource: { type: 'patient', id: `p-${sequence}`, operation: 'read' },
-      correlationId: TRACE_ID,
-    };
-    const hash = chainHash(content);
-    const { id, createdDate, sequence: _sequence, ...rest } = content;
-    docs.push({
-      ...rest,
-      _id: sequence,
-      _shardKey: String(sequence),
-      recordId: id,
-      createdDate: new Date(createdDate),
-      hash,
-    });
-    previousHash = hash;
-  }
-  return docs;
-}
 
 const record = (sequence: number): AuditRecord => ({
   ...body(),
@@ -78,29 +48,6 @@ const options = (): AppendOptions => ({
   deadline: Date.now() + 2000,
   signal: new AbortController().signal,
 });
-
-/** A repository over `docs` for verification: head, point reads and ascending ranges. */
-function over(docs: AuditRecordDocument[]) {
-  const sorted = [...docs].sort((a, b) => a._id - b._id);
-  return setUp({
-    head: jest.fn().mockResolvedValue(
-      sorted.length === 0
-        ? { sequence: 0, hash: GENESIS_HASH }
-        : {
-            sequence: sorted[sorted.length - 1]._id,
-            hash: sorted[sorted.length - 1].hash,
-          },
-    ),
-    at: jest.fn((sequence: number) =>
-      Promise.resolve(sorted.find((doc) => doc._id === sequence)),
-    ),
-    range: jest.fn((from: number, to: number, size: number) =>
-      Promise.resolve(
-        sorted.filter((doc) => doc._id >= from && doc._id <= to).slice(0, size),
-      ),
-    ),
-  });
-}
 
 describe('AuditRecordsService', () => {
   describe('create', () => {
@@ -261,80 +208,5 @@ describe('AuditRecordsService', () => {
         });
       },
     );
-  });
-
-  describe('verify', () => {
-    it('accepts an intact chain and reports its head', async () => {
-      const docs = chain(5);
-      const { service } = over(docs);
-      expect(await service.verify({})).toEqual({
-        valid: true,
-        checked: 5,
-        head: { sequence: 5, hash: docs[4].hash },
-      });
-    });
-
-    it('accepts an empty register', async () => {
-      const { service } = over([]);
-      expect(await service.verify({})).toEqual({
-        valid: true,
-        checked: 0,
-        head: { sequence: 0, hash: GENESIS_HASH },
-      });
-    });
-
-    it('reports a changed record at its sequence', async () => {
-      const docs = chain(5);
-      docs[2] = { ...docs[2], sourceSystemName: 'someone-else' };
-      expect(await over(docs).service.verify({})).toMatchObject({
-        valid: false,
-        firstInvalidSequence: 3,
-        checked: 2,
-      });
-    });
-
-    it('reports a gap where a record was deleted', async () => {
-      const docs = chain(5).filter((doc) => doc._id !== 4);
-      expect(await over(docs).service.verify({})).toMatchObject({
-        valid: false,
-        firstInvalidSequence: 4,
-      });
-    });
-
-    it('reports a record whose previous hash does not match its predecessor', async () => {
-      const docs = chain(5);
-      docs[3] = { ...docs[3], previousHash: docs[1].hash };
-      expect(await over(docs).service.verify({})).toMatchObject({
-        valid: false,
-        firstInvalidSequence: 4,
-      });
-    });
-
-    it('anchors a partial check on the record before it', async () => {
-      const docs = chain(6);
-      const { service } = over(docs);
-      expect(await service.verify({ from: 3, to: 5 })).toMatchObject({
-        valid: true,
-        checked: 3,
-      });
-    });
-
-    it('reports a missing anchor when the record before the range is gone', async () => {
-      const docs = chain(6).filter((doc) => doc._id !== 2);
-      expect(await over(docs).service.verify({ from: 3 })).toMatchObject({
-        valid: false,
-        firstInvalidSequence: 2,
-      });
-    });
-
-    it('walks a long chain in batches', async () => {
-      const docs = chain(1203);
-      const { service, repository } = over(docs);
-      expect(await service.verify({})).toMatchObject({
-        valid: true,
-        checked: 1203,
-      });
-      expect(repository.range).toHaveBeenCalledTimes(3);
-    });
   });
 });

@@ -9,24 +9,16 @@ import {
 } from '@app/shared';
 import { Injectable } from '@nestjs/common';
 import { z } from 'zod';
-import { chainHash, GENESIS_HASH } from './audit-chain';
 import type { AppendOptions } from './append-options.decorator';
 import { AuditAppender } from './audit-appender';
 import type {
   AuditQuery,
   AuditRecord,
-  ChainVerification,
   CreateAuditRecordDto,
-  VerifyQuery,
 } from './audit-record.dto';
-import {
-  AuditRecordsRepository,
-  chainedContentOf,
-} from './audit-records.repository';
+import { AuditRecordsRepository } from './audit-records.repository';
 
 const auditPosition = z.strictObject({ before: z.int().min(1) });
-/** Records read per database round trip while verifying. */
-const VERIFY_BATCH = 500;
 
 @Injectable()
 export class AuditRecordsService {
@@ -85,48 +77,5 @@ export class AuditRecordsService {
       position?.before,
     );
     return toPage(found, limit, (record) => ({ before: record.sequence }));
-  }
-
-  /**
-   * Walks the chain from `from` to `to` (default: all of it) and reports the first sequence where it
-   * breaks: a changed record (its hash), a deleted one (a gap), an inserted or reordered one (the
-   * sequence or the previous hash no longer fits).
-   */
-  async verify({ from = 1, to }: VerifyQuery): Promise<ChainVerification> {
-    const head = await this.repository.head();
-    const last = Math.min(to ?? head.sequence, head.sequence);
-    const invalid = (sequence: number, checked: number): ChainVerification => ({
-      valid: false,
-      checked,
-      firstInvalidSequence: sequence,
-      head,
-    });
-
-    let previousHash =
-      from === 1 ? GENESIS_HASH : (await this.repository.at(from - 1))?.hash;
-    if (previousHash === undefined) {
-      return invalid(from - 1, 0);
-    }
-    let expected = from;
-    let checked = 0;
-    while (expected <= last) {
-      const batch = await this.repository.range(expected, last, VERIFY_BATCH);
-      if (batch.length === 0) {
-        return invalid(expected, checked);
-      }
-      for (const doc of batch) {
-        const intact =
-          doc._id === expected &&
-          doc.previousHash === previousHash &&
-          chainHash(chainedContentOf(doc)) === doc.hash;
-        if (!intact) {
-          return invalid(expected, checked);
-        }
-        previousHash = doc.hash;
-        expected++;
-        checked++;
-      }
-    }
-    return { valid: true, checked, head };
   }
 }

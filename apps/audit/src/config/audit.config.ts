@@ -1,12 +1,68 @@
 import {
   commonConfigShape,
   configToken,
+  integerVariable,
   keyVaultVariables,
   parseConfig,
   portVariable,
   requireApiKeysOutsideFunctions,
 } from '@app/shared';
 import { z } from 'zod';
+
+/** Signed checkpoints of the chain head, kept outside the database (README "Signed checkpoints"). */
+const checkpointVariables = {
+  CHECKPOINT_KEY_ID: z
+    .url({ protocol: /^https$/ })
+    .regex(
+      /^https:\/\/[^/]+\/keys\/[0-9a-zA-Z-]{1,127}$/,
+      'must be a versionless Key Vault key URL: https://<vault>.vault.azure.net/keys/<name>',
+    )
+    .optional(),
+  CHECKPOINT_CONTAINER_URL: z
+    .url({ protocol: /^https?$/ })
+    .max(2048)
+    .optional(),
+  CHECKPOINT_DIR: z.string().min(1).max(1024).optional(),
+  // 0 turns the schedule off (checkpoints on demand only).
+  CHECKPOINT_INTERVAL_SECONDS: integerVariable(300, 0, 86400),
+};
+
+type CheckpointSettings = {
+  [K in keyof typeof checkpointVariables]?: unknown;
+};
+
+/**
+ * One store at most; the container (the Azure set-up) only with a Key Vault key; a key only with a
+ * store. A folder without a key gets a local key file (see LocalKeyCheckpointSigner).
+ */
+function checkpointRules(config: CheckpointSettings, context: z.RefinementCtx) {
+  if (config.CHECKPOINT_CONTAINER_URL && config.CHECKPOINT_DIR) {
+    context.addIssue({
+      code: 'custom',
+      path: ['CHECKPOINT_DIR'],
+      message: 'set CHECKPOINT_CONTAINER_URL or CHECKPOINT_DIR, not both',
+    });
+  }
+  if (config.CHECKPOINT_CONTAINER_URL && !config.CHECKPOINT_KEY_ID) {
+    context.addIssue({
+      code: 'custom',
+      path: ['CHECKPOINT_KEY_ID'],
+      message: 'is required with CHECKPOINT_CONTAINER_URL',
+    });
+  }
+  if (
+    config.CHECKPOINT_KEY_ID &&
+    !config.CHECKPOINT_CONTAINER_URL &&
+    !config.CHECKPOINT_DIR
+  ) {
+    context.addIssue({
+      code: 'custom',
+      path: ['CHECKPOINT_KEY_ID'],
+      message:
+        'needs CHECKPOINT_CONTAINER_URL or CHECKPOINT_DIR to store checkpoints in',
+    });
+  }
+}
 
 /** Every environment variable the audit app reads; this schema is the one list. */
 export const auditConfigSchema = z
@@ -18,8 +74,10 @@ export const auditConfigSchema = z
     }),
     PORT: portVariable(7072),
     MONGODB_DATABASE: z.string().min(1).max(63).default('audit'),
+    ...checkpointVariables,
   })
-  .refine(...requireApiKeysOutsideFunctions);
+  .refine(...requireApiKeysOutsideFunctions)
+  .superRefine(checkpointRules);
 
 /** The parsed configuration, injected by this class. */
 export abstract class AuditConfig extends configToken<

@@ -8,7 +8,7 @@ import {
 import { trace } from '@opentelemetry/api';
 import { HttpService } from '@nestjs/axios';
 import { Injectable } from '@nestjs/common';
-import { AxiosError, isAxiosError } from 'axios';
+import { AxiosError, AxiosRequestConfig, isAxiosError } from 'axios';
 import { firstValueFrom } from 'rxjs';
 import { PatientTestsConfig } from '../config/patient-tests.config';
 import type { AuditedOperation, AuditedResource } from './audited.decorator';
@@ -17,6 +17,18 @@ import { AuditFailureReason, recordAuditFailure } from './audit-metrics';
 /** The service name the audit register records as the source of these entries. */
 export const SOURCE_SYSTEM_NAME = 'patient-tests';
 const AUDIT_RETRY_AFTER_SECONDS = 5;
+
+/**
+ * Anything but the one answer audit gives for a stored record fails the request. A redirect is not
+ * followed: it would turn the POST into a GET that answers 2xx with nothing recorded, and carry the key
+ * to wherever it points. No proxy from the environment either: the key goes to AUDIT_API_URL only.
+ */
+const ONLY_A_STORED_RECORD: AxiosRequestConfig = {
+  // 0 makes axios use Node's http directly instead of follow-redirects: a 3xx is just a status.
+  maxRedirects: 0,
+  proxy: false,
+  validateStatus: (status) => status === 201,
+};
 
 export interface AuditEntry {
   resource: AuditedResource;
@@ -115,7 +127,7 @@ export class AuditClient {
         timeout: budgetMs,
         // `timeout` alone does not bound connecting; the signal bounds the whole call.
         signal: AbortSignal.timeout(budgetMs),
-        validateStatus: (status) => status >= 200 && status < 300,
+        ...ONLY_A_STORED_RECORD,
       }),
     );
   }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { callerOf, correlationIdOf } from '@app/shared';
+import { callerOf, correlationIdOf, truncateText } from '@app/shared';
 import {
   CallHandler,
   ExecutionContext,
@@ -59,6 +59,7 @@ export class AuditInterceptor implements NestInterceptor {
       action.resourceId.param
     ];
     // Audit ids are bounded like every other string; a longer one cannot name a resource anyway.
-    return value?.slice(0, 128);
+    // Cut between characters: half an emoji would be stored as U+FFFD but hashed as itself.
+    return value === undefined ? undefined : truncateText(value, 128);
   }
 }

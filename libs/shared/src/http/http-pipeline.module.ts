@@ -8,6 +8,7 @@ import { ReplayedInterceptor } from '../idempotency/replayed';
 import { VersionInterceptor } from '../versioning/versioned';
 import { LocationInterceptor } from './location';
 import { ProblemFilter } from './problem.filter';
+import { WellFormedInputGuard } from './well-formed-input.guard';
 
 export interface HttpPipelineOptions {
   /** Where the accepted inbound keys come from (environment or Key Vault). */
@@ -22,8 +23,8 @@ const { ConfigurableModuleClass, MODULE_OPTIONS_TOKEN } =
     .build();
 
 /**
- * The global request pipeline every app shares: API key guard, zod validation, problem+json errors,
- * paged results, Location and ETag headers.
+ * The global request pipeline every app shares: API key guard, well-formed input (no lone surrogates,
+ * bounded nesting), zod validation, problem+json errors, paged results, Location and ETag headers.
  * Registered as APP_* providers so the plain HTTP host, the Azure Functions host and
  * `Test.createTestingModule` all run exactly the same pipeline.
  */
@@ -42,6 +43,7 @@ const { ConfigurableModuleClass, MODULE_OPTIONS_TOKEN } =
       inject: [MODULE_OPTIONS_TOKEN],
     },
     { provide: APP_GUARD, useClass: ApiKeyGuard },
+    { provide: APP_GUARD, useClass: WellFormedInputGuard },
     { provide: APP_PIPE, useClass: ZodValidationPipe },
     { provide: APP_FILTER, useClass: ProblemFilter },
     { provide: APP_INTERCEPTOR, useClass: PageInterceptor },

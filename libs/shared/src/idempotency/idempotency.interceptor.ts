@@ -19,6 +19,7 @@ import { ApiIdempotencyKey } from '../openapi/api-problem.decorator';
 import { Versioned } from '../versioning/versioned';
 import type { StoredOutcome } from './idempotency-record.schema';
 import { IdempotencyStore } from './idempotency.store';
+import { fromReplayTemplate, toReplayTemplate } from './replay-template';
 import { IDEMPOTENT_REPLAYED_HEADER } from './replayed';
 
 export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
@@ -146,17 +147,21 @@ export class IdempotencyInterceptor implements NestInterceptor {
   }
 
   private outcomeOf(context: ExecutionContext, result: unknown): StoredOutcome {
+    const request = context.switchToHttp().getRequest<RequestWithKeyName>();
     const status =
       this.reflector.get<number | undefined>(
         HTTP_CODE_METADATA,
         context.getHandler(),
-      ) ??
-      (context.switchToHttp().getRequest<RequestWithKeyName>().method === 'POST'
-        ? HttpStatus.CREATED
-        : HttpStatus.OK);
-    return result instanceof Versioned
-      ? { status, body: result.value as unknown, version: result.version }
-      : { status, body: result };
+      ) ?? (request.method === 'POST' ? HttpStatus.CREATED : HttpStatus.OK);
+    // Only what the server decided is kept: the patient data of the response is the request's own.
+    const versioned = result instanceof Versioned;
+    const { body, fromRequest } = toReplayTemplate(
+      versioned ? result.value : result,
+      request.body,
+    );
+    return versioned
+      ? { status, body, fromRequest, version: result.version }
+      : { status, body, fromRequest };
   }
 
   private replay(context: ExecutionContext, outcome: StoredOutcome): unknown {
@@ -165,8 +170,14 @@ export class IdempotencyInterceptor implements NestInterceptor {
       .getResponse<FastifyReply>()
       .status(outcome.status)
       .header(IDEMPOTENT_REPLAYED_HEADER, 'true');
+    const body = outcome.fromRequest
+      ? fromReplayTemplate(
+          { body: outcome.body, fromRequest: outcome.fromRequest },
+          context.switchToHttp().getRequest<RequestWithKeyName>().body,
+        )
+      : outcome.body;
     return outcome.version === undefined
-      ? outcome.body
-      : new Versioned(outcome.body, outcome.version);
+      ? body
+      : new Versioned(body, outcome.version);
   }
 }
