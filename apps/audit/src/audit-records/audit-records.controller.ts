@@ -8,7 +8,14 @@ import {
   Idempotent,
   responseHeaders,
 } from '@app/shared';
-import { Body, Controller, Get, Post, Query } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  Post,
+  Query,
+  UseGuards,
+} from '@nestjs/common';
 import {
   ApiCreatedResponse,
   ApiOkResponse,
@@ -25,21 +32,25 @@ import {
   VerifyQueryDto,
 } from './audit-record.dto';
 import { AuditRecordsService } from './audit-records.service';
+import { RequiresRole } from '../access/audit-role';
+import { AuditRoleGuard } from '../access/audit-role.guard';
 
 @ApiTags('audit records')
 @ApiSecurity(FUNCTION_KEY_HEADER_SCHEME)
 @ApiSecurity(FUNCTION_KEY_QUERY_SCHEME)
 @Controller('auditrecord')
+@UseGuards(AuditRoleGuard)
 export class AuditRecordsController {
   constructor(private readonly records: AuditRecordsService) {}
 
   @Post()
+  @RequiresRole('append')
   @Idempotent()
   @ApiCreatedResponse({
     type: AuditRecordDto,
     headers: responseHeaders('idempotentReplayed'),
   })
-  @ApiProblemResponses(400, 413, 415)
+  @ApiProblemResponses(400, 403, 413, 415)
   create(
     @Body() body: CreateAuditRecordDto,
     @CorrelationId() correlationId: string,
@@ -49,23 +60,25 @@ export class AuditRecordsController {
   }
 
   @Get()
+  @RequiresRole('reader')
   @ApiOkResponse({
     type: [AuditRecordDto],
     description: 'Newest first; x-continuation-token when more exist.',
     headers: responseHeaders('continuationToken'),
   })
-  @ApiProblemResponses(400)
+  @ApiProblemResponses(400, 403)
   query(@Query() query: AuditQueryDto) {
     return this.records.query(query);
   }
 
   @Get('verify')
+  @RequiresRole('reader')
   @ApiOkResponse({
     type: ChainVerificationDto,
     description: 'Whether the hash chain is intact in the range.',
     headers: responseHeaders(),
   })
-  @ApiProblemResponses(400)
+  @ApiProblemResponses(400, 403)
   verify(@Query() query: VerifyQueryDto): Promise<ChainVerification> {
     return this.records.verify(query);
   }

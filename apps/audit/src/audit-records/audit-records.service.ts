@@ -21,6 +21,18 @@ import {
   chainedContentOf,
 } from './audit-records.repository';
 
+/** Absent members are left out, so what is stored is exactly what is hashed. */
+function withoutUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(
+    Object.entries(value).filter(([, member]) => member !== undefined),
+  ) as T;
+}
+
+const nonEmpty = <T extends object>(value: T): T | undefined => {
+  const members = withoutUndefined(value);
+  return Object.keys(members).length > 0 ? members : undefined;
+};
+
 const auditPosition = z.strictObject({ before: z.int().min(1) });
 /** Records read per database round trip while verifying. */
 const VERIFY_BATCH = 500;
@@ -31,23 +43,36 @@ export class AuditRecordsService {
 
   /**
    * Appends a record to the chain; the server assigns id, time and sequence, and the correlation id
-   * comes from the trace context, never from the body. A body's actor and client address (a service
-   * acting for its client) win over the audit API's own caller.
+   * comes from the trace context, never from the body. `actor` and `clientAddress` are always the
+   * audit API's own, verified caller; a body's actor (a service naming its own client) is only that
+   * caller's assertion, so it is kept apart as `onBehalfOf` and can never stand in for the caller.
    */
   create(
     body: CreateAuditRecordDto,
     correlationId: string,
     caller: Caller = {},
   ): Promise<AuditRecord> {
-    return this.repository.append({
-      id: randomUUID(),
-      createdDate: new Date().toISOString(),
-      sourceSystemName: body.sourceSystemName,
-      resource: body.resource,
-      correlationId,
-      actor: body.actor ?? caller.actor,
-      clientAddress: body.clientAddress ?? caller.clientAddress,
-    });
+    return this.repository.append(
+      withoutUndefined({
+        id: randomUUID(),
+        createdDate: new Date().toISOString(),
+        sourceSystemName: body.sourceSystemName,
+        resource: body.resource,
+        // Each patient once, in the order named (a search's result order).
+        patientIds: [...new Set(body.patientIds)],
+        outcome: body.outcome,
+        attemptId: body.attemptId,
+        correlationId,
+        actor: caller.actor,
+        clientAddress: caller.clientAddress,
+        unverified: caller.unverified,
+        onBehalfOf: nonEmpty({
+          actor: body.actor,
+          clientAddress: body.clientAddress,
+          unverified: body.unverified,
+        }),
+      }),
+    );
   }
 
   async query({

@@ -19,10 +19,23 @@ import { AuditFailureReason, recordAuditFailure } from './audit-metrics';
 export const SOURCE_SYSTEM_NAME = 'patient-tests';
 const AUDIT_RETRY_AFTER_SECONDS = 5;
 
+/** `attempted` for a write about to happen, else the HTTP status the request answered. */
+export type AuditOutcome = 'attempted' | number;
+
 export interface AuditEntry {
   resource: AuditedResource;
   operation: AuditedOperation;
   resourceId?: string;
+  /** Every patient whose data the request concerns. */
+  patientIds: string[];
+  outcome: AuditOutcome;
+  /** On the outcome of a write: the id of its `attempted` record. */
+  attemptId?: string;
+}
+
+/** What the audit API answered for a stored record: its id, to link an outcome to its attempt. */
+export interface RecordedEntry {
+  id: string;
 }
 
 /** The audit API over HTTP. An audit that fails for any reason fails the operation (503). */
@@ -36,13 +49,15 @@ export class AuditClient {
 
   /**
    * Records `entry` for the request with `correlationId`, made by `caller`. Every attempt of one entry
-   * carries the same Idempotency-Key, so a retry can never write a second record.
+   * carries the same Idempotency-Key, so a retry can never write a second record. The caller is sent
+   * as patient-tests' client: audit records it as asserted by patient-tests (`onBehalfOf`), with
+   * what was not verified kept apart (`unverified`).
    */
   async record(
     entry: AuditEntry,
     correlationId: string,
     caller: Caller = {},
-  ): Promise<void> {
+  ): Promise<RecordedEntry> {
     const body = {
       sourceSystemName: SOURCE_SYSTEM_NAME,
       resource: {
@@ -50,14 +65,18 @@ export class AuditClient {
         id: entry.resourceId,
         operation: entry.operation,
       },
+      patientIds: entry.patientIds,
+      outcome: entry.outcome,
+      attemptId: entry.attemptId,
       actor: caller.actor,
       clientAddress: caller.clientAddress,
+      unverified: caller.unverified,
     };
     const attempt = { correlationId, idempotencyKey: randomUUID() };
     const key = this.currentKey();
     try {
       try {
-        await this.post(body, key, attempt);
+        return await this.post(body, key, attempt);
       } catch (error) {
         if (!rejectedKey(error)) {
           throw error;
@@ -71,7 +90,7 @@ export class AuditClient {
         if (fresh === undefined || fresh === key) {
           throw error;
         }
-        await this.post(body, fresh, attempt);
+        return await this.post(body, fresh, attempt);
       }
     } catch (error) {
       recordAuditFailure(failureReason(error));
@@ -96,8 +115,8 @@ export class AuditClient {
       correlationId,
       idempotencyKey,
     }: { correlationId: string; idempotencyKey: string },
-  ): Promise<void> {
-    await firstValueFrom(
+  ): Promise<RecordedEntry> {
+    const response = await firstValueFrom(
       this.http.post(`${this.config.AUDIT_API_URL}/auditrecord`, body, {
         headers: {
           'x-functions-key': key,
@@ -114,6 +133,20 @@ export class AuditClient {
         validateStatus: (status) => status >= 200 && status < 300,
       }),
     );
+    const id = (response.data as { id?: unknown } | null | undefined)?.id;
+    if (typeof id !== 'string') {
+      // Not an answer from the register: without a record id there is no proof of a record.
+      throw new UnexpectedAuditAnswer();
+    }
+    return { id };
+  }
+}
+
+/** A 2xx from the audit URL that is not a stored record (e.g. not the register answering). */
+class UnexpectedAuditAnswer extends Error {
+  constructor() {
+    super('The audit API answered without a record id');
+    this.name = 'UnexpectedAuditAnswer';
   }
 }
 
@@ -122,7 +155,10 @@ const rejectedKey = (error: unknown) =>
 
 /** Why an audit call failed, for the `audit_failures` metric (no request data in it). */
 function failureReason(error: unknown): AuditFailureReason {
-  if (isAxiosError(error) && error.response) {
+  if (
+    (isAxiosError(error) && error.response) ||
+    error instanceof UnexpectedAuditAnswer
+  ) {
     return 'rejected';
   }
   const code = (error as AxiosError | undefined)?.code;

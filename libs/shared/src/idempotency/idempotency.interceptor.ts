@@ -76,8 +76,11 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const key = parseKey(header);
     const path = request.url.split('?')[0].replace(/\/+$/, '');
     // Scoped to the caller and the route: one client's key can never return another client's response.
+    // An unverified subscription claim narrows the scope further (never widens it), so subscriptions
+    // behind a gateway that sends no gateway secret still do not share keys.
+    const caller = callerOf(request);
     const id = sha256(
-      `${callerOf(request).actor ?? 'anonymous'}\n${request.method} ${path}\n${key}`,
+      `${caller.actor ?? 'anonymous'}\n${caller.unverified?.actor ?? ''}\n${request.method} ${path}\n${key}`,
     );
     const fingerprint = sha256(canonicalJson(request.body ?? null));
 
