@@ -3,7 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, startFerretDb } from '../../scripts/lib/processes.cjs';
 import { samplePatient } from '../support/samples';
-import { RunningApp, startAudit, startPatientTests } from './support/stack';
+import {
+  RunningApp,
+  RunningAudit,
+  startAudit,
+  startPatientTests,
+} from './support/stack';
 import { ThrottlingProxy } from './support/throttling-proxy';
 
 const FERRETDB_BINARY_NEEDED =
@@ -11,6 +16,8 @@ const FERRETDB_BINARY_NEEDED =
 const record = () => ({
   sourceSystemName: 'faults',
   resource: { type: 'patient', operation: 'read' },
+  patientIds: [],
+  outcome: 200,
 });
 
 async function until<T>(
@@ -32,7 +39,7 @@ describe(`when the database goes away (${FERRETDB_BINARY_NEEDED})`, () => {
   let database: Awaited<ReturnType<typeof startFerretDb>>;
   let port: number;
   const dataDir = mkdtempSync(join(tmpdir(), 'faults-db-'));
-  let audit: RunningApp;
+  let audit: RunningAudit;
 
   beforeAll(async () => {
     port = await freePort();
@@ -46,12 +53,12 @@ describe(`when the database goes away (${FERRETDB_BINARY_NEEDED})`, () => {
   });
 
   it('answers 503 with Retry-After while it is down, and recovers without a restart when it is back', async () => {
-    expect((await audit.client.post('/auditrecord', record())).status).toBe(
+    expect((await audit.appender.post('/auditrecord', record())).status).toBe(
       201,
     );
 
     await database.stop();
-    const down = await audit.client.post('/auditrecord', record());
+    const down = await audit.appender.post('/auditrecord', record());
     expect(down.status).toBe(503);
     expect(down.headers.get('retry-after')).toBe('5');
     expect(down.body.code).toBe('DATABASE_UNAVAILABLE');
@@ -65,7 +72,7 @@ describe(`when the database goes away (${FERRETDB_BINARY_NEEDED})`, () => {
 
     database = await startFerretDb({ port, dataDir, logLevel: 'error' });
     const recovered = await until(
-      () => audit.client.post('/auditrecord', record()),
+      () => audit.appender.post('/auditrecord', record()),
       (response) => response.status === 201,
     );
     expect(recovered.status).toBe(201);
@@ -88,7 +95,7 @@ describe('when the database is down at start-up', () => {
         (await audit.client.withoutHeader('x-functions-key').get('/health'))
           .status,
       ).toBe(503);
-      const down = await audit.client.post('/auditrecord', record());
+      const down = await audit.appender.post('/auditrecord', record());
       expect(down.status).toBe(503);
       expect(down.headers.get('retry-after')).toBe('5');
 
@@ -98,7 +105,7 @@ describe('when the database is down at start-up', () => {
         logLevel: 'error',
       });
       const served = await until(
-        () => audit.client.post('/auditrecord', record()),
+        () => audit.appender.post('/auditrecord', record()),
         (response) => response.status === 201,
         45000,
       );
@@ -112,7 +119,7 @@ describe('when the database is down at start-up', () => {
 
 describe('when Cosmos DB throttles (error 16500 injected on the wire)', () => {
   let proxy: ThrottlingProxy;
-  let audit: RunningApp;
+  let audit: RunningAudit;
   let patientTests: RunningApp;
 
   beforeAll(async () => {
@@ -154,7 +161,7 @@ describe('when Cosmos DB throttles (error 16500 injected on the wire)', () => {
   it('answers 503 with Retry-After once throttling outlasts the retry deadline', async () => {
     proxy.ratio = 1;
     try {
-      const response = await audit.client.post('/auditrecord', record());
+      const response = await audit.appender.post('/auditrecord', record());
       expect(response.status).toBe(503);
       expect(response.body.code).toBe('DATABASE_THROTTLED');
       expect(response.headers.get('retry-after')).toBe('5');
