@@ -5,7 +5,12 @@ import path from 'node:path';
 import { knownTrace } from '../support/http';
 import { samplePatient } from '../support/samples';
 import { AppProcess, startAppProcess } from './support/app-process';
-import { AUDIT_KEY, PATIENT_TESTS_KEY, uniqueDatabase } from './support/stack';
+import {
+  AUDIT_KEY,
+  AUDIT_READER_KEY,
+  PATIENT_TESTS_KEY,
+  uniqueDatabase,
+} from './support/stack';
 import {
   expectOneOperation,
   operation,
@@ -92,6 +97,9 @@ function packageEnv(
     MONGODB_DATABASE: uniqueDatabase(database),
     // patient-tests needs its key for the audit API to start; audit ignores it.
     AUDIT_API_KEY: AUDIT_KEY,
+    // audit needs its key lists even inside Azure Functions; patient-tests ignores the reader keys.
+    API_KEYS: AUDIT_KEY,
+    AUDIT_READER_KEYS: AUDIT_READER_KEY,
     LOG_LEVEL: 'silent',
     ...extra,
   };
@@ -210,8 +218,7 @@ describe('the deployable Functions packages', () => {
       'GET',
       '/api/auditrecord?correlationId=0af7651916cd43dd8448eb211c80319c',
       packageEnv('e2e-package-audit', {
-        API_KEYS: AUDIT_KEY,
-        FUNCTIONS_INVOKE_KEY: AUDIT_KEY,
+        FUNCTIONS_INVOKE_KEY: AUDIT_READER_KEY,
       }),
     );
     expect(result.status).toBe(200);
@@ -287,7 +294,6 @@ describe('the deployable Functions packages', () => {
 
   describe('the audit package writes, validates and verifies through the bundle', () => {
     const env = packageEnv('e2e-package-audit-writes', {
-      API_KEYS: AUDIT_KEY,
       FUNCTIONS_INVOKE_KEY: AUDIT_KEY,
     });
 
@@ -301,6 +307,8 @@ describe('the deployable Functions packages', () => {
           FUNCTIONS_INVOKE_BODY: JSON.stringify({
             sourceSystemName: 'package-e2e',
             resource: { type: 'patient', id: 'p-1', operation: 'read' },
+            patientIds: ['p-1'],
+            outcome: 200,
           }),
         },
       );
@@ -308,6 +316,8 @@ describe('the deployable Functions packages', () => {
       expect(JSON.parse(result.body!)).toMatchObject({
         sourceSystemName: 'package-e2e',
         resource: { type: 'patient', id: 'p-1', operation: 'read' },
+        patientIds: ['p-1'],
+        outcome: 200,
         sequence: expect.any(Number),
         hash: expect.stringMatching(/^[0-9a-f]{64}$/),
       });
@@ -316,7 +326,7 @@ describe('the deployable Functions packages', () => {
         unpacked.audit,
         'GET',
         '/api/auditrecord/verify',
-        env,
+        { ...env, FUNCTIONS_INVOKE_KEY: AUDIT_READER_KEY },
       );
       expect(verified.status).toBe(200);
       expect(JSON.parse(verified.body!)).toMatchObject({
@@ -335,6 +345,8 @@ describe('the deployable Functions packages', () => {
           FUNCTIONS_INVOKE_BODY: JSON.stringify({
             sourceSystemName: 42,
             resource: { type: 'patient', id: 'p-1', operation: 'read' },
+            patientIds: ['p-1'],
+            outcome: 200,
           }),
         },
       );
@@ -357,6 +369,7 @@ describe('the deployable Functions packages', () => {
         MONGODB_URI: process.env.E2E_MONGODB_URI!,
         MONGODB_DATABASE: uniqueDatabase('e2e-package-telemetry-audit'),
         API_KEYS: AUDIT_KEY,
+        AUDIT_READER_KEYS: AUDIT_READER_KEY,
         ...telemetryEnv(collector),
       });
     });

@@ -33,6 +33,8 @@ export function secretNames(prefix: string) {
   return {
     mongodbUri: `${prefix}-mongodb-uri`,
     auditApiKeys: `${prefix}-audit-api-keys`,
+    auditReaderKeys: `${prefix}-audit-reader-keys`,
+    gatewaySecret: `${prefix}-gateway-secret`,
     patientTestsApiKeys: `${prefix}-patient-tests-api-keys`,
     auditApiKey: `${prefix}-audit-api-key`,
   };
@@ -52,6 +54,7 @@ export function startAuditWithVault(
       KEY_VAULT_URI: vault.url,
       KEY_VAULT_SECRET_MONGODB_URI: names.mongodbUri,
       KEY_VAULT_SECRET_API_KEYS: names.auditApiKeys,
+      KEY_VAULT_SECRET_AUDIT_READER_KEYS: names.auditReaderKeys,
       MONGODB_DATABASE: uniqueDatabase('e2e-kv-audit'),
       LOG_LEVEL: 'silent',
       ...env,
