@@ -109,7 +109,7 @@ describe('the audit API on a real database', () => {
     });
   });
 
-  it("lists every record naming a patient with ?patientId=, newest first and paged, and verifies the chain over them", async () => {
+  it('lists every record naming a patient with ?patientId=, newest first and paged, and verifies the chain over them', async () => {
     const patientId = `patient-${Date.now()}`;
     const other = `patient-other-${Date.now()}`;
     const created: string[] = [];
@@ -142,9 +142,9 @@ describe('the audit API on a real database', () => {
       token = page.headers.get('x-continuation-token');
     } while (token);
     expect(seen).toEqual([...created].reverse());
-    expect((await audit.client.get('/auditrecord/verify')).body).toMatchObject(
-      { valid: true },
-    );
+    expect((await audit.client.get('/auditrecord/verify')).body).toMatchObject({
+      valid: true,
+    });
   });
 
   describe('roles', () => {

@@ -102,6 +102,8 @@ describe('a Functions entry without API_KEYS', () => {
   });
 
   it('except for audit, which refuses to start: only its key lists say which key may append and which may read', async () => {
-    await expect(startFunctionsApp('audit', { API_KEYS: '' })).rejects.toThrow();
+    await expect(
+      startFunctionsApp('audit', { API_KEYS: '' }),
+    ).rejects.toThrow();
   });
 });

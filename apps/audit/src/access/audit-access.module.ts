@@ -11,7 +11,8 @@ import { AuditRoleGuard } from './audit-role.guard';
     {
       provide: AuditRoleKeys,
       inject: [AuditConfig, KeyVaultSecrets],
-      useFactory: AuditRoleKeys.from,
+      useFactory: (config: AuditConfig, secrets: KeyVaultSecrets) =>
+        AuditRoleKeys.from(config, secrets),
     },
     AuditRoleGuard,
   ],

@@ -16,7 +16,9 @@ const actorSchema = z
   .string()
   .min(1)
   .max(128)
-  .describe('`subscription:<API Management subscription id>` or `key:<key fingerprint>`');
+  .describe(
+    '`subscription:<API Management subscription id>` or `key:<key fingerprint>`',
+  );
 const clientAddressSchema = z
   .string()
   .min(1)
@@ -50,7 +52,7 @@ const patientIdsSchema = z
 const outcomeSchema = z
   .union([z.literal('attempted'), z.int().min(100).max(599)])
   .describe(
-    "`attempted` (a write about to happen) or the HTTP status the operation answered",
+    '`attempted` (a write about to happen) or the HTTP status the operation answered',
   );
 
 /**
@@ -59,24 +61,29 @@ const outcomeSchema = z
  * authenticated caller, never in place of it. `id`, `createdDate`, `correlationId` and the chain
  * fields are the server's and are rejected.
  */
-const createAuditRecordSchema = z.strictObject({
-  sourceSystemName: z.string().min(1).max(128),
-  resource: resourceSchema,
-  patientIds: patientIdsSchema,
-  outcome: outcomeSchema,
-  attemptId: z
-    .uuid({ version: 'v4' })
-    .optional()
-    .describe('On the record of a write\'s outcome: the id of its `attempted` record'),
-  actor: actorSchema.optional().describe("The caller's own client"),
-  clientAddress: clientAddressSchema
-    .optional()
-    .describe("The caller's own client's address"),
-  unverified: unverifiedCallerSchema.optional(),
-}).refine((body) => body.outcome !== 'attempted' || !body.attemptId, {
-  path: ['attemptId'],
-  message: 'names the attempt on the record of its outcome, not on the attempt',
-});
+const createAuditRecordSchema = z
+  .strictObject({
+    sourceSystemName: z.string().min(1).max(128),
+    resource: resourceSchema,
+    patientIds: patientIdsSchema,
+    outcome: outcomeSchema,
+    attemptId: z
+      .uuid({ version: 'v4' })
+      .optional()
+      .describe(
+        "On the record of a write's outcome: the id of its `attempted` record",
+      ),
+    actor: actorSchema.optional().describe("The caller's own client"),
+    clientAddress: clientAddressSchema
+      .optional()
+      .describe("The caller's own client's address"),
+    unverified: unverifiedCallerSchema.optional(),
+  })
+  .refine((body) => body.outcome !== 'attempted' || !body.attemptId, {
+    path: ['attemptId'],
+    message:
+      'names the attempt on the record of its outcome, not on the attempt',
+  });
 export class CreateAuditRecordDto extends createZodDto(
   createAuditRecordSchema,
 ) {}
@@ -135,7 +142,7 @@ export const auditQuerySchema = z.strictObject({
   patientId: patientIdSchema
     .optional()
     .describe(
-      "Records naming this patient: every read, search or list that returned its data and every write of it, with attempts that failed (see `outcome`)",
+      'Records naming this patient: every read, search or list that returned its data and every write of it, with attempts that failed (see `outcome`)',
     ),
   correlationId: z.string().min(1).max(64).optional(),
   from: z.iso

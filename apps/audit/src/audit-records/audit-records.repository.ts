@@ -34,7 +34,9 @@ function withoutEmpty<T extends object>(value: T): T {
 
 /** A nested caller object without empty members, or undefined when it was not stored. */
 function callerFields<T extends object>(value: T | undefined): T | undefined {
-  return value === undefined || value === null ? undefined : withoutEmpty(value);
+  return value === undefined || value === null
+    ? undefined
+    : withoutEmpty(value);
 }
 
 export function toAuditRecord(doc: AuditRecordDocument): AuditRecord {

@@ -154,7 +154,12 @@ describe('AuditRecordsService', () => {
       const attemptId = '00000000-0000-4000-8000-000000000001';
 
       await service.create(
-        { ...body(), patientIds: ['p-2', 'p-1', 'p-2'], outcome: 412, attemptId },
+        {
+          ...body(),
+          patientIds: ['p-2', 'p-1', 'p-2'],
+          outcome: 412,
+          attemptId,
+        },
         TRACE_ID,
       );
 

@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { Caller, callerOf, correlationIdOf, Page, toProblem } from '@app/shared';
+import {
+  Caller,
+  callerOf,
+  correlationIdOf,
+  Page,
+  toProblem,
+} from '@app/shared';
 import {
   CallHandler,
   ExecutionContext,

@@ -369,7 +369,11 @@ describe('PatientsController (one controller, global pipeline)', () => {
         patientIds: [PATIENT_ID],
       };
       expect(record.mock.calls).toEqual([
-        [{ ...audited, outcome: 'attempted' }, expect.any(String), KEYED_CALLER],
+        [
+          { ...audited, outcome: 'attempted' },
+          expect.any(String),
+          KEYED_CALLER,
+        ],
         [
           { ...audited, outcome: 200, attemptId: AUDIT_RECORD_ID },
           expect.any(String),
@@ -639,7 +643,7 @@ describe('PatientsController (one controller, global pipeline)', () => {
       },
     );
 
-    it("answers a write that happened even when its outcome record fails, since its attempt was recorded before it", async () => {
+    it('answers a write that happened even when its outcome record fails, since its attempt was recorded before it', async () => {
       const outcomeFails = auditAccepts();
       outcomeFails.mockImplementationOnce(auditAccepts());
       outcomeFails.mockImplementationOnce(auditDown());

@@ -29,7 +29,9 @@ const secretName = z
  * absence from the vault must not stop start-up.
  */
 const secretNameVariable = (defaultName: string | null) =>
-  defaultName === null ? secretName.optional() : secretName.default(defaultName);
+  defaultName === null
+    ? secretName.optional()
+    : secretName.default(defaultName);
 
 type SecretNameShape<S extends SecretSetting> = {
   [K in S as `${typeof SECRET_NAME_PREFIX}${K}`]: ReturnType<
