@@ -40,11 +40,12 @@ fuzz: setup ## Schemathesis against both apps' openapi.json (>= 1,000 cases each
 package: setup ## Deployable Azure Functions packages: dist/functions/<app>/ and <app>.zip
 	@scripts/run.sh npm run package
 
-bench: setup ## Cold start through the Functions handler, bundled vs unbundled (needs FerretDB)
-	@scripts/run.sh npm run bench:cold-start
+bench: setup ## Cold start (bundled vs unbundled) and audit append vs plain insert (needs FerretDB)
+	@scripts/run.sh npm run bench
 
 USERS ?= 10
 DURATION ?= 60s
 P95_MS ?= 1000
-loadtest: ## Locust against the local stack (starts it if needed): make loadtest USERS=10 DURATION=60s P95_MS=1000
-	@scripts/loadtest.sh --users $(USERS) --duration $(DURATION) --p95-ms $(P95_MS)
+PROFILE ?= seed
+loadtest: ## Locust against the local stack (starts it if needed): make loadtest USERS=10 DURATION=60s P95_MS=1000 PROFILE=seed|stress
+	@scripts/loadtest.sh --users $(USERS) --duration $(DURATION) --p95-ms $(P95_MS) --profile $(PROFILE)

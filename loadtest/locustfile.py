@@ -14,6 +14,8 @@ Settings (command line flag / environment variable):
   --subscription-key   LOCUST_SUBSCRIPTION_KEY   API Management key (Ocp-Apim-Subscription-Key)
   --function-key       LOCUST_FUNCTION_KEY       function key for a direct call (x-functions-key)
   --correlation-log    LOCUST_CORRELATION_LOG    CSV of correlation ids of successful responses
+  --profile            LOADTEST_PROFILE          seed: the seed's 1-5 s think time (default);
+                                                 stress: no think time, each user sends back to back
 Exactly one of the two keys must be set.
 """
 
@@ -24,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import gevent
-from locust import FastHttpUser, between, events, tag, task
+from locust import FastHttpUser, between, constant, events, tag, task
 from locust import stats as locust_stats
 from locust.argument_parser import LocustArgumentParser
 from locust.contrib.fasthttp import ResponseContextManager
@@ -60,6 +62,10 @@ class IdPool:
         return random.choice(self._items) if self._items else None
 
 
+# Think time between one user's requests, per profile: the seed's, or none at all (a stress test
+# of what the stack sustains, where the users' number is the concurrency).
+THINK_TIMES = {"seed": between(1, 5), "stress": constant(0)}
+
 patient_ids = IdPool()
 patient_tests = IdPool()  # (patient id, test id) pairs
 
@@ -87,6 +93,13 @@ def _add_arguments(parser: LocustArgumentParser) -> None:
         help="Function key, sent as x-functions-key (local runs, no API Management).",
     )
     parser.add_argument(
+        "--profile",
+        env_var="LOADTEST_PROFILE",
+        choices=sorted(THINK_TIMES),
+        default="seed",
+        help="seed: the seed's think time of 1-5 s between a user's requests; stress: none.",
+    )
+    parser.add_argument(
         "--correlation-log",
         env_var="LOCUST_CORRELATION_LOG",
         default="",
@@ -109,6 +122,7 @@ def _on_init(environment: Environment, **_: Any) -> None:
             raise SystemExit(f"loadtest configuration: {error}") from error
     if options.correlation_log:
         _open_correlation_log(environment, options.correlation_log)
+    PatientTestsUser.wait_time = THINK_TIMES[options.profile]
 
 
 @events.quitting.add_listener
@@ -150,8 +164,8 @@ def _problem_code(response: ResponseContextManager) -> str:
 class PatientTestsUser(FastHttpUser):
     """One clinician system calling the API: the seed's seven scenarios, equal weight each."""
 
-    # The seed's think time, so that per-user request rates compare.
-    wait_time = between(1, 5)
+    # The seed's think time, so that per-user request rates compare; --profile stress sets none.
+    wait_time = THINK_TIMES["seed"]
 
     def on_start(self) -> None:
         self.settings: ApiSettings = settings_from_options(self.environment.parsed_options)

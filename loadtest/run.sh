@@ -7,6 +7,7 @@
 #   -u, --users N       LOADTEST_USERS              5
 #   -r, --spawn-rate R  LOADTEST_SPAWN_RATE         same as users (all start in the first second)
 #   -t, --duration D    LOADTEST_DURATION           60s   (Locust run time: 20s, 5m, 1h30m)
+#   --profile P         LOADTEST_PROFILE            seed  (seed: 1-5 s think time; stress: none)
 #   --host URL          LOADTEST_HOST               http://localhost:7071
 #   --base-path PATH    LOADTEST_BASE_PATH          /api/ (the URL suffix of the API behind API Management)
 #   --p95-ms MS         LOADTEST_P95_MS             1000  (fail when the aggregate p95 is above)
@@ -45,6 +46,7 @@ venv_dir="$repo_root/.tools/loadtest-venv"
 users="${LOADTEST_USERS:-5}"
 spawn_rate="${LOADTEST_SPAWN_RATE:-}"
 duration="${LOADTEST_DURATION:-60s}"
+profile="${LOADTEST_PROFILE:-seed}"
 host="${LOADTEST_HOST:-http://localhost:7071}"
 base_path="${LOADTEST_BASE_PATH:-/api/}"
 p95_ms="${LOADTEST_P95_MS:-1000}"
@@ -61,6 +63,7 @@ while (($#)); do
     -u|--users) users="${2:?}"; shift 2 ;;
     -r|--spawn-rate) spawn_rate="${2:?}"; shift 2 ;;
     -t|--duration) duration="${2:?}"; shift 2 ;;
+    --profile) profile="${2:?}"; shift 2 ;;
     --host) host="${2:?}"; shift 2 ;;
     --base-path) base_path="${2:?}"; shift 2 ;;
     --p95-ms) p95_ms="${2:?}"; shift 2 ;;
@@ -73,6 +76,7 @@ while (($#)); do
   esac
 done
 
+[[ "$profile" =~ ^(seed|stress)$ ]] || die "--profile must be seed or stress, got '$profile'"
 [[ "$users" =~ ^[1-9][0-9]*$ ]] || die "--users must be a positive integer, got '$users'"
 [[ "$p95_ms" =~ ^[1-9][0-9]*$ ]] || die "--p95-ms must be a positive integer (ms), got '$p95_ms'"
 [[ "$duration" =~ ^([0-9]+[hms])+$|^[0-9]+$ ]] || die "--duration must look like 20s, 5m or 1h30m, got '$duration'"
@@ -131,12 +135,12 @@ PY
 }
 
 run_locust() {
-  echo "run.sh: $users users (spawn rate $spawn_rate/s) for $duration against $host$base_path -> $results_dir"
+  echo "run.sh: $users users ($profile profile, spawn rate $spawn_rate/s) for $duration against $host$base_path -> $results_dir"
   # Locust exits 1 when any request failed; the thresholds step below judges that, with reasons.
   (cd "$loadtest_dir" && "$venv_dir/bin/locust" \
     --locustfile locustfile.py --headless --only-summary \
     --users "$users" --spawn-rate "$spawn_rate" --run-time "$duration" --stop-timeout 10 \
-    --host "$host" --base-path "$base_path" \
+    --host "$host" --base-path "$base_path" --profile "$profile" \
     --csv "$results_dir/locust" --html "$results_dir/report.html" \
     --logfile "$results_dir/locust.log" \
     --correlation-log "$results_dir/correlations.csv" \

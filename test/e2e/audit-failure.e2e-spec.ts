@@ -7,7 +7,7 @@ import {
   HostKind,
   startPatientTestsOn,
 } from './support/hosts';
-import { startAudit, startPatientTests } from './support/stack';
+import { RunningAudit, startAudit, startPatientTests } from './support/stack';
 
 /** An "audit API" that accepts connections but answers only after `delayMs`. */
 function slowServer(delayMs: number): Promise<{ url: string; server: Server }> {
@@ -22,6 +22,34 @@ function slowServer(delayMs: number): Promise<{ url: string; server: Server }> {
   );
 }
 
+/**
+ * An "audit API" that redirects every request to the real audit API at `target` with `status`, as a
+ * misconfigured or hijacked endpoint would. It counts what it was sent.
+ */
+function redirectingServer(
+  target: string,
+  status: number,
+): Promise<{ url: string; server: Server; requests: () => number }> {
+  let requests = 0;
+  const server = createServer((request, response) => {
+    requests += 1;
+    request.resume();
+    response
+      .writeHead(status, { location: `${target}${request.url!.slice(4)}` })
+      .end();
+  });
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address() as { port: number };
+      resolve({
+        url: `http://127.0.0.1:${address.port}/api`,
+        server,
+        requests: () => requests,
+      });
+    }),
+  );
+}
+
 /** Documents stored, counted by reading them (FerretDB lacks the aggregation countDocuments uses). */
 async function storedCounts(app: HostedApp) {
   // The connection is lazy: these apps may not have touched the database yet.
@@ -29,6 +57,12 @@ async function storedCounts(app: HostedApp) {
   const count = async (name: string) =>
     (await db.collection(name).find({}).toArray()).length;
   return { patients: await count('patients'), tests: await count('tests') };
+}
+
+/** Audit records stored, counted by reading them. */
+async function auditRecordCount(audit: HostedApp) {
+  const db = (await audit.database.asPromise()).db!;
+  return (await db.collection('audits').find({}).toArray()).length;
 }
 
 describe.each(HOST_KINDS)(
@@ -72,6 +106,56 @@ describe.each(HOST_KINDS)(
         expect(await storedCounts(app)).toEqual(before);
       });
     });
+
+    describe.each([301, 302, 307])(
+      'answering %i to the real audit API',
+      (status) => {
+        let audit: RunningAudit;
+        let redirect: Awaited<ReturnType<typeof redirectingServer>>;
+        let app: HostedApp;
+
+        beforeAll(async () => {
+          audit = await startAudit();
+          redirect = await redirectingServer(audit.url, status);
+          app = await startPatientTestsOn(kind, redirect.url);
+        });
+
+        afterAll(async () => {
+          await app.close();
+          redirect.server.closeAllConnections();
+          redirect.server.close();
+          await audit.close();
+        });
+
+        it('answers 503 without following it: nothing written, nothing recorded, the key not sent on', async () => {
+          const before = await storedCounts(app);
+          const patientId = '6f1c8a0e-5d2b-4c7a-9b1e-2a3d4c5e6f70';
+          const responses = [
+            await app.client.post('/patient', samplePatient()),
+            await app.client.get(`/patient/${patientId}`),
+            await app.client.post('/patient/search', {}),
+            await app.client.get(`/patient/${patientId}/tests`),
+          ];
+
+          expect(responses.map((r) => r.status)).toEqual([503, 503, 503, 503]);
+          expect(responses[0].body.code).toBe('AUDIT_UNAVAILABLE');
+          expect(redirect.requests()).toBe(responses.length);
+          expect(await storedCounts(app)).toEqual(before);
+          expect(await auditRecordCount(audit)).toBe(0);
+          // The redirect's target would answer the same request with 201: it is reachable, just not asked.
+          expect(
+            (
+              await audit.appender.post('/auditrecord', {
+                sourceSystemName: 'probe',
+                resource: { type: 'patient', operation: 'read' },
+                patientIds: [],
+                outcome: 200,
+              })
+            ).status,
+          ).toBe(201);
+        });
+      },
+    );
 
     describe('slower than AUDIT_TIMEOUT_MS', () => {
       let app: HostedApp;

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { HttpRequest, HttpRequestInit } from '@azure/functions';
 import { createHttpHandler, NEST_BOOTSTRAP_MEASURE } from '@app/shared';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createEchoApp, Echoed, echoLifecycle } from './support/echo-app';
@@ -136,6 +137,54 @@ describe('the Azure Functions adapter', () => {
       );
       expect(response.body.toString('utf8')).toBe(text);
       expect(response.body.equals(Buffer.from(text, 'utf8'))).toBe(true);
+    });
+
+    /** A POST whose body is streamed as the host streams it, counting the bytes the adapter pulls. */
+    function streamedPost(totalBytes: number, chunkBytes = 16 * 1024) {
+      let pulled = 0;
+      const body = new ReadableStream<Uint8Array>({
+        pull(controller) {
+          if (pulled >= totalBytes) {
+            controller.close();
+            return;
+          }
+          const size = Math.min(chunkBytes, totalBytes - pulled);
+          pulled += size;
+          controller.enqueue(new Uint8Array(size).fill(0x61));
+        },
+      });
+      // What the library builds for a streamed request (createStreamRequest): a fetch Request.
+      const nativeRequest = new Request(url('/echo/body'), {
+        method: 'POST',
+        headers: { 'content-type': 'application/octet-stream' },
+        body,
+        duplex: 'half',
+      } as RequestInit);
+      const request = new HttpRequest({
+        nativeRequest,
+      } as unknown as HttpRequestInit);
+      return { request, pulled: () => pulled };
+    }
+
+    it('answers 413 for a 16 MiB body after reading no more than 64 KiB and one chunk of it', async () => {
+      const { request, pulled } = streamedPost(16 * 1024 * 1024);
+
+      const response = await handler(request, invocationContext());
+
+      expect(response.status).toBe(413);
+      // The stream may have queued one chunk ahead of the reader.
+      expect(pulled()).toBeLessThanOrEqual(64 * 1024 + 2 * 16 * 1024);
+    });
+
+    it('passes a body of exactly 64 KiB through whole', async () => {
+      const { request } = streamedPost(64 * 1024, 10_000);
+
+      const response = await received(
+        await handler(request, invocationContext()),
+      );
+
+      expect(response.status).toBe(200);
+      expect(response.body.length).toBe(64 * 1024);
     });
 
     it('forwards the path and query string exactly as sent', async () => {

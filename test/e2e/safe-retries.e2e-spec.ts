@@ -57,6 +57,54 @@ describe('writes that are safe to retry', () => {
       ).toEqual([201, 'attempted']);
     });
 
+    /** The stored Idempotency-Key records of an app, as the database holds them. */
+    async function storedKeys(app: Stack['patientTests']) {
+      const db = (await app.database.asPromise()).db!;
+      return db.collection('idempotency_keys');
+    }
+
+    it('keeps no patient data in the stored outcome: only what the server added, the rest comes from the replay', async () => {
+      const patient = samplePatient({ lastName: `Stored-${randomUUID()}` });
+      const key = randomUUID();
+      const created = await api().post('/patient', patient, withKey(key));
+      const test = sampleTest();
+      await api().post(`/patient/${created.body.id}/tests`, test, withKey(key));
+
+      const stored = JSON.stringify(
+        await (await storedKeys(stack.patientTests)).find({}).toArray(),
+      );
+
+      expect(stored).toContain(created.body.id);
+      for (const value of [
+        patient.firstName,
+        patient.lastName,
+        patient.insuranceNumber,
+        patient.dateOfBirth,
+        test.orderReference,
+        test.observations[0].measurement,
+      ]) {
+        expect({ value, stored: stored.includes(value) }).toEqual({
+          value,
+          stored: false,
+        });
+      }
+    });
+
+    it('never replays an expired key, even while the database still holds it (Cosmos DB, FerretDB)', async () => {
+      const body = samplePatient({ lastName: `Expired-${randomUUID()}` });
+      const key = randomUUID();
+      const first = await api().post('/patient', body, withKey(key));
+      await (
+        await storedKeys(stack.patientTests)
+      ).updateMany({}, { $set: { expiresAt: new Date(Date.now() - 1000) } });
+
+      const after = await api().post('/patient', body, withKey(key));
+
+      expect(after.status).toBe(201);
+      expect(after.headers.get('idempotent-replayed')).toBeNull();
+      expect(after.body.id).not.toBe(first.body.id);
+    });
+
     it('answers 422 when the same key comes with a different body', async () => {
       const key = randomUUID();
       expect(

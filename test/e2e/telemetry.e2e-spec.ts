@@ -54,6 +54,8 @@ describe('distributed telemetry through Application Insights', () => {
         API_KEYS: PATIENT_TESTS_KEY,
         AUDIT_API_URL: audit.url,
         AUDIT_API_KEY: AUDIT_KEY,
+        // Request logs are at info: the key tests read them.
+        LOG_LEVEL: 'info',
       }),
     );
   });
@@ -102,21 +104,41 @@ describe('distributed telemetry through Application Insights', () => {
     }
   });
 
-  it('keeps keys sent as ?code= out of request telemetry', async () => {
-    const { traceId, traceparent } = knownTrace();
-    const client = new HttpClient(patientTests.url);
-    const response = await client.post(
-      `/patient/search?code=${PATIENT_TESTS_KEY}`,
-      {},
-      { headers: { traceparent } },
-    );
-    expect(response.status).toBe(200);
+  const encodedEveryByte = (text: string) =>
+    Array.from(Buffer.from(text), (byte) => `%${byte.toString(16)}`).join('');
 
-    await collector.waitFor((all) =>
-      all.some((e) => isRequest(e) && operationId(e) === traceId),
-    );
-    expect(collector.rawBodies.join('\n')).not.toContain(PATIENT_TESTS_KEY);
-  });
+  it.each([
+    ['code=', `code=${PATIENT_TESTS_KEY}`],
+    ['an encoded name', `%63ode=${PATIENT_TESTS_KEY}`],
+    ['a wholly encoded name', `%63%6F%64%65=${PATIENT_TESTS_KEY}`],
+    ['an encoded value', `code=${encodedEveryByte(PATIENT_TESTS_KEY)}`],
+    ['a later parameter', `limit=5&c%6fde=${PATIENT_TESTS_KEY}`],
+  ])(
+    'keeps a key sent as %s out of request telemetry and the request log',
+    async (_what, query) => {
+      const { traceId, traceparent } = knownTrace();
+      const client = new HttpClient(patientTests.url);
+      const response = await client.post(
+        `/patient/search?${query}`,
+        {},
+        { headers: { traceparent } },
+      );
+      expect(response.status).toBe(200);
+
+      await collector.waitFor((all) =>
+        all.some((e) => isRequest(e) && operationId(e) === traceId),
+      );
+      const logLine = patientTests
+        .output()
+        .split('\n')
+        .find((line) => line.includes(traceId) && line.includes('"url"'));
+      expect(logLine).toContain('REDACTED');
+      for (const written of [collector.rawBodies.join('\n'), logLine]) {
+        expect(written).not.toContain(PATIENT_TESTS_KEY);
+        expect(written).not.toContain(encodedEveryByte(PATIENT_TESTS_KEY));
+      }
+    },
+  );
 });
 
 describe('distributed telemetry through the Azure Functions handler', () => {

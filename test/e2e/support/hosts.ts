@@ -156,7 +156,8 @@ export function startPatientTestsOn(
  */
 export async function startStackOn(kind: HostKind): Promise<{
   patientTests: HostedApp;
-  audit: HostedApp;
+  /** `client` reads with the reader key, `appender` appends with patient-tests' key. */
+  audit: HostedApp & { appender: Client };
   close(): Promise<void>;
 }> {
   if (kind === 'http') {

@@ -1,6 +1,8 @@
 import { createServer, Server, Socket, connect } from 'node:net';
 import { mongo } from 'mongoose';
 
+type Document = mongo.Document;
+
 const OP_MSG = 2013;
 const HEADER_BYTES = 16;
 /** Commands that touch data and that Cosmos DB can throttle; handshakes and pings pass untouched. */
@@ -18,10 +20,15 @@ const THROTTLEABLE = new Set([
  * A MongoDB wire-protocol proxy that answers a share of data commands itself with Cosmos DB's
  * throttling error (code 16500, "RetryAfterMs=<n>") instead of forwarding them, the way Cosmos DB
  * does when a request exceeds the provisioned throughput. Everything else is forwarded byte for byte.
+ * It can also hold data commands back (a slow database) and record the commands it forwards.
  */
 export class ThrottlingProxy {
   /** Share of data commands to throttle, 0..1; may be changed while running. */
   ratio: number;
+  /** Milliseconds each data command is held before it is forwarded; may be changed while running. */
+  delayMs = 0;
+  /** When an array, the body of every data command forwarded is appended to it. */
+  commands?: Document[];
   throttled = 0;
   forwarded = 0;
   private server?: Server;
@@ -75,31 +82,23 @@ export class ThrottlingProxy {
         const length = pending.readInt32LE(0);
         const message = pending.subarray(0, length);
         pending = pending.subarray(length);
-        if (this.shouldThrottle(message)) {
+        const command = dataCommandOf(message);
+        if (command && Math.random() < this.ratio) {
           this.throttled++;
           client.write(this.throttlingReply(message.readInt32LE(4)));
         } else {
           this.forwarded++;
-          upstream.write(message);
+          if (command) {
+            this.commands?.push(command);
+          }
+          if (command && this.delayMs > 0) {
+            setTimeout(() => upstream.write(message), this.delayMs);
+          } else {
+            upstream.write(message);
+          }
         }
       }
     });
-  }
-
-  /** True for an OP_MSG data command picked by the ratio. */
-  private shouldThrottle(message: Buffer): boolean {
-    if (
-      message.readInt32LE(12) !== OP_MSG ||
-      message.readUInt8(HEADER_BYTES + 4) !== 0
-    ) {
-      return false;
-    }
-    const bodyStart = HEADER_BYTES + 5;
-    const body = mongo.BSON.deserialize(
-      message.subarray(bodyStart, bodyStart + message.readInt32LE(bodyStart)),
-    );
-    const command = Object.keys(body)[0];
-    return THROTTLEABLE.has(command) && Math.random() < this.ratio;
   }
 
   private throttlingReply(requestId: number): Buffer {
@@ -120,4 +119,19 @@ export class ThrottlingProxy {
     header.writeUInt8(0, 20);
     return Buffer.concat([header, body]);
   }
+}
+
+/** The command body of an OP_MSG that touches data, else undefined (handshakes, pings, other opcodes). */
+function dataCommandOf(message: Buffer): Document | undefined {
+  if (
+    message.readInt32LE(12) !== OP_MSG ||
+    message.readUInt8(HEADER_BYTES + 4) !== 0
+  ) {
+    return undefined;
+  }
+  const bodyStart = HEADER_BYTES + 5;
+  const body = mongo.BSON.deserialize(
+    message.subarray(bodyStart, bodyStart + message.readInt32LE(bodyStart)),
+  );
+  return THROTTLEABLE.has(Object.keys(body)[0]) ? body : undefined;
 }

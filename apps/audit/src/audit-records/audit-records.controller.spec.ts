@@ -1,4 +1,4 @@
-import { BadRequestError, Page, StaticApiKeys } from '@app/shared';
+import { BadRequestError, Page, Replayed, StaticApiKeys } from '@app/shared';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import {
   createControllerApp,
@@ -10,6 +10,7 @@ import {
 } from '../../../../test/support/controller-app';
 import { AuditRoleKeys } from '../access/audit-role';
 import { AuditRoleGuard } from '../access/audit-role.guard';
+import { AppendOptions, DEFAULT_BUDGET_MS } from './append-options.decorator';
 import type { AuditRecord } from './audit-record.dto';
 import { AuditRecordsController } from './audit-records.controller';
 import { AuditRecordsService } from './audit-records.service';
@@ -97,10 +98,92 @@ describe('AuditRecordsController (one controller, global pipeline)', () => {
       expect(response.status).toBe(201);
       expect(response.body).toEqual(storedRecord(TRACE_ID));
       expect(response.headers['x-correlation-id']).toBe(TRACE_ID);
-      expect(service.create).toHaveBeenCalledWith(auditBody(), TRACE_ID, {
-        actor: expect.stringMatching(/^key:[0-9a-f]{8}$/),
-        clientAddress: '127.0.0.1',
+      expect(service.create).toHaveBeenCalledWith(
+        auditBody(),
+        TRACE_ID,
+        {
+          actor: expect.stringMatching(/^key:[0-9a-f]{8}$/),
+          clientAddress: '127.0.0.1',
+        },
+        expect.objectContaining({ idempotency: undefined }),
+      );
+    });
+
+    it("gives the append the caller's time budget as its deadline, and the default without one", async () => {
+      const { app, service } = await boot({ create: createEchoing() });
+      const before = Date.now();
+
+      await send(app, {
+        method: 'POST',
+        url: '/api/auditrecord',
+        body: auditBody(),
+        headers: { 'x-request-budget-ms': '1500' },
       });
+      await send(app, {
+        method: 'POST',
+        url: '/api/auditrecord',
+        body: auditBody(),
+      });
+
+      const deadlines = service.create.mock.calls.map(
+        (call) => (call[3] as AppendOptions).deadline - before,
+      );
+      expect(deadlines[0]).toBeGreaterThanOrEqual(1500);
+      expect(deadlines[0]).toBeLessThan(DEFAULT_BUDGET_MS);
+      expect(deadlines[1]).toBeGreaterThanOrEqual(DEFAULT_BUDGET_MS);
+    });
+
+    it.each(['soon', '-5', '1.5', ''])(
+      'answers 400 for a time budget of "%s", without appending',
+      async (budget) => {
+        const { app } = await boot();
+
+        const response = await send(app, {
+          method: 'POST',
+          url: '/api/auditrecord',
+          body: auditBody(),
+          headers: { 'x-request-budget-ms': budget },
+        });
+
+        expectProblem(response, 400, 'INVALID_REQUEST_BUDGET');
+      },
+    );
+
+    it('scopes an Idempotency-Key to the caller and route, and sends a replay with Idempotent-Replayed', async () => {
+      const { app, service } = await boot({
+        create: jest.fn(() =>
+          Promise.resolve(new Replayed(storedRecord(TRACE_ID))),
+        ),
+      });
+
+      const response = await send(app, {
+        method: 'POST',
+        url: '/api/auditrecord',
+        body: auditBody(),
+        headers: { 'idempotency-key': 'retry-1' },
+      });
+
+      expect(response.status).toBe(201);
+      expect(response.headers['idempotent-replayed']).toBe('true');
+      expect(response.body).toEqual(storedRecord(TRACE_ID));
+      const { idempotency } = service.create.mock.calls[0][3] as AppendOptions;
+      expect(idempotency).toEqual({
+        id: expect.stringMatching(/^[0-9a-f]{64}$/),
+        fingerprint: expect.stringMatching(/^[0-9a-f]{64}$/),
+      });
+    });
+
+    it('answers 400 for a malformed Idempotency-Key, without appending', async () => {
+      const { app } = await boot();
+
+      const response = await send(app, {
+        method: 'POST',
+        url: '/api/auditrecord',
+        body: auditBody(),
+        headers: { 'idempotency-key': 'x'.repeat(256) },
+      });
+
+      expectProblem(response, 400, 'INVALID_IDEMPOTENCY_KEY');
     });
 
     it.each([
@@ -129,6 +212,7 @@ describe('AuditRecordsController (one controller, global pipeline)', () => {
           auditBody(),
           correlationId,
           expect.objectContaining({ clientAddress: '127.0.0.1' }),
+          expect.objectContaining({ deadline: expect.any(Number) }),
         );
         expect(response.body.correlationId).toBe(correlationId);
       },

@@ -5,7 +5,8 @@ import {
   RequestCaller,
   FUNCTION_KEY_HEADER_SCHEME,
   FUNCTION_KEY_QUERY_SCHEME,
-  Idempotent,
+  ApiIdempotencyKey,
+  Replayed,
   responseHeaders,
 } from '@app/shared';
 import { Body, Controller, Get, Post, Query, UseGuards } from '@nestjs/common';
@@ -24,6 +25,7 @@ import {
   CreateAuditRecordDto,
   VerifyQueryDto,
 } from './audit-record.dto';
+import { AppendOptions, AppendOptionsOf } from './append-options.decorator';
 import { AuditRecordsService } from './audit-records.service';
 import { RequiresRole } from '../access/audit-role';
 import { AuditRoleGuard } from '../access/audit-role.guard';
@@ -38,7 +40,9 @@ export class AuditRecordsController {
 
   @Post()
   @RequiresRole('append')
-  @Idempotent()
+  // Idempotency-Key is kept by the append itself (the key names the record it produces), not by the
+  // generic interceptor, so a keyed append costs one extra write, batched with the others.
+  @ApiIdempotencyKey()
   @ApiCreatedResponse({
     type: AuditRecordDto,
     headers: responseHeaders('idempotentReplayed'),
@@ -48,8 +52,9 @@ export class AuditRecordsController {
     @Body() body: CreateAuditRecordDto,
     @CorrelationId() correlationId: string,
     @RequestCaller() caller: Caller,
-  ): Promise<AuditRecord> {
-    return this.records.create(body, correlationId, caller);
+    @AppendOptionsOf() options: AppendOptions,
+  ): Promise<AuditRecord | Replayed<AuditRecord>> {
+    return this.records.create(body, correlationId, caller, options);
   }
 
   @Get()

@@ -1,11 +1,19 @@
-import { randomInt } from 'node:crypto';
-import { typedCollection, withThrottleRetry } from '@app/shared';
+import {
+  isDuplicateKey,
+  typedCollection,
+  withThrottleRetry,
+} from '@app/shared';
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { FilterQuery, Model } from 'mongoose';
 import type { AuditRecord } from './audit-record.dto';
 import { AUDIT_RECORD_MODEL, AuditRecordDocument } from './audit-record.schema';
 import { chainHash, ChainedContent, GENESIS_HASH } from './audit-chain';
+import {
+  CHAIN_HEAD_ID,
+  CHAIN_HEAD_MODEL,
+  ChainHeadDocument,
+} from './chain-head.schema';
 
 export interface AuditFilter {
   resourceType?: string;
@@ -18,10 +26,6 @@ export interface AuditFilter {
 
 /** A record's content before it has a place in the chain. */
 export type UnchainedRecord = Omit<ChainedContent, 'sequence' | 'previousHash'>;
-
-const DUPLICATE_KEY = 11000;
-/** Appends that lost the race for a sequence retry this many times before giving up (-> 503). */
-const MAX_APPEND_ATTEMPTS = 100;
 
 /** Drops absent members; the driver would store `undefined` as null, which the hash does not cover. */
 function withoutEmpty<T extends object>(value: T): T {
@@ -105,66 +109,149 @@ function toFilter({
   return filter;
 }
 
-const isDuplicateKey = (error: unknown) =>
-  (error as { code?: unknown } | null)?.code === DUPLICATE_KEY;
+/** A place in the chain: a stored record's sequence and hash (sequence 0: before the first record). */
+export interface ChainPosition {
+  sequence: number;
+  hash: string;
+}
 
-/** The audit register: an append-only hash chain. */
+export const CHAIN_START: ChainPosition = { sequence: 0, hash: GENESIS_HASH };
+
+/** Records probed by the first round trip when walking forward from the head hint, and at most. */
+const FIRST_PROBE_WINDOW = 16;
+const MAX_PROBE_WINDOW = 1024;
+
+/** The stored form of a record at its place in the chain. */
+export function toAuditRecordDocument(
+  content: ChainedContent,
+): AuditRecordDocument {
+  const { id, sequence, createdDate, ...fields } = content;
+  return withoutEmpty({
+    ...fields,
+    _id: sequence,
+    _shardKey: String(sequence),
+    recordId: id,
+    createdDate: new Date(createdDate),
+    hash: chainHash(content),
+  });
+}
+
+const byId = (sequence: number) => ({
+  _id: sequence,
+  _shardKey: String(sequence),
+});
+
+/**
+ * The audit register: an append-only hash chain. Every call on the append path addresses documents
+ * by `_id` and shard key (no sort, no scan, no cross-partition query), so its cost does not grow with
+ * the register; the chain's order and uniqueness come from the database's unique `_id`, which lets
+ * exactly one writer take each sequence, on any number of app instances.
+ */
 @Injectable()
 export class AuditRecordsRepository {
   constructor(
     @InjectModel(AUDIT_RECORD_MODEL)
     private readonly model: Model<AuditRecordDocument>,
+    @InjectModel(CHAIN_HEAD_MODEL)
+    private readonly heads: Model<ChainHeadDocument>,
   ) {}
 
-  /** The newest record, or undefined while the register is empty. */
-  async head(): Promise<AuditRecordDocument | undefined> {
-    const doc = await withThrottleRetry(() =>
-      this.model
-        .findOne({})
-        .sort({ _id: -1 })
-        .lean<AuditRecordDocument>()
-        .exec(),
-    );
-    return doc ?? undefined;
+  /** Stores consecutive records in one ordered write; a taken sequence fails it there (duplicate key). */
+  async insertChained(docs: AuditRecordDocument[]): Promise<void> {
+    await typedCollection(this.model).insertMany(docs, { ordered: true });
+  }
+
+  /** The newest record, found from the head hint, or from `known` when that is further on. */
+  async head(known?: ChainPosition): Promise<ChainPosition> {
+    const hint = (await this.readHeadHint()) ?? (await this.tipBySort());
+    return this.tipFrom(known && known.sequence > hint.sequence ? known : hint);
+  }
+
+  /** Moves the head hint forward to `position` (never back: concurrent writers may finish out of order). */
+  async advanceHeadHint(position: ChainPosition): Promise<void> {
+    try {
+      await withThrottleRetry(() =>
+        typedCollection(this.heads).updateOne(
+          {
+            _id: CHAIN_HEAD_ID,
+            _shardKey: CHAIN_HEAD_ID,
+            sequence: { $lt: position.sequence },
+          },
+          { $set: { sequence: position.sequence, hash: position.hash } },
+          { upsert: true },
+        ),
+      );
+    } catch (error) {
+      // The upsert found the hint already further on; that is the outcome we wanted.
+      if (!isDuplicateKey(error)) {
+        throw error;
+      }
+    }
   }
 
   /**
-   * Appends a record at the head of the chain. Writers race by inserting the next sequence as `_id`;
-   * the database lets exactly one win, and the others re-read the head and try the next one. No
-   * in-process lock is involved, so any number of app instances append safely.
+   * The last record of the unbroken run of records after `position`: usually `position` itself, or up
+   * to a second of appends on when other instances appended since their last hint. Probes windows of
+   * sequences by `_id` and shard key, each twice the size of the last, so a long way costs few round trips.
    */
-  async append(record: UnchainedRecord): Promise<AuditRecord> {
-    for (let attempt = 1; ; attempt++) {
-      const head = await this.head();
-      const content: ChainedContent = {
-        ...record,
-        sequence: (head?._id ?? 0) + 1,
-        previousHash: head?.hash ?? GENESIS_HASH,
-      };
-      const { id, sequence, createdDate, ...fields } = content;
-      const doc: AuditRecordDocument = withoutEmpty({
-        ...fields,
-        _id: sequence,
-        _shardKey: String(sequence),
-        recordId: id,
-        createdDate: new Date(createdDate),
-        hash: chainHash(content),
-      });
-      try {
-        await withThrottleRetry(() =>
-          typedCollection(this.model).insertOne(doc),
-        );
-        return toAuditRecord(doc);
-      } catch (error) {
-        if (!isDuplicateKey(error) || attempt >= MAX_APPEND_ATTEMPTS) {
-          throw error;
-        }
-        // Another writer took this sequence; a little jitter keeps losers from colliding again.
-        await new Promise((resolve) =>
-          setTimeout(resolve, randomInt(0, Math.min(20, attempt * 2) + 1)),
-        );
+  async tipFrom(position: ChainPosition): Promise<ChainPosition> {
+    let tip = position;
+    for (
+      let size = FIRST_PROBE_WINDOW;
+      ;
+      size = Math.min(size * 2, MAX_PROBE_WINDOW)
+    ) {
+      const window = Array.from(
+        { length: size },
+        (_, n) => tip.sequence + 1 + n,
+      );
+      const found = await withThrottleRetry(() =>
+        typedCollection(this.model)
+          .find(
+            { _id: { $in: window }, _shardKey: { $in: window.map(String) } },
+            { projection: { _id: 1, hash: 1 } },
+          )
+          .toArray(),
+      );
+      const hashes = new Map(found.map((doc) => [doc._id, doc.hash]));
+      let next = hashes.get(tip.sequence + 1);
+      while (next !== undefined) {
+        tip = { sequence: tip.sequence + 1, hash: next };
+        next = hashes.get(tip.sequence + 1);
+      }
+      if (tip.sequence < window[window.length - 1]) {
+        return tip;
       }
     }
+  }
+
+  private async readHeadHint(): Promise<ChainPosition | undefined> {
+    const hint = await withThrottleRetry(() =>
+      typedCollection(this.heads).findOne({
+        _id: CHAIN_HEAD_ID,
+        _shardKey: CHAIN_HEAD_ID,
+      }),
+    );
+    return hint ? { sequence: hint.sequence, hash: hint.hash } : undefined;
+  }
+
+  /**
+   * The newest record by sorting the register, once, for a register written before the head hint
+   * existed (or whose hint was deleted); it then writes the hint, and no append sorts again.
+   */
+  private async tipBySort(): Promise<ChainPosition> {
+    const newest = await withThrottleRetry(() =>
+      this.model
+        .findOne({}, { _id: 1, hash: 1 })
+        .sort({ _id: -1 })
+        .lean<Pick<AuditRecordDocument, '_id' | 'hash'>>()
+        .exec(),
+    );
+    const tip = newest
+      ? { sequence: newest._id, hash: newest.hash }
+      : CHAIN_START;
+    await this.advanceHeadHint(tip);
+    return tip;
   }
 
   /** Up to `limit` matching records with a sequence below `beforeSequence`, newest first. */
@@ -188,13 +275,18 @@ export class AuditRecordsRepository {
     return docs.map(toAuditRecord);
   }
 
+  /** The record with this id (an index lookup, used only to replay an append). */
+  async byRecordId(recordId: string): Promise<AuditRecordDocument | undefined> {
+    const doc = await withThrottleRetry(() =>
+      this.model.findOne({ recordId }).lean<AuditRecordDocument>().exec(),
+    );
+    return doc ?? undefined;
+  }
+
   /** The record at `sequence`, if any. */
   async at(sequence: number): Promise<AuditRecordDocument | undefined> {
     const doc = await withThrottleRetry(() =>
-      this.model
-        .findOne({ _id: sequence, _shardKey: String(sequence) })
-        .lean<AuditRecordDocument>()
-        .exec(),
+      this.model.findOne(byId(sequence)).lean<AuditRecordDocument>().exec(),
     );
     return doc ?? undefined;
   }

@@ -1,10 +1,12 @@
-import { encodeContinuationToken, Page } from '@app/shared';
+import { encodeContinuationToken, Page, Replayed } from '@app/shared';
 import { strictMock } from '../../../../test/support/strict-mock';
 import { chainHash, ChainedContent, GENESIS_HASH } from './audit-chain';
 import type { AuditRecord, CreateAuditRecordDto } from './audit-record.dto';
 import type { AuditRecordDocument } from './audit-record.schema';
 import { AuditRecordsRepository } from './audit-records.repository';
 import { AuditRecordsService } from './audit-records.service';
+import type { AppendOptions } from './append-options.decorator';
+import type { AppendRequest, AuditAppender } from './audit-appender';
 
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 const UUID_V4 =
@@ -58,16 +60,39 @@ const record = (sequence: number): AuditRecord => ({
 
 function setUp(
   stubs: Parameters<typeof strictMock<AuditRecordsRepository>>[0],
+  appenderStubs: Parameters<typeof strictMock<AuditAppender>>[0] = {},
 ) {
   const repository = strictMock<AuditRecordsRepository>(stubs);
-  return { repository, service: new AuditRecordsService(repository) };
+  const appender = strictMock<AuditAppender>(appenderStubs);
+  return {
+    repository,
+    appender,
+    service: new AuditRecordsService(repository, appender),
+  };
 }
+
+/** An appender that appends what it is given as record 1. */
+const appending = () => ({
+  append: jest.fn().mockResolvedValue({ record: record(1), replayed: false }),
+});
+
+const options = (): AppendOptions => ({
+  deadline: Date.now() + 2000,
+  signal: new AbortController().signal,
+});
 
 /** A repository over `docs` for verification: head, point reads and ascending ranges. */
 function over(docs: AuditRecordDocument[]) {
   const sorted = [...docs].sort((a, b) => a._id - b._id);
   return setUp({
-    head: jest.fn().mockResolvedValue(sorted[sorted.length - 1]),
+    head: jest.fn().mockResolvedValue(
+      sorted.length === 0
+        ? { sequence: 0, hash: GENESIS_HASH }
+        : {
+            sequence: sorted[sorted.length - 1]._id,
+            hash: sorted[sorted.length - 1].hash,
+          },
+    ),
     at: jest.fn((sequence: number) =>
       Promise.resolve(sorted.find((doc) => doc._id === sequence)),
     ),
@@ -82,14 +107,15 @@ function over(docs: AuditRecordDocument[]) {
 describe('AuditRecordsService', () => {
   describe('create', () => {
     it('appends the body with a new v4 id, the current time and the given correlation id', async () => {
-      const { service, repository } = setUp({
-        append: jest.fn().mockResolvedValue(record(1)),
-      });
+      const { service, appender } = setUp({}, appending());
       const before = Date.now();
 
-      await service.create(body(), TRACE_ID);
+      expect(await service.create(body(), TRACE_ID, {}, options())).toEqual(
+        record(1),
+      );
 
-      const appended = repository.append.mock.calls[0][0] as ChainedContent;
+      const appended = (appender.append.mock.calls[0][0] as AppendRequest)
+        .record;
       expect(appended).toEqual({
         ...body(),
         id: expect.stringMatching(UUID_V4),
@@ -100,25 +126,23 @@ describe('AuditRecordsService', () => {
     });
 
     it('takes the correlation id from the argument, never from the body', async () => {
-      const { service, repository } = setUp({
-        append: jest.fn().mockResolvedValue(record(1)),
-      });
+      const { service, appender } = setUp({}, appending());
       const forged = {
         ...body(),
         correlationId: 'f'.repeat(32),
       } as CreateAuditRecordDto;
 
-      await service.create(forged, TRACE_ID);
+      await service.create(forged, TRACE_ID, {}, options());
 
-      expect(repository.append).toHaveBeenCalledWith(
-        expect.objectContaining({ correlationId: TRACE_ID }),
+      expect(appender.append).toHaveBeenCalledWith(
+        expect.objectContaining({
+          record: expect.objectContaining({ correlationId: TRACE_ID }),
+        }),
       );
     });
 
     it("records the audit API's own caller as the actor and a body's actor only as asserted on its behalf", async () => {
-      const { service, repository } = setUp({
-        append: jest.fn().mockResolvedValue(record(1)),
-      });
+      const { service, appender } = setUp({}, appending());
 
       await service.create(
         {
@@ -132,9 +156,11 @@ describe('AuditRecordsService', () => {
           clientAddress: '10.0.0.4',
           unverified: { actor: 'subscription:forged' },
         },
+        options(),
       );
 
-      const appended = repository.append.mock.calls[0][0] as ChainedContent;
+      const appended = (appender.append.mock.calls[0][0] as AppendRequest)
+        .record;
       expect(appended).toMatchObject({
         actor: 'key:patient-tests',
         clientAddress: '10.0.0.4',
@@ -148,9 +174,7 @@ describe('AuditRecordsService', () => {
     });
 
     it('names each patient once, in the order given, with the outcome and the attempt it completes', async () => {
-      const { service, repository } = setUp({
-        append: jest.fn().mockResolvedValue(record(1)),
-      });
+      const { service, appender } = setUp({}, appending());
       const attemptId = '00000000-0000-4000-8000-000000000001';
 
       await service.create(
@@ -161,15 +185,49 @@ describe('AuditRecordsService', () => {
           attemptId,
         },
         TRACE_ID,
+        {},
+        options(),
       );
 
-      expect(repository.append).toHaveBeenCalledWith(
+      expect(appender.append).toHaveBeenCalledWith(
         expect.objectContaining({
-          patientIds: ['p-2', 'p-1'],
-          outcome: 412,
-          attemptId,
+          record: expect.objectContaining({
+            patientIds: ['p-2', 'p-1'],
+            outcome: 412,
+            attemptId,
+          }),
         }),
       );
+    });
+
+    it("passes the caller's deadline, signal and Idempotency-Key scope to the appender", async () => {
+      const { service, appender } = setUp({}, appending());
+      const given = {
+        ...options(),
+        idempotency: { id: 'scope', fingerprint: 'body' },
+      };
+
+      await service.create(body(), TRACE_ID, {}, given);
+
+      expect(appender.append).toHaveBeenCalledWith(
+        expect.objectContaining(given),
+      );
+    });
+
+    it('marks a record appended by an earlier use of the same key as replayed', async () => {
+      const { service } = setUp(
+        {},
+        {
+          append: jest
+            .fn()
+            .mockResolvedValue({ record: record(7), replayed: true }),
+        },
+      );
+
+      const answer = await service.create(body(), TRACE_ID, {}, options());
+
+      expect(answer).toBeInstanceOf(Replayed);
+      expect((answer as Replayed<AuditRecord>).value).toEqual(record(7));
     });
   });
 

@@ -4,11 +4,14 @@ import {
   decodeContinuationToken,
   DEFAULT_PAGE_SIZE,
   Page,
+  Replayed,
   toPage,
 } from '@app/shared';
 import { Injectable } from '@nestjs/common';
 import { z } from 'zod';
 import { chainHash, GENESIS_HASH } from './audit-chain';
+import type { AppendOptions } from './append-options.decorator';
+import { AuditAppender } from './audit-appender';
 import type {
   AuditQuery,
   AuditRecord,
@@ -39,21 +42,26 @@ const VERIFY_BATCH = 500;
 
 @Injectable()
 export class AuditRecordsService {
-  constructor(private readonly repository: AuditRecordsRepository) {}
+  constructor(
+    private readonly repository: AuditRecordsRepository,
+    private readonly appender: AuditAppender,
+  ) {}
 
   /**
    * Appends a record to the chain; the server assigns id, time and sequence, and the correlation id
    * comes from the trace context, never from the body. `actor` and `clientAddress` are always the
    * audit API's own, verified caller; a body's actor (a service naming its own client) is only that
    * caller's assertion, so it is kept apart as `onBehalfOf` and can never stand in for the caller.
+   * A replayed Idempotency-Key answers the record its first use appended.
    */
-  create(
+  async create(
     body: CreateAuditRecordDto,
     correlationId: string,
-    caller: Caller = {},
-  ): Promise<AuditRecord> {
-    return this.repository.append(
-      withoutUndefined({
+    caller: Caller,
+    { deadline, signal, idempotency }: AppendOptions,
+  ): Promise<AuditRecord | Replayed<AuditRecord>> {
+    const { record, replayed } = await this.appender.append({
+      record: withoutUndefined({
         id: randomUUID(),
         createdDate: new Date().toISOString(),
         sourceSystemName: body.sourceSystemName,
@@ -72,7 +80,11 @@ export class AuditRecordsService {
           unverified: body.unverified,
         }),
       }),
-    );
+      deadline,
+      signal,
+      idempotency,
+    });
+    return replayed ? new Replayed(record) : record;
   }
 
   async query({
@@ -104,11 +116,7 @@ export class AuditRecordsService {
    * sequence or the previous hash no longer fits).
    */
   async verify({ from = 1, to }: VerifyQuery): Promise<ChainVerification> {
-    const headRecord = await this.repository.head();
-    const head = {
-      sequence: headRecord?._id ?? 0,
-      hash: headRecord?.hash ?? GENESIS_HASH,
-    };
+    const head = await this.repository.head();
     const last = Math.min(to ?? head.sequence, head.sequence);
     const invalid = (sequence: number, checked: number): ChainVerification => ({
       valid: false,

@@ -1,15 +1,14 @@
-import { randomUUID } from 'node:crypto';
 import {
   Caller,
-  IDEMPOTENCY_KEY_HEADER,
   KeyVaultSecrets,
+  REQUEST_BUDGET_HEADER,
   traceparentFor,
   UnavailableError,
 } from '@app/shared';
 import { trace } from '@opentelemetry/api';
 import { HttpService } from '@nestjs/axios';
 import { Injectable } from '@nestjs/common';
-import { AxiosError, isAxiosError } from 'axios';
+import { AxiosError, AxiosRequestConfig, isAxiosError } from 'axios';
 import { firstValueFrom } from 'rxjs';
 import { PatientTestsConfig } from '../config/patient-tests.config';
 import type { AuditedOperation, AuditedResource } from './audited.decorator';
@@ -18,6 +17,18 @@ import { AuditFailureReason, recordAuditFailure } from './audit-metrics';
 /** The service name the audit register records as the source of these entries. */
 export const SOURCE_SYSTEM_NAME = 'patient-tests';
 const AUDIT_RETRY_AFTER_SECONDS = 5;
+
+/**
+ * Anything but the one answer audit gives for a stored record fails the request. A redirect is not
+ * followed: it would turn the POST into a GET that answers 2xx with nothing recorded, and carry the key
+ * to wherever it points. No proxy from the environment either: the key goes to AUDIT_API_URL only.
+ */
+const ONLY_A_STORED_RECORD: AxiosRequestConfig = {
+  // 0 makes axios use Node's http directly instead of follow-redirects: a 3xx is just a status.
+  maxRedirects: 0,
+  proxy: false,
+  validateStatus: (status) => status === 201,
+};
 
 /** `attempted` for a write about to happen, else the HTTP status the request answered. */
 export type AuditOutcome = 'attempted' | number;
@@ -48,10 +59,12 @@ export class AuditClient {
   ) {}
 
   /**
-   * Records `entry` for the request with `correlationId`, made by `caller`. Every attempt of one entry
-   * carries the same Idempotency-Key, so a retry can never write a second record. The caller is sent
-   * as patient-tests' client: audit records it as asserted by patient-tests (`onBehalfOf`), with
-   * what was not verified kept apart (`unverified`).
+   * Records `entry` for the request with `correlationId`, made by `caller`. No Idempotency-Key: an
+   * append whose outcome is unknown (timeout, dropped connection) is never sent again (the request
+   * fails closed with 503 instead), and the one resend, after a 401, follows an append the audit API
+   * refused before doing anything. A key would cost the audit register a second write per record.
+   * The caller is sent as patient-tests' client: audit records it as asserted by patient-tests
+   * (`onBehalfOf`), with what was not verified kept apart (`unverified`).
    */
   async record(
     entry: AuditEntry,
@@ -72,7 +85,12 @@ export class AuditClient {
       clientAddress: caller.clientAddress,
       unverified: caller.unverified,
     };
-    const attempt = { correlationId, idempotencyKey: randomUUID() };
+    // One deadline for the whole call, retry included; audit is told the time left, so it starts no
+    // write that would finish after patient-tests has given up (and answered 503).
+    const attempt = {
+      correlationId,
+      deadline: Date.now() + this.config.AUDIT_TIMEOUT_MS,
+    };
     const key = this.currentKey();
     try {
       try {
@@ -111,26 +129,24 @@ export class AuditClient {
   private async post(
     body: object,
     key: string,
-    {
-      correlationId,
-      idempotencyKey,
-    }: { correlationId: string; idempotencyKey: string },
+    { correlationId, deadline }: { correlationId: string; deadline: number },
   ): Promise<RecordedEntry> {
+    const budgetMs = Math.max(0, deadline - Date.now());
     const response = await firstValueFrom(
       this.http.post(`${this.config.AUDIT_API_URL}/auditrecord`, body, {
         headers: {
           'x-functions-key': key,
-          [IDEMPOTENCY_KEY_HEADER]: idempotencyKey,
+          [REQUEST_BUDGET_HEADER]: String(budgetMs),
           // The audit record stores this trace id as its correlationId. With telemetry on, the HTTP
           // instrumentation sends the active span's traceparent (same trace id) instead.
           ...(trace.getActiveSpan()
             ? {}
             : { traceparent: traceparentFor(correlationId) }),
         },
-        timeout: this.config.AUDIT_TIMEOUT_MS,
+        timeout: budgetMs,
         // `timeout` alone does not bound connecting; the signal bounds the whole call.
-        signal: AbortSignal.timeout(this.config.AUDIT_TIMEOUT_MS),
-        validateStatus: (status) => status >= 200 && status < 300,
+        signal: AbortSignal.timeout(budgetMs),
+        ...ONLY_A_STORED_RECORD,
       }),
     );
     const id = (response.data as { id?: unknown } | null | undefined)?.id;

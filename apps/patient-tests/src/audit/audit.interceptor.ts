@@ -5,6 +5,7 @@ import {
   correlationIdOf,
   Page,
   toProblem,
+  truncateText,
 } from '@app/shared';
 import {
   CallHandler,
@@ -199,7 +200,8 @@ function paramOf(
   name: string,
 ): string | undefined {
   const value = (request.params as Record<string, string | undefined>)[name];
-  return value?.slice(0, MAX_AUDITED_ID);
+  // Cut between characters: half an emoji would be stored as U+FFFD but hashed as itself.
+  return value === undefined ? undefined : truncateText(value, MAX_AUDITED_ID);
 }
 
 /** The status the problem filter will answer for `error`. */

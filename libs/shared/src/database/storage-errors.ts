@@ -34,15 +34,41 @@ export function isThrottlingError(error: unknown): boolean {
   );
 }
 
+/** True for a write refused because a unique index (e.g. `_id`) already holds the value. */
+export function isDuplicateKey(error: unknown): boolean {
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    errorCode(error) === DUPLICATE_KEY_ERROR_CODE
+  );
+}
+
+/**
+ * A bulk write (insertMany) that failed as a whole, not per document, reports the driver's own error
+ * (e.g. a network error) as its `errorResponse`; that one says what happened.
+ */
+function unwrapBulkWriteError(error: object): object {
+  const { name, errorResponse } = error as {
+    name?: unknown;
+    errorResponse?: unknown;
+  };
+  return name === 'MongoBulkWriteError' && errorResponse instanceof Error
+    ? errorResponse
+    : error;
+}
+
 /**
  * Translates a storage error into what the client may know, in one place: unreachable database or
  * exhausted throttling -> 503 with Retry-After, duplicate key -> 409. Returns undefined for anything
  * else (a bug, answered as a bare 500). Driver messages never reach the wire.
  */
-export function translateStorageError(error: unknown): DomainError | undefined {
-  if (typeof error !== 'object' || error === null) {
+export function translateStorageError(
+  thrown: unknown,
+): DomainError | undefined {
+  if (typeof thrown !== 'object' || thrown === null) {
     return undefined;
   }
+  const error = unwrapBulkWriteError(thrown);
   const name = (error as { name?: unknown }).name;
   const message = (error as { message?: unknown }).message;
   if (
@@ -66,7 +92,7 @@ export function translateStorageError(error: unknown): DomainError | undefined {
       error,
     );
   }
-  if (errorCode(error) === DUPLICATE_KEY_ERROR_CODE) {
+  if (isDuplicateKey(error)) {
     return new DomainError(
       'CONFLICT',
       409,

@@ -16,6 +16,7 @@ import {
   runInInvocation,
   runOutsideInvocation,
 } from './invocation';
+import { BODY_LIMIT_BYTES } from '../http/constants';
 import { withRequestSpan } from '../telemetry/request-span';
 import { parseSetCookie } from './set-cookie';
 
@@ -60,6 +61,34 @@ function droppedHeaders(connection: string | undefined): Set<string> {
 const isDropped = (name: string, dropped: Set<string>) =>
   dropped.has(name) || name.startsWith('proxy-');
 
+/**
+ * The body's bytes, read no further than one byte past `BODY_LIMIT_BYTES`: a larger body is never
+ * read to its end, and that one extra byte makes Fastify's own body limit answer 413 problem+json,
+ * exactly as it does over a socket.
+ */
+async function boundedBody(request: HttpRequest): Promise<Buffer | undefined> {
+  if (!request.body) {
+    return undefined;
+  }
+  const reader = (request.body as ReadableStream<Uint8Array>).getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    while (size <= BODY_LIMIT_BYTES) {
+      const { done, value } = await reader.read();
+      if (done) {
+        break;
+      }
+      chunks.push(value);
+      size += value.byteLength;
+    }
+  } finally {
+    // Stops the rest of an over-long body; for a body read to its end this is a no-op.
+    await reader.cancel();
+  }
+  return Buffer.concat(chunks).subarray(0, BODY_LIMIT_BYTES + 1);
+}
+
 /** The request as Fastify's `inject()` takes it: method, path and query, headers, raw body bytes. */
 async function toInjectOptions(
   request: HttpRequest,
@@ -84,7 +113,7 @@ async function toInjectOptions(
   }
   const method = request.method.toUpperCase() as InjectOptions['method'];
   const hasBody = method !== 'GET' && method !== 'HEAD';
-  const body = hasBody ? Buffer.from(await request.arrayBuffer()) : undefined;
+  const body = hasBody ? await boundedBody(request) : undefined;
   return {
     method,
     url: `${url.pathname}${url.search}`,

@@ -30,7 +30,7 @@ export function registerFunctionApp(
   factory: NestAppFactory,
 ): NestHttpHandler {
   const handler = createHttpHandler(factory);
-  // Buffered bodies: inject() takes whole payloads, and request bodies are capped at 64 KiB anyway.
+  // Buffered bodies: inject() takes whole payloads, and the adapter reads at most 64 KiB + 1 byte.
   app.setup({ enableHttpStream: false });
   app.http(name, {
     route: '{*segments}',

@@ -4,9 +4,11 @@ import { ZodValidationPipe } from 'nestjs-zod';
 import { ApiKeyGuard, ApiKeyGuardOptions } from '../auth/api-key.guard';
 import { ApiKeys } from '../auth/api-keys';
 import { PageInterceptor } from '../paging/page.interceptor';
+import { ReplayedInterceptor } from '../idempotency/replayed';
 import { VersionInterceptor } from '../versioning/versioned';
 import { LocationInterceptor } from './location';
 import { ProblemFilter } from './problem.filter';
+import { WellFormedInputGuard } from './well-formed-input.guard';
 
 export interface HttpPipelineOptions {
   /** Where the accepted inbound keys come from (environment or Key Vault). */
@@ -23,8 +25,8 @@ const { ConfigurableModuleClass, MODULE_OPTIONS_TOKEN } =
     .build();
 
 /**
- * The global request pipeline every app shares: API key guard, zod validation, problem+json errors,
- * paged results, Location and ETag headers.
+ * The global request pipeline every app shares: API key guard, well-formed input (no lone surrogates,
+ * bounded nesting), zod validation, problem+json errors, paged results, Location and ETag headers.
  * Registered as APP_* providers so the plain HTTP host, the Azure Functions host and
  * `Test.createTestingModule` all run exactly the same pipeline.
  */
@@ -44,11 +46,13 @@ const { ConfigurableModuleClass, MODULE_OPTIONS_TOKEN } =
       inject: [MODULE_OPTIONS_TOKEN],
     },
     { provide: APP_GUARD, useClass: ApiKeyGuard },
+    { provide: APP_GUARD, useClass: WellFormedInputGuard },
     { provide: APP_PIPE, useClass: ZodValidationPipe },
     { provide: APP_FILTER, useClass: ProblemFilter },
     { provide: APP_INTERCEPTOR, useClass: PageInterceptor },
     { provide: APP_INTERCEPTOR, useClass: LocationInterceptor },
     { provide: APP_INTERCEPTOR, useClass: VersionInterceptor },
+    { provide: APP_INTERCEPTOR, useClass: ReplayedInterceptor },
   ],
   exports: [ApiKeys],
 })

@@ -19,8 +19,11 @@ import { ApiIdempotencyKey } from '../openapi/api-problem.decorator';
 import { Versioned } from '../versioning/versioned';
 import type { StoredOutcome } from './idempotency-record.schema';
 import { IdempotencyStore } from './idempotency.store';
+import { fromReplayTemplate, toReplayTemplate } from './replay-template';
+import { IDEMPOTENT_REPLAYED_HEADER } from './replayed';
 
 export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
+/** Response header of a replayed outcome. */
 const IDEMPOTENT = 'idempotency:enabled';
 
 /** Marks a create route as honouring the `Idempotency-Key` header, and documents it (and 409, 422). */
@@ -44,6 +47,51 @@ function parseKey(header: string | string[]): string {
 const sha256 = (text: string) =>
   createHash('sha256').update(text, 'utf8').digest('hex');
 
+/** 422: the key was first used with another request. */
+export const idempotencyKeyReused = () =>
+  new DomainError(
+    'IDEMPOTENCY_KEY_REUSED',
+    422,
+    'This Idempotency-Key was used with a different request.',
+  );
+
+/** 409: the first request with this key has not finished. */
+export const idempotencyKeyInFlight = () =>
+  new DomainError(
+    'IDEMPOTENCY_KEY_IN_FLIGHT',
+    409,
+    'A request with this Idempotency-Key is still running.',
+    { retryAfterSeconds: 1 },
+  );
+
+/** An `Idempotency-Key` use: the key scoped to caller and route, and a hash of the request body. */
+export interface IdempotencyScope {
+  /** Scoped to the caller and the route: one client's key can never return another client's response. */
+  id: string;
+  fingerprint: string;
+}
+
+/** The request's `Idempotency-Key` scope, or undefined when it sends none; 400 for a malformed key. */
+export function idempotencyScopeOf(
+  request: RequestWithKeyName,
+): IdempotencyScope | undefined {
+  const header = request.headers[IDEMPOTENCY_KEY_HEADER];
+  if (header === undefined) {
+    return undefined;
+  }
+  const key = parseKey(header);
+  const path = request.url.split('?')[0].replace(/\/+$/, '');
+  const caller = callerOf(request);
+  return {
+    // An unverified subscription claim narrows the scope further (never widens it), so subscriptions
+    // behind a gateway that sends no gateway secret still do not share keys.
+    id: sha256(
+      `${caller.actor ?? 'anonymous'}\n${caller.unverified?.actor ?? ''}\n${request.method} ${path}\n${key}`,
+    ),
+    fingerprint: sha256(canonicalJson(request.body ?? null)),
+  };
+}
+
 /**
  * Idempotency-Key for creates (draft-ietf-httpapi-idempotency-key-header): the first request with a
  * key runs and its response is kept for 24 h; a replay with the same body gets that response again
@@ -64,43 +112,23 @@ export class IdempotencyInterceptor implements NestInterceptor {
     context: ExecutionContext,
     next: CallHandler,
   ): Promise<Observable<unknown>> {
-    const header = context.switchToHttp().getRequest<RequestWithKeyName>()
-      .headers[IDEMPOTENCY_KEY_HEADER];
-    if (
-      header === undefined ||
-      !this.reflector.get<boolean>(IDEMPOTENT, context.getHandler())
-    ) {
+    if (!this.reflector.get<boolean>(IDEMPOTENT, context.getHandler())) {
       return next.handle();
     }
-    const request = context.switchToHttp().getRequest<RequestWithKeyName>();
-    const key = parseKey(header);
-    const path = request.url.split('?')[0].replace(/\/+$/, '');
-    // Scoped to the caller and the route: one client's key can never return another client's response.
-    // An unverified subscription claim narrows the scope further (never widens it), so subscriptions
-    // behind a gateway that sends no gateway secret still do not share keys.
-    const caller = callerOf(request);
-    const id = sha256(
-      `${caller.actor ?? 'anonymous'}\n${caller.unverified?.actor ?? ''}\n${request.method} ${path}\n${key}`,
+    const scope = idempotencyScopeOf(
+      context.switchToHttp().getRequest<RequestWithKeyName>(),
     );
-    const fingerprint = sha256(canonicalJson(request.body ?? null));
+    if (scope === undefined) {
+      return next.handle();
+    }
+    const { id, fingerprint } = scope;
 
     const claim = await this.store.claim(id, fingerprint);
     switch (claim.kind) {
       case 'mismatch':
-        throw new DomainError(
-          'IDEMPOTENCY_KEY_REUSED',
-          422,
-          'This Idempotency-Key was used with a different request.',
-        );
+        throw idempotencyKeyReused();
       case 'in-flight':
-        throw new DomainError(
-          'IDEMPOTENCY_KEY_IN_FLIGHT',
-          409,
-          'A request with this Idempotency-Key is still running.',
-          {
-            retryAfterSeconds: 1,
-          },
-        );
+        throw idempotencyKeyInFlight();
       case 'replay':
         return of(this.replay(context, claim.outcome));
       case 'claimed':
@@ -122,17 +150,21 @@ export class IdempotencyInterceptor implements NestInterceptor {
   }
 
   private outcomeOf(context: ExecutionContext, result: unknown): StoredOutcome {
+    const request = context.switchToHttp().getRequest<RequestWithKeyName>();
     const status =
       this.reflector.get<number | undefined>(
         HTTP_CODE_METADATA,
         context.getHandler(),
-      ) ??
-      (context.switchToHttp().getRequest<RequestWithKeyName>().method === 'POST'
-        ? HttpStatus.CREATED
-        : HttpStatus.OK);
-    return result instanceof Versioned
-      ? { status, body: result.value as unknown, version: result.version }
-      : { status, body: result };
+      ) ?? (request.method === 'POST' ? HttpStatus.CREATED : HttpStatus.OK);
+    // Only what the server decided is kept: the patient data of the response is the request's own.
+    const versioned = result instanceof Versioned;
+    const { body, fromRequest } = toReplayTemplate(
+      versioned ? result.value : result,
+      request.body,
+    );
+    return versioned
+      ? { status, body, fromRequest, version: result.version }
+      : { status, body, fromRequest };
   }
 
   private replay(context: ExecutionContext, outcome: StoredOutcome): unknown {
@@ -140,9 +172,15 @@ export class IdempotencyInterceptor implements NestInterceptor {
       .switchToHttp()
       .getResponse<FastifyReply>()
       .status(outcome.status)
-      .header('idempotent-replayed', 'true');
+      .header(IDEMPOTENT_REPLAYED_HEADER, 'true');
+    const body = outcome.fromRequest
+      ? fromReplayTemplate(
+          { body: outcome.body, fromRequest: outcome.fromRequest },
+          context.switchToHttp().getRequest<RequestWithKeyName>().body,
+        )
+      : outcome.body;
     return outcome.version === undefined
-      ? outcome.body
-      : new Versioned(outcome.body, outcome.version);
+      ? body
+      : new Versioned(body, outcome.version);
   }
 }

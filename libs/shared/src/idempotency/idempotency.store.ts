@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import { typedCollection } from '../database/typed-collection';
+import { isDuplicateKey } from '../database/storage-errors';
 import { withThrottleRetry } from '../database/throttle-retry';
 import {
   IDEMPOTENCY_RECORD_MODEL,
@@ -18,9 +19,6 @@ export type Claim =
   | { kind: 'replay'; outcome: StoredOutcome }
   | { kind: 'in-flight' }
   | { kind: 'mismatch' };
-
-const isDuplicateKey = (error: unknown) =>
-  (error as { code?: unknown } | null)?.code === 11000;
 
 /** Idempotency keys in the app's own database; each decision is one conditional write. */
 @Injectable()

@@ -1,11 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Params } from 'nestjs-pino';
 import { correlationIdOf } from '../correlation/correlation';
-
-/** Query parameters that carry credentials (Azure Functions' `code` key) are never logged. */
-const SECRET_QUERY = /([?&](?:code|key|sig|token)=)[^&]*/gi;
-const redactUrl = (url: string | undefined) =>
-  (url ?? '').replace(SECRET_QUERY, '$1[REDACTED]');
+import { redactUrl } from './redact-url';
 
 export interface LoggingOptions {
   level: string;
@@ -28,7 +24,7 @@ export function loggerParams({ level, pretty }: LoggingOptions): Params {
       serializers: {
         req: (req: IncomingMessage) => ({
           method: req.method,
-          url: redactUrl(req.url),
+          url: redactUrl(req.url ?? ''),
         }),
         res: (res: ServerResponse) => ({ statusCode: res.statusCode }),
       },

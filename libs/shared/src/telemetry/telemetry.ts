@@ -1,25 +1,28 @@
 import type { Span } from '@opentelemetry/api';
 import type * as AppInsights from 'applicationinsights';
+import { redactQuery, redactUrl } from '../logging/redact-url';
 
-/** Query parameters that may carry credentials; their values never reach telemetry. */
-const SECRET_QUERY = /([?&](?:code|key|sig|token|continuationToken)=)[^&#]*/gi;
+/** URL attributes the HTTP instrumentation sets (old and new semantic conventions), and their form. */
+const URL_ATTRIBUTES: Record<string, (value: string) => string> = {
+  'http.url': redactUrl,
+  'http.target': redactUrl,
+  'url.full': redactUrl,
+  // The query alone, without `?`.
+  'url.query': redactQuery,
+};
 
-/** Removes credential values from a URL or path-with-query, keeping its shape for diagnosis. */
-export const redactUrl = (url: string) =>
-  url.replace(SECRET_QUERY, '$1REDACTED');
-
-/** URL attributes the HTTP instrumentation sets (old and new semantic conventions). */
-const URL_ATTRIBUTES = ['http.url', 'http.target', 'url.full', 'url.query'];
-
-/** HTTP instrumentation hook: scrubs credentials from the URL attributes of every HTTP span. */
+/**
+ * HTTP instrumentation hook: scrubs credentials from the URL attributes of an HTTP span, with the
+ * same rule as the request logs (`redactUrl`).
+ */
 function scrubUrlAttributes(span: Span): void {
   const attributes =
     (span as unknown as { attributes?: Record<string, unknown> }).attributes ??
     {};
-  for (const name of URL_ATTRIBUTES) {
+  for (const [name, redact] of Object.entries(URL_ATTRIBUTES)) {
     const value = attributes[name];
     if (typeof value === 'string') {
-      span.setAttribute(name, redactUrl(value));
+      span.setAttribute(name, redact(value));
     }
   }
 }

@@ -1,0 +1,246 @@
+// `npm run bench:audit-append` (part of `make bench`): throughput and tail latency of the audit append,
+// side by side with a plain insert of the same document on the same database, in one run.
+//
+// Two servers run as their own processes on one database: the audit app (dist/, as `make dev` runs it)
+// and bench/lib/plain-insert-server.mjs (one `insertOne` per request). For each number of connections
+// (1, 8, 32, 128), each connection sends requests back to back (closed loop, keep-alive) for
+// --seconds, after a 1 s warm-up; the two targets alternate per row so that a busy machine slows both
+// alike. Every audit request carries an Idempotency-Key and the caller's time budget, as patient-tests
+// sends them. Printed per row: appends/s, p50 and p99 (ms), errors, and audit/plain throughput. Then
+// the register is filled to --records records through the API and the table is measured again.
+// A benchmark prints figures; it asserts nothing.
+//
+// Options: --seconds N (default 5), --records N (default 100000), --connections 1,8,32,128.
+// Database: MONGODB_URI if set, else a fresh FerretDB from .tools/bin. Needs `npm run build`.
+import { fork, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import http from 'node:http';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+/** The bench's report goes to stdout, line by line. */
+const print = (line) => process.stdout.write(`${line}\n`);
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(import.meta.url);
+const {
+  startFerretDb,
+  freePort,
+  waitForHealth,
+} = require('../scripts/lib/processes.cjs');
+
+const { values } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '5' },
+    records: { type: 'string', default: '100000' },
+    connections: { type: 'string', default: '1,8,32,128' },
+  },
+});
+const SECONDS = Number(values.seconds);
+const RECORDS = Number(values.records);
+const CONNECTIONS = values.connections.split(',').map(Number);
+const KEY = 'bench-key-0123456789abcdef';
+const AUDIT_ENTRY = path.join(ROOT, 'dist/apps/audit/apps/audit/src/main.js');
+
+/** The body patient-tests sends for one access. */
+const auditBody = () =>
+  JSON.stringify({
+    sourceSystemName: 'patient-tests',
+    resource: { type: 'patient', id: randomUUID(), operation: 'read' },
+    patientIds: [randomUUID()],
+    outcome: 200,
+    actor: 'key:0a1b2c3d',
+    clientAddress: '203.0.113.7',
+  });
+
+async function startAudit(uri, database) {
+  const port = await freePort();
+  const child = spawn(process.execPath, [AUDIT_ENTRY], {
+    cwd: ROOT,
+    env: {
+      PATH: process.env.PATH,
+      PORT: String(port),
+      MONGODB_URI: uri,
+      MONGODB_DATABASE: database,
+      API_KEYS: KEY,
+      LOG_LEVEL: 'error',
+    },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}/api`;
+  await waitForHealth(`${url}/health`, { timeoutMs: 30000 });
+  return { url: `${url}/auditrecord`, child };
+}
+
+/** Request headers per target: the audit key, the caller's budget, and a fresh key when keyed. */
+const headersFor = {
+  audit: () => ({ 'x-functions-key': KEY, 'x-request-budget-ms': '2000' }),
+  keyed: () => ({
+    'x-functions-key': KEY,
+    'x-request-budget-ms': '2000',
+    'idempotency-key': randomUUID(),
+  }),
+  plain: () => ({}),
+};
+
+async function startPlain(uri, database) {
+  const port = await freePort();
+  const child = fork(path.join(ROOT, 'bench/lib/plain-insert-server.mjs'), {
+    env: {
+      ...process.env,
+      MONGODB_URI: uri,
+      MONGODB_DATABASE: database,
+      PORT: String(port),
+    },
+  });
+  await new Promise((resolve, reject) => {
+    child.once('message', resolve);
+    child.once('exit', () => reject(new Error('plain insert server exited')));
+  });
+  return { url: `http://127.0.0.1:${port}/`, child };
+}
+
+function post(agent, url, body, headers) {
+  return new Promise((resolve) => {
+    const request = http.request(
+      url,
+      {
+        method: 'POST',
+        agent,
+        headers: { 'content-type': 'application/json', ...headers },
+      },
+      (response) => {
+        response.resume();
+        response.on('end', () => resolve(response.statusCode));
+      },
+    );
+    request.on('error', () => resolve(0));
+    request.end(body);
+  });
+}
+
+/** Closed loop on `connections` keep-alive sockets for `ms`; statuses and latencies of each request. */
+async function load(target, headers, connections, ms, { record = true } = {}) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
+  const latencies = [];
+  let errors = 0;
+  const end = performance.now() + ms;
+  const worker = async () => {
+    while (performance.now() < end) {
+      const started = performance.now();
+      const status = await post(agent, target.url, auditBody(), headers());
+      if (record) {
+        latencies.push(performance.now() - started);
+        if (status !== 201) {
+          errors++;
+        }
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: connections }, worker));
+  agent.destroy();
+  latencies.sort((a, b) => a - b);
+  const at = (q) =>
+    latencies[
+      Math.min(latencies.length - 1, Math.floor(q * latencies.length))
+    ] ?? NaN;
+  return {
+    rate: latencies.length / (ms / 1000),
+    p50: at(0.5),
+    p99: at(0.99),
+    errors,
+  };
+}
+
+const NAMES = ['audit', 'keyed', 'plain'];
+
+async function measureTable(targets, label) {
+  print(`\n${label}`);
+  print(
+    'connections | append (as patient-tests) /s  p50  p99 err | append + Idempotency-Key /s  p50  p99 err | plain insertOne /s  p50  p99 err | append/plain  keyed/plain',
+  );
+  for (const [row, connections] of CONNECTIONS.entries()) {
+    const result = {};
+    // Rotate which target goes first, so none always runs on a machine another just warmed.
+    const order = NAMES.map((_, n) => NAMES[(n + row) % NAMES.length]);
+    for (const name of order) {
+      const target = name === 'plain' ? targets.plain : targets.audit;
+      await load(target, headersFor[name], connections, 1000, {
+        record: false,
+      });
+      result[name] = await load(
+        target,
+        headersFor[name],
+        connections,
+        SECONDS * 1000,
+      );
+    }
+    const cell = ({ rate, p50, p99, errors }, width) =>
+      `${rate.toFixed(0).padStart(width)} ${p50.toFixed(0).padStart(4)} ${p99.toFixed(0).padStart(4)} ${String(errors).padStart(3)}`;
+    const ratio = (name) =>
+      `${(result[name].rate / result.plain.rate).toFixed(2)}x`;
+    print(
+      `${String(connections).padStart(11)} | ${cell(result.audit, 28)} | ${cell(result.keyed, 27)} | ${cell(result.plain, 18)} | ${ratio('audit').padStart(12)} ${ratio('keyed').padStart(12)}`,
+    );
+  }
+}
+
+/** Fills the register to `count` records through the API itself (64 connections). */
+async function fill(target, count) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+  let sent = 0;
+  let failed = 0;
+  const started = performance.now();
+  const worker = async () => {
+    while (sent < count) {
+      sent++;
+      const status = await post(agent, target.url, auditBody(), {
+        'x-functions-key': KEY,
+      });
+      if (status !== 201) {
+        failed++;
+        sent--;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: 64 }, worker));
+  agent.destroy();
+  const seconds = (performance.now() - started) / 1000;
+  print(
+    `\nfilled the register with ${count} records through the API in ${seconds.toFixed(0)} s (${failed} retried)`,
+  );
+}
+
+async function main() {
+  if (!existsSync(AUDIT_ENTRY)) {
+    throw new Error(`${AUDIT_ENTRY} is missing: run npm run build first`);
+  }
+  const database = process.env.MONGODB_URI
+    ? { uri: process.env.MONGODB_URI, stop: async () => {} }
+    : await startFerretDb({ logLevel: 'error' });
+  const suffix = Date.now().toString(36);
+  const targets = {
+    audit: await startAudit(database.uri, `bench-audit-${suffix}`),
+    plain: await startPlain(database.uri, `bench-plain-${suffix}`),
+  };
+  try {
+    print(
+      `audit append vs plain insertOne, ${SECONDS} s per cell, Node ${process.version}, database ${process.env.MONGODB_URI ? 'MONGODB_URI' : 'FerretDB (SQLite)'}`,
+    );
+    await measureTable(targets, 'empty register');
+    if (RECORDS > 0) {
+      await fill(targets.audit, RECORDS);
+      await measureTable(targets, `register with ${RECORDS} records and more`);
+    }
+  } finally {
+    for (const { child } of Object.values(targets)) {
+      child.kill('SIGTERM');
+    }
+    await database.stop();
+  }
+}
+
+await main();
