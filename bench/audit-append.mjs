@@ -50,6 +50,8 @@ const auditBody = () =>
   JSON.stringify({
     sourceSystemName: 'patient-tests',
     resource: { type: 'patient', id: randomUUID(), operation: 'read' },
+    patientIds: [randomUUID()],
+    outcome: 200,
     actor: 'key:0a1b2c3d',
     clientAddress: '203.0.113.7',
   });

@@ -133,6 +133,8 @@ async function main() {
         MONGODB_DATABASE: `bench-${app}`,
         // patient-tests needs a key for the audit API to start; /api/health does not call it.
         AUDIT_API_KEY: 'bench-audit-key-000000001',
+        // audit needs its key lists even inside Azure Functions; /api/health checks no key.
+        API_KEYS: 'bench-audit-key-000000001',
         LOG_LEVEL: 'silent',
         // Only the first response is measured; no appTerminate (see functions-invoke.cjs).
         FUNCTIONS_INVOKE_SKIP_TERMINATE: '1',

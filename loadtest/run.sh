@@ -20,7 +20,8 @@
 #   LOCUST_FUNCTION_KEY      x-functions-key for the function app   (default: the local stack's
 #                            key, unless LOCUST_SUBSCRIPTION_KEY is set; see below)
 #   LOCUST_SUBSCRIPTION_KEY  Ocp-Apim-Subscription-Key for API Management
-#   LOADTEST_AUDIT_KEY       x-functions-key for the audit API       (default: the local stack's key)
+#   LOADTEST_AUDIT_KEY       x-functions-key for the audit API, a reader key (default: the local
+#                            stack's first AUDIT_READER_KEYS)
 #   The local stack's key is the first of API_KEYS, taken from the environment, else .env,
 #   else .env.example (as `make dev` does): local-dev-key-not-secret out of the box.
 #   PYTHON                   interpreter that creates the venv       (default python3, needs >= 3.11)
@@ -88,11 +89,12 @@ results_dir="$(realpath -m "$results_dir")"
 
 # The local stack's key, read where `make dev` reads it (environment, then .env, then
 # .env.example), so there is no second copy of it here to fall out of step.
+# dev_key [LIST]: the first key of API_KEYS, or of another list (AUDIT_READER_KEYS: reading audit).
 dev_key() {
-  local file value
-  if [[ -n "${API_KEYS:-}" ]]; then echo "${API_KEYS%%,*}"; return; fi
+  local list="${1:-API_KEYS}" file value
+  if [[ -n "${!list:-}" ]]; then value="${!list}"; echo "${value%%,*}"; return; fi
   for file in "$repo_root/.env" "$repo_root/.env.example"; do
-    value="$(sed -n 's/^API_KEYS=//p' "$file" 2>/dev/null | tail -n 1 | tr -d "\"'")"
+    value="$(sed -n "s/^${list}=//p" "$file" 2>/dev/null | tail -n 1 | tr -d "\"'")"
     if [[ -n "$value" ]]; then echo "${value%%,*}"; return; fi
   done
 }
@@ -101,7 +103,8 @@ dev_key() {
 if [[ -z "${LOCUST_SUBSCRIPTION_KEY:-}" ]]; then
   export LOCUST_FUNCTION_KEY="${LOCUST_FUNCTION_KEY:-$(dev_key)}"
 fi
-export LOADTEST_AUDIT_KEY="${LOADTEST_AUDIT_KEY:-$(dev_key)}"
+# The completeness check reads the register, which takes an auditor's (reader) key.
+export LOADTEST_AUDIT_KEY="${LOADTEST_AUDIT_KEY:-$(dev_key AUDIT_READER_KEYS)}"
 
 ensure_venv() {
   local python="${PYTHON:-python3}" stamp="$venv_dir/.requirements.sha256" wanted

@@ -132,6 +132,8 @@ async function main() {
     APPS.map((app) => waitForHealth(`http://127.0.0.1:${app.port}/api/health`)),
   );
   const key = (process.env.API_KEYS ?? '').split(',')[0];
+  // Reading the register needs an auditor's key; the append key gets 403.
+  const readerKey = (process.env.AUDIT_READER_KEYS ?? '').split(',')[0];
   console.info(`
   patient-tests  http://localhost:${APPS[1].port}/api   (Swagger UI: http://localhost:${APPS[1].port}/api/docs)
   audit          http://localhost:${APPS[0].port}/api   (Swagger UI: http://localhost:${APPS[0].port}/api/docs)
@@ -144,7 +146,7 @@ async function main() {
     curl -s -X POST http://localhost:${APPS[1].port}/api/patient \\
       -H 'x-functions-key: ${key}' -H 'content-type: application/json' \\
       -d '{"firstName":"Ada","lastName":"Lovelace","gender":"female","dateOfBirth":"1815-12-10","postCode":"2000"}'
-    curl -s 'http://localhost:${APPS[0].port}/api/auditrecord?limit=5' -H 'x-functions-key: ${key}'
+    curl -s 'http://localhost:${APPS[0].port}/api/auditrecord?limit=5' -H 'x-functions-key: ${readerKey}'
 
   Ctrl-C stops everything.
 `);

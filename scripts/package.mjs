@@ -160,6 +160,8 @@ function writeStartupCache(app, out) {
         // Never connected to: the connection is lazy and this request does not touch the database.
         MONGODB_URI: 'mongodb://127.0.0.1:9/',
         AUDIT_API_KEY: 'code-cache-warm-up-only',
+        // audit needs its key lists even inside Azure Functions (README "Roles").
+        API_KEYS: 'code-cache-warm-up-only',
         ...offlineTelemetryEnv,
       },
       stdio: 'ignore',

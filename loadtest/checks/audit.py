@@ -7,7 +7,7 @@ and prints "audit completeness: N/M = P%".
 
 Usage: python -m checks.audit --correlations results/<ts>/correlations.csv \
            --audit-url http://localhost:7072 [--base-path /api/] [--concurrency 8]
-       The key comes from LOADTEST_AUDIT_KEY (sent as x-functions-key).
+       The key comes from LOADTEST_AUDIT_KEY (sent as x-functions-key): a reader key.
 
 Exit status 0 at 100%, 1 below, 2 when the log is unusable.
 """
@@ -151,7 +151,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     operations = read_operations(args.correlations)
     key = os.environ.get("LOADTEST_AUDIT_KEY", "")
     if not key:
-        print("audit: LOADTEST_AUDIT_KEY is not set (run.sh sets it to the local stack's key)", file=sys.stderr)
+        print("audit: LOADTEST_AUDIT_KEY is not set (run.sh sets it to the local stack's reader key)", file=sys.stderr)
         return 2
     result = check_completeness(
         operations,

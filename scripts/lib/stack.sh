@@ -14,9 +14,11 @@
 
 LOCAL_STACK_PID=""
 
-# The first local key (variables set > .env > .env.example), as make dev uses them.
+# The first local key of a list (variables set > .env > .env.example), as make dev uses them:
+# API_KEYS by default (patient-tests' keys, and the keys that may append to audit), or another list
+# such as AUDIT_READER_KEYS (the keys that may read audit).
 local_api_key() {
-  (cd "$ROOT" && node -e "for (const f of ['.env', '.env.example']) { try { process.loadEnvFile(f); } catch {} } process.stdout.write((process.env.API_KEYS ?? '').split(',')[0].trim())")
+  (cd "$ROOT" && LIST="${1:-API_KEYS}" node -e "for (const f of ['.env', '.env.example']) { try { process.loadEnvFile(f); } catch {} } process.stdout.write((process.env[process.env.LIST] ?? '').split(',')[0].trim())")
 }
 
 # Stops the stack that ensure_local_stack started, if any (the EXIT trap; safe to call twice).

@@ -1,12 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import type { Document } from 'mongodb';
 import { databaseUri } from './support/databases';
-import { RunningApp, startAudit, uniqueDatabase } from './support/stack';
+import { RunningAudit, startAudit, uniqueDatabase } from './support/stack';
+
+type RunningApp = RunningAudit;
 import { ThrottlingProxy } from './support/throttling-proxy';
 
 const body = (n: number) => ({
   sourceSystemName: 'append-test',
   resource: { type: 'patient', id: `p-${n}`, operation: 'read' },
+  patientIds: [`p-${n}`],
+  outcome: 200,
 });
 
 const budget = (ms: number) => ({
@@ -48,7 +52,7 @@ describe('appending to the audit register', () => {
       // A quarter of the callers give up almost at once: their appends must leave nothing behind.
       const responses = await Promise.all(
         Array.from({ length: 200 }, (_, n) =>
-          (n % 2 === 0 ? first : second).client.post(
+          (n % 2 === 0 ? first : second).appender.post(
             '/auditrecord',
             body(n),
             budget(n % 4 === 3 ? 1 : 10_000),
@@ -78,7 +82,7 @@ describe('appending to the audit register', () => {
       const before = (await storedRecords(first)).length;
       for (let n = 0; n < 6; n++) {
         const app = n % 2 === 0 ? first : second;
-        const response = await app.client.post('/auditrecord', body(n));
+        const response = await app.appender.post('/auditrecord', body(n));
         expect(response.status).toBe(201);
         expect(response.body.sequence).toBe(before + n + 1);
       }
@@ -104,7 +108,7 @@ describe('appending to the audit register', () => {
     it('answers 503 without writing when the budget is already spent on arrival', async () => {
       const before = (await storedRecords(audit)).length;
 
-      const response = await audit.client.post(
+      const response = await audit.appender.post(
         '/auditrecord',
         body(1),
         budget(0),
@@ -119,11 +123,15 @@ describe('appending to the audit register', () => {
     it('answers 503 at the deadline for an append still waiting behind a slow write, and never writes it', async () => {
       proxy.delayMs = 800;
       try {
-        const slow = audit.client.post('/auditrecord', body(1), budget(10_000));
+        const slow = audit.appender.post(
+          '/auditrecord',
+          body(1),
+          budget(10_000),
+        );
         // Queued behind the slow write, with a budget that ends long before that write does.
         await new Promise((resolve) => setTimeout(resolve, 100));
         const started = Date.now();
-        const hurried = await audit.client.post(
+        const hurried = await audit.appender.post(
           '/auditrecord',
           body(2),
           budget(200),
@@ -155,7 +163,7 @@ describe('appending to the audit register', () => {
       await proxy.start();
       audit = await startAudit({ MONGODB_URI: proxy.uri });
       // The register's first append also writes the head hint; what follows is the steady state.
-      expect((await audit.client.post('/auditrecord', body(0))).status).toBe(
+      expect((await audit.appender.post('/auditrecord', body(0))).status).toBe(
         201,
       );
     });
@@ -171,12 +179,12 @@ describe('appending to the audit register', () => {
         const headers =
           n % 2 === 0 ? { headers: { 'idempotency-key': randomUUID() } } : {};
         expect(
-          (await audit.client.post('/auditrecord', body(n), headers)).status,
+          (await audit.appender.post('/auditrecord', body(n), headers)).status,
         ).toBe(201);
       }
       const concurrent = await Promise.all(
         Array.from({ length: 40 }, (_, n) =>
-          audit.client.post('/auditrecord', body(n), {
+          audit.appender.post('/auditrecord', body(n), {
             headers: { 'idempotency-key': randomUUID() },
           }),
         ),

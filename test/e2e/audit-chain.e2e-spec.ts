@@ -1,9 +1,13 @@
 import type { Collection, Document } from 'mongodb';
-import { RunningApp, startAudit, uniqueDatabase } from './support/stack';
+import { RunningAudit, startAudit, uniqueDatabase } from './support/stack';
+
+type RunningApp = RunningAudit;
 
 const body = (n: number) => ({
   sourceSystemName: 'chain-test',
   resource: { type: 'patient', id: `p-${n}`, operation: 'read' },
+  patientIds: [`p-${n}`, `p-${n + 100}`],
+  outcome: 200,
 });
 
 /** The stored audit documents, for tampering the way someone with database access would. */
@@ -25,7 +29,7 @@ async function verify(app: RunningApp, query = '') {
 
 async function appendMany(app: RunningApp, count: number) {
   for (let n = 1; n <= count; n++) {
-    expect((await app.client.post('/auditrecord', body(n))).status).toBe(201);
+    expect((await app.appender.post('/auditrecord', body(n))).status).toBe(201);
   }
 }
 
@@ -48,7 +52,7 @@ describe('the audit hash chain', () => {
     it('gives 60 concurrent appends 60 distinct consecutive sequences and a valid chain', async () => {
       const responses = await Promise.all(
         Array.from({ length: 60 }, (_, n) =>
-          (n % 2 === 0 ? first : second).client.post('/auditrecord', body(n)),
+          (n % 2 === 0 ? first : second).appender.post('/auditrecord', body(n)),
         ),
       );
       expect(responses.map((r) => r.status)).toEqual(Array(60).fill(201));
@@ -99,6 +103,20 @@ describe('the audit hash chain', () => {
       });
     });
 
+    it.each([
+      ['a patient removed from', { patientIds: ['p-5'] }],
+      ['another outcome in', { outcome: 404 }],
+    ])('finds %s a record at its sequence', async (_what, change) => {
+      await (
+        await auditsOf(app)
+      ).updateOne({ _id: 5 } as Document, { $set: change });
+      expect(await verify(app)).toMatchObject({
+        valid: false,
+        firstInvalidSequence: 5,
+        checked: 4,
+      });
+    });
+
     it('finds a deleted record at its sequence', async () => {
       await (await auditsOf(app)).deleteOne({ _id: 3 } as Document);
       expect(await verify(app)).toMatchObject({
@@ -124,7 +142,7 @@ describe('the audit hash chain', () => {
       }
       const previous = await audits.findOne({ _id: 3 } as Document);
       // A forged record that fits its predecessor perfectly (the forger can hash too).
-      const forged = (await app.client.post('/auditrecord', body(99))).body;
+      const forged = (await app.appender.post('/auditrecord', body(99))).body;
       await audits.deleteOne({ _id: forged.sequence });
       await audits.insertOne({
         ...(await audits.findOne({ _id: 1 } as Document)),

@@ -7,7 +7,7 @@ import {
   HostKind,
   startPatientTestsOn,
 } from './support/hosts';
-import { RunningApp, startAudit } from './support/stack';
+import { RunningAudit, startAudit, startPatientTests } from './support/stack';
 
 /** An "audit API" that accepts connections but answers only after `delayMs`. */
 function slowServer(delayMs: number): Promise<{ url: string; server: Server }> {
@@ -110,7 +110,7 @@ describe.each(HOST_KINDS)(
     describe.each([301, 302, 307])(
       'answering %i to the real audit API',
       (status) => {
-        let audit: RunningApp;
+        let audit: RunningAudit;
         let redirect: Awaited<ReturnType<typeof redirectingServer>>;
         let app: HostedApp;
 
@@ -145,9 +145,11 @@ describe.each(HOST_KINDS)(
           // The redirect's target would answer the same request with 201: it is reachable, just not asked.
           expect(
             (
-              await audit.client.post('/auditrecord', {
+              await audit.appender.post('/auditrecord', {
                 sourceSystemName: 'probe',
                 resource: { type: 'patient', operation: 'read' },
+                patientIds: [],
+                outcome: 200,
               })
             ).status,
           ).toBe(201);
@@ -185,3 +187,45 @@ describe.each(HOST_KINDS)(
     });
   },
 );
+
+describe('patient-tests when audit goes away after data was stored', () => {
+  it('answers 503 to every read of that data, though the read itself succeeded, and sends none of it', async () => {
+    const audit = await startAudit();
+    const patientTests = await startPatientTests(audit.url);
+    try {
+      const name = `Withheld-${Date.now()}`;
+      const patient = (
+        await patientTests.client.post(
+          '/patient',
+          samplePatient({ lastName: name }),
+        )
+      ).body;
+      const test = (
+        await patientTests.client.post(
+          `/patient/${patient.id}/tests`,
+          sampleTest(),
+        )
+      ).body;
+      await audit.close();
+
+      for (const response of [
+        await patientTests.client.get(`/patient/${patient.id}`),
+        await patientTests.client.post('/patient/search', { lastName: name }),
+        await patientTests.client.get(`/patient/${patient.id}/tests`),
+        await patientTests.client.get(
+          `/patient/${patient.id}/tests/${test.id}`,
+        ),
+      ]) {
+        expect(response.status).toBe(503);
+        expect(response.body.code).toBe('AUDIT_UNAVAILABLE');
+        const sent = JSON.stringify(response.body);
+        expect(sent).not.toContain(name);
+        expect(sent).not.toContain(patient.id);
+        expect(sent).not.toContain(test.orderReference);
+      }
+    } finally {
+      await patientTests.close();
+      await audit.app.close().catch(() => undefined);
+    }
+  });
+});

@@ -9,7 +9,12 @@ import {
 } from '../../scripts/lib/processes.cjs';
 import { samplePatient } from '../support/samples';
 import { databaseUri } from './support/databases';
-import { RunningApp, startAudit, startPatientTests } from './support/stack';
+import {
+  RunningApp,
+  RunningAudit,
+  startAudit,
+  startPatientTests,
+} from './support/stack';
 import { ThrottlingProxy } from './support/throttling-proxy';
 
 const FERRETDB_BINARY_NEEDED =
@@ -17,6 +22,8 @@ const FERRETDB_BINARY_NEEDED =
 const record = () => ({
   sourceSystemName: 'faults',
   resource: { type: 'patient', operation: 'read' },
+  patientIds: [],
+  outcome: 200,
 });
 
 async function until<T>(
@@ -38,7 +45,7 @@ describe(`when the database goes away (${FERRETDB_BINARY_NEEDED})`, () => {
   let database: FerretDb;
   let port: number;
   const dataDir = mkdtempSync(join(tmpdir(), 'faults-db-'));
-  let audit: RunningApp;
+  let audit: RunningAudit;
 
   beforeAll(async () => {
     port = await freePort();
@@ -52,12 +59,12 @@ describe(`when the database goes away (${FERRETDB_BINARY_NEEDED})`, () => {
   });
 
   it('answers 503 with Retry-After while it is down, and recovers without a restart when it is back', async () => {
-    expect((await audit.client.post('/auditrecord', record())).status).toBe(
+    expect((await audit.appender.post('/auditrecord', record())).status).toBe(
       201,
     );
 
     await database.stop();
-    const down = await audit.client.post('/auditrecord', record());
+    const down = await audit.appender.post('/auditrecord', record());
     expect(down.status).toBe(503);
     expect(down.headers.get('retry-after')).toBe('5');
     expect(down.body.code).toBe('DATABASE_UNAVAILABLE');
@@ -78,7 +85,7 @@ describe(`when the database goes away (${FERRETDB_BINARY_NEEDED})`, () => {
       password: database.password,
     });
     const recovered = await until(
-      () => audit.client.post('/auditrecord', record()),
+      () => audit.appender.post('/auditrecord', record()),
       (response) => response.status === 201,
     );
     expect(recovered.status).toBe(201);
@@ -102,7 +109,7 @@ describe('when the database is down at start-up', () => {
         (await audit.client.withoutHeader('x-functions-key').get('/health'))
           .status,
       ).toBe(503);
-      const down = await audit.client.post('/auditrecord', record());
+      const down = await audit.appender.post('/auditrecord', record());
       expect(down.status).toBe(503);
       expect(down.headers.get('retry-after')).toBe('5');
 
@@ -114,7 +121,7 @@ describe('when the database is down at start-up', () => {
         password,
       });
       const served = await until(
-        () => audit.client.post('/auditrecord', record()),
+        () => audit.appender.post('/auditrecord', record()),
         (response) => response.status === 201,
         45000,
       );
@@ -130,7 +137,7 @@ describe('when Cosmos DB throttles (error 16500 injected on the wire)', () => {
   // One proxy in front of each service's store.
   let auditProxy: ThrottlingProxy;
   let patientTestsProxy: ThrottlingProxy;
-  let audit: RunningApp;
+  let audit: RunningAudit;
   let patientTests: RunningApp;
   const proxies = () => [auditProxy, patientTestsProxy];
   const throttled = () => auditProxy.throttled + patientTestsProxy.throttled;
@@ -176,7 +183,7 @@ describe('when Cosmos DB throttles (error 16500 injected on the wire)', () => {
   it('answers 503 with Retry-After once throttling outlasts the retry deadline', async () => {
     throttle(1);
     try {
-      const response = await audit.client.post('/auditrecord', record());
+      const response = await audit.appender.post('/auditrecord', record());
       expect(response.status).toBe(503);
       expect(response.body.code).toBe('DATABASE_THROTTLED');
       expect(response.headers.get('retry-after')).toBe('5');

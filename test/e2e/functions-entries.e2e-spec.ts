@@ -1,6 +1,6 @@
 import { ALL_HTTP_METHODS } from '@app/shared';
-import { samplePatient } from '../support/samples';
 import { FunctionsApp, startFunctionsApp } from './support/hosts';
+import { AUDIT_KEY, RunningAudit, startAudit } from './support/stack';
 
 interface StubRegistry {
   functions: Array<{ metadata: { name: string; bindings: object } }>;
@@ -65,15 +65,24 @@ describe.each(['patient-tests', 'audit'] as const)(
 
 describe('a Functions entry without API_KEYS', () => {
   let app: FunctionsApp;
+  let audit: RunningAudit;
 
   beforeAll(async () => {
     // As on Azure without app-level keys: the host checks function keys before the app runs.
     delete process.env.FUNCTIONS_WORKER_RUNTIME;
     delete process.env.API_KEYS;
-    app = await startFunctionsApp('audit', { API_KEYS: '' });
+    audit = await startAudit();
+    app = await startFunctionsApp('patient-tests', {
+      API_KEYS: '',
+      AUDIT_API_URL: audit.url,
+      AUDIT_API_KEY: AUDIT_KEY,
+    });
   });
 
-  afterAll(() => app.close());
+  afterAll(async () => {
+    await app?.close();
+    await audit?.close();
+  });
 
   it('starts, because the entry marks the process as running inside Azure Functions', () => {
     expect(process.env.FUNCTIONS_WORKER_RUNTIME).toBe('node');
@@ -82,13 +91,19 @@ describe('a Functions entry without API_KEYS', () => {
   it('leaves key checks to the host', async () => {
     const response = await app.client
       .withoutHeader('x-functions-key')
-      .get('/auditrecord?correlationId=0af7651916cd43dd8448eb211c80319c');
+      .post('/patient/search', { postCode: 'none' });
     expect(response.status).toBe(200);
     expect(response.body).toEqual([]);
   });
 
   it('still validates what it is sent', async () => {
-    const response = await app.client.post('/auditrecord', samplePatient());
+    const response = await app.client.post('/patient', { firstName: 7 });
     expect(response.status).toBe(400);
+  });
+
+  it('except for audit, which refuses to start: only its key lists say which key may append and which may read', async () => {
+    await expect(
+      startFunctionsApp('audit', { API_KEYS: '' }),
+    ).rejects.toThrow();
   });
 });

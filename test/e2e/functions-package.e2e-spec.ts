@@ -6,7 +6,12 @@ import { knownTrace } from '../support/http';
 import { samplePatient } from '../support/samples';
 import { AppProcess, startAppProcess } from './support/app-process';
 import { databaseUri, type Service } from './support/databases';
-import { AUDIT_KEY, PATIENT_TESTS_KEY, uniqueDatabase } from './support/stack';
+import {
+  AUDIT_KEY,
+  AUDIT_READER_KEY,
+  PATIENT_TESTS_KEY,
+  uniqueDatabase,
+} from './support/stack';
 import {
   expectOneOperation,
   operation,
@@ -94,6 +99,9 @@ function packageEnv(
     MONGODB_DATABASE: uniqueDatabase(database),
     // patient-tests needs its key for the audit API to start; audit ignores it.
     AUDIT_API_KEY: AUDIT_KEY,
+    // audit needs its key lists even inside Azure Functions; patient-tests ignores the reader keys.
+    API_KEYS: AUDIT_KEY,
+    AUDIT_READER_KEYS: AUDIT_READER_KEY,
     LOG_LEVEL: 'silent',
     ...extra,
   };
@@ -212,8 +220,7 @@ describe('the deployable Functions packages', () => {
       'GET',
       '/api/auditrecord?correlationId=0af7651916cd43dd8448eb211c80319c',
       packageEnv('audit', 'e2e-package-audit', {
-        API_KEYS: AUDIT_KEY,
-        FUNCTIONS_INVOKE_KEY: AUDIT_KEY,
+        FUNCTIONS_INVOKE_KEY: AUDIT_READER_KEY,
       }),
     );
     expect(result.status).toBe(200);
@@ -289,7 +296,6 @@ describe('the deployable Functions packages', () => {
 
   describe('the audit package writes, validates and verifies through the bundle', () => {
     const env = packageEnv('audit', 'e2e-package-audit-writes', {
-      API_KEYS: AUDIT_KEY,
       FUNCTIONS_INVOKE_KEY: AUDIT_KEY,
     });
 
@@ -303,6 +309,8 @@ describe('the deployable Functions packages', () => {
           FUNCTIONS_INVOKE_BODY: JSON.stringify({
             sourceSystemName: 'package-e2e',
             resource: { type: 'patient', id: 'p-1', operation: 'read' },
+            patientIds: ['p-1'],
+            outcome: 200,
           }),
         },
       );
@@ -310,6 +318,8 @@ describe('the deployable Functions packages', () => {
       expect(JSON.parse(result.body!)).toMatchObject({
         sourceSystemName: 'package-e2e',
         resource: { type: 'patient', id: 'p-1', operation: 'read' },
+        patientIds: ['p-1'],
+        outcome: 200,
         sequence: expect.any(Number),
         hash: expect.stringMatching(/^[0-9a-f]{64}$/),
       });
@@ -318,7 +328,7 @@ describe('the deployable Functions packages', () => {
         unpacked.audit,
         'GET',
         '/api/auditrecord/verify',
-        env,
+        { ...env, FUNCTIONS_INVOKE_KEY: AUDIT_READER_KEY },
       );
       expect(verified.status).toBe(200);
       expect(JSON.parse(verified.body!)).toMatchObject({
@@ -337,6 +347,8 @@ describe('the deployable Functions packages', () => {
           FUNCTIONS_INVOKE_BODY: JSON.stringify({
             sourceSystemName: 42,
             resource: { type: 'patient', id: 'p-1', operation: 'read' },
+            patientIds: ['p-1'],
+            outcome: 200,
           }),
         },
       );
@@ -359,6 +371,7 @@ describe('the deployable Functions packages', () => {
         MONGODB_URI: databaseUri('audit'),
         MONGODB_DATABASE: uniqueDatabase('e2e-package-telemetry-audit'),
         API_KEYS: AUDIT_KEY,
+        AUDIT_READER_KEYS: AUDIT_READER_KEY,
         ...telemetryEnv(collector),
       });
     });

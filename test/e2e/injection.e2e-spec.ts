@@ -109,11 +109,22 @@ describe('NoSQL injection: operators and objects where strings belong', () => {
     const body = {
       sourceSystemName: 'injection',
       resource: { type: 'patient', id: 'p', operation: 'read' },
+      patientIds: ['p'],
+      outcome: 200,
     };
     for (const operator of OPERATORS) {
       expect400(
         (
-          await stack.audit.client.post('/auditrecord', {
+          await stack.audit.appender.post('/auditrecord', {
+            ...body,
+            patientIds: [operator],
+          })
+        ).status,
+        `patientIds=[${JSON.stringify(operator)}]`,
+      );
+      expect400(
+        (
+          await stack.audit.appender.post('/auditrecord', {
             ...body,
             sourceSystemName: operator,
           })
@@ -121,7 +132,7 @@ describe('NoSQL injection: operators and objects where strings belong', () => {
         `sourceSystemName=${JSON.stringify(operator)}`,
       );
       for (const field of ['type', 'id', 'operation']) {
-        const response = await stack.audit.client.post('/auditrecord', {
+        const response = await stack.audit.appender.post('/auditrecord', {
           ...body,
           resource: { ...body.resource, [field]: operator },
         });
@@ -137,6 +148,7 @@ describe('NoSQL injection: operators and objects where strings belong', () => {
     for (const parameter of [
       'resourceType',
       'resourceId',
+      'patientId',
       'correlationId',
       'from',
       'to',

@@ -12,6 +12,8 @@ import {
 import type { RunningApp } from './support/stack';
 
 const key = (name: string) => `${name}-${'k'.repeat(16)}`;
+/** The auditor's key each test's vault holds (audit's AUDIT_READER_KEYS). */
+const readerKey = (prefix: string) => key(`${prefix}-reader`);
 
 /** Puts one test's full set of secrets into the vault. */
 async function seed(
@@ -23,6 +25,7 @@ async function seed(
   await vault.set(names.auditMongodbUri, databaseUri('audit'));
   await vault.set(names.patientTestsMongodbUri, databaseUri('patient-tests'));
   await vault.set(names.auditApiKeys, values.auditKeys);
+  await vault.set(names.auditReaderKeys, readerKey(prefix));
   await vault.set(names.patientTestsApiKeys, values.patientTestsKeys);
   await vault.set(names.auditApiKey, values.auditKey);
   return names;
@@ -47,29 +50,45 @@ describe('secrets from Key Vault', () => {
 
   afterAll(() => vault.close());
 
-  it('loads the database URI and every key at start-up, and both apps work with them', async () => {
-    await seed(vault, 'load', {
+  it('loads the database URI, every key and the gateway secret at start-up, and both apps work with them', async () => {
+    const names = await seed(vault, 'load', {
       auditKeys: key('audit-a'),
       patientTestsKeys: key('pt-a'),
       auditKey: key('audit-a'),
     });
+    await vault.set(names.gatewaySecret, key('gateway'));
     const audit = await startAuditWithVault(vault, 'load');
     running.push(audit);
     const patientTests = await startPatientTestsWithVault(
       vault,
       'load',
       audit.url,
+      { KEY_VAULT_SECRET_GATEWAY_SECRET: names.gatewaySecret },
     );
     running.push(patientTests);
 
     const created = await withKey(patientTests, key('pt-a')).post(
       '/patient',
       samplePatient(),
+      {
+        headers: {
+          'x-gateway-secret': key('gateway'),
+          'x-apim-subscription-id': 'from-the-gateway',
+        },
+      },
     );
     expect(created.status).toBe(201);
+    // The reader key from the vault reads; patient-tests' key from the vault may only append.
+    const records = await withKey(audit, readerKey('load')).get(
+      `/auditrecord?resourceId=${created.body.id}`,
+    );
+    expect(records.status).toBe(200);
+    expect(records.body[0].onBehalfOf).toMatchObject({
+      actor: 'subscription:from-the-gateway',
+    });
     expect(
       (await withKey(audit, key('audit-a')).get('/auditrecord')).status,
-    ).toBe(200);
+    ).toBe(403);
     expect(
       (
         await withKey(patientTests, key('not-a-key')).post(
@@ -247,7 +266,7 @@ describe('secrets from Key Vault', () => {
       );
       expect(created.status).toBe(201);
       expect(
-        (await withKey(audit, key('audit-o')).get('/auditrecord')).status,
+        (await withKey(audit, readerKey('outage')).get('/auditrecord')).status,
       ).toBe(200);
       const logged = keyVaultWarnings().join('\n');
       expect(logged).toContain(ownVault.url);
@@ -257,6 +276,7 @@ describe('secrets from Key Vault', () => {
         databaseUri('patient-tests'),
         key('audit-o'),
         key('pt-o'),
+        readerKey('outage'),
       ]) {
         expect(logged).not.toContain(secret);
       }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { knownTrace } from '../support/http';
 import { samplePatient, sampleTest } from '../support/samples';
 import { HOST_KINDS, HostKind, startStackOn } from './support/hosts';
@@ -20,16 +21,92 @@ describe.each(HOST_KINDS)(
 
     const api = () => stack.patientTests.client;
 
-    /** The audit records written under one trace id, queried through the audit API itself. */
+    interface StoredRecord {
+      id: string;
+      resource: { type: string; id?: string; operation: string };
+      patientIds: string[];
+      outcome: number | 'attempted';
+      attemptId?: string;
+      correlationId: string;
+    }
+
+    /** The audit records written under one trace id, newest first, through the audit API itself. */
     async function auditRecordsOf(traceId: string) {
       const response = await stack.audit.client.get(
         `/auditrecord?correlationId=${traceId}`,
       );
       expect(response.status).toBe(200);
-      return response.body as Array<{
-        resource: { type: string; id?: string; operation: string };
-        correlationId: string;
-      }>;
+      return response.body as StoredRecord[];
+    }
+
+    /** Every record naming a patient, newest first, walking all pages of `?patientId=`. */
+    async function auditRecordsOfPatient(patientId: string) {
+      const records: StoredRecord[] = [];
+      let token: string | null = null;
+      do {
+        const next: string = token
+          ? `&continuationToken=${encodeURIComponent(token)}`
+          : '';
+        const page = await stack.audit.client.get(
+          `/auditrecord?patientId=${patientId}&limit=2${next}`,
+        );
+        expect(page.status).toBe(200);
+        records.push(...(page.body as StoredRecord[]));
+        token = page.headers.get('x-continuation-token');
+      } while (token);
+      return records;
+    }
+
+    const traced = (): {
+      traceId: string;
+      headers: Record<string, string>;
+    } => {
+      const { traceId, traceparent } = knownTrace();
+      return { traceId, headers: { traceparent } };
+    };
+
+    /**
+     * The records one request left: a read exactly one, with its status; a write exactly two, its
+     * attempt (before the write) and its outcome linked to the attempt.
+     */
+    async function expectRecords(
+      traceId: string,
+      expected: {
+        resource: StoredRecord['resource'];
+        patientIds: string[];
+        status: number;
+        write: boolean;
+      },
+    ) {
+      const records = await auditRecordsOf(traceId);
+      const common = {
+        sourceSystemName: 'patient-tests',
+        resource: expected.resource,
+        patientIds: expected.patientIds,
+        correlationId: traceId,
+        // patient-tests is the authenticated caller; its own client is asserted on its behalf.
+        actor: expect.stringMatching(/^key:[0-9a-f]{8}$/),
+        onBehalfOf: expect.objectContaining({
+          actor: expect.stringMatching(/^key:[0-9a-f]{8}$/),
+        }),
+      };
+      if (!expected.write) {
+        expect(records).toEqual([
+          expect.objectContaining({ ...common, outcome: expected.status }),
+        ]);
+        expect(records[0]).not.toHaveProperty('attemptId');
+        return records;
+      }
+      expect(records).toEqual([
+        expect.objectContaining({
+          ...common,
+          outcome: expected.status,
+          attemptId: records[1]?.id,
+        }),
+        expect.objectContaining({ ...common, outcome: 'attempted' }),
+      ]);
+      expect(records[1]).not.toHaveProperty('attemptId');
+      return records;
     }
 
     async function createPatient(overrides: Record<string, unknown> = {}) {
@@ -297,15 +374,7 @@ describe.each(HOST_KINDS)(
     });
 
     describe('the audit register', () => {
-      it('records every operation with its resource type, operation, resource id and the trace id', async () => {
-        const traced = (): {
-          traceId: string;
-          headers: Record<string, string>;
-        } => {
-          const { traceId, traceparent } = knownTrace();
-          return { traceId, headers: { traceparent } };
-        };
-
+      it('records every route with the patients it concerns and its outcome: one record per read, an attempt and an outcome per write', async () => {
         const create = traced();
         const patient = (
           await api().post('/patient', samplePatient(), {
@@ -339,30 +408,183 @@ describe.each(HOST_KINDS)(
           headers: readTest.headers,
         });
 
+        const patientIds = [patient.id];
         const expectations: Array<
-          [typeof create, string, string, string | undefined]
+          [ReturnType<typeof traced>, StoredRecord['resource'], number, boolean]
         > = [
-          [create, 'patient', 'create', patient.id],
-          [read, 'patient', 'read', patient.id],
-          [update, 'patient', 'update', patient.id],
-          [search, 'patient', 'search', undefined],
-          [createTest, 'test', 'create', test.id],
-          [list, 'test', 'read', patient.id],
-          [readTest, 'test', 'read', test.id],
+          [
+            create,
+            { type: 'patient', id: patient.id, operation: 'create' },
+            201,
+            true,
+          ],
+          [
+            read,
+            { type: 'patient', id: patient.id, operation: 'read' },
+            200,
+            false,
+          ],
+          [
+            update,
+            { type: 'patient', id: patient.id, operation: 'update' },
+            200,
+            true,
+          ],
+          [search, { type: 'patient', operation: 'search' }, 200, false],
+          [
+            createTest,
+            { type: 'test', id: test.id, operation: 'create' },
+            201,
+            true,
+          ],
+          [list, { type: 'test', operation: 'list' }, 200, false],
+          [
+            readTest,
+            { type: 'test', id: test.id, operation: 'read' },
+            200,
+            false,
+          ],
         ];
-        for (const [trace, type, operation, id] of expectations) {
-          const records = await auditRecordsOf(trace.traceId);
-          expect(records).toEqual([
-            expect.objectContaining({
-              sourceSystemName: 'patient-tests',
-              resource:
-                id === undefined
-                  ? { type, operation }
-                  : { type, id, operation },
-              correlationId: trace.traceId,
-            }),
-          ]);
+        for (const [trace, resource, status, write] of expectations) {
+          await expectRecords(trace.traceId, {
+            resource,
+            patientIds,
+            status,
+            write,
+          });
         }
+        // Everything above concerns this one patient, and ?patientId= finds all of it, newest first.
+        const byPatient = await auditRecordsOfPatient(patient.id);
+        expect(byPatient.map((r) => r.correlationId)).toEqual(
+          [
+            readTest,
+            list,
+            createTest,
+            createTest,
+            search,
+            update,
+            update,
+            read,
+            create,
+            create,
+          ].map((trace) => trace.traceId),
+        );
+      });
+
+      it('records how an access ended: a 404 probe, a 412 that changed nothing, a test for an unknown patient, an empty search', async () => {
+        const unknown = randomUUID();
+        const probe = traced();
+        expect(
+          (await api().get(`/patient/${unknown}`, { headers: probe.headers }))
+            .status,
+        ).toBe(404);
+        await expectRecords(probe.traceId, {
+          resource: { type: 'patient', id: unknown, operation: 'read' },
+          patientIds: [unknown],
+          status: 404,
+          write: false,
+        });
+
+        const patient = await createPatient();
+        const stale = traced();
+        const staleWrite = await api().put(
+          `/patient/${patient.id}`,
+          samplePatient({ firstName: 'Changed' }),
+          { headers: { ...stale.headers, 'if-match': '"stale-etag"' } },
+        );
+        expect(staleWrite.status).toBe(412);
+        await expectRecords(stale.traceId, {
+          resource: { type: 'patient', id: patient.id, operation: 'update' },
+          patientIds: [patient.id],
+          status: 412,
+          write: true,
+        });
+
+        const orphan = traced();
+        const orphanTest = await api().post(
+          `/patient/${unknown}/tests`,
+          sampleTest(),
+          { headers: orphan.headers },
+        );
+        expect(orphanTest.status).toBe(404);
+        const [, attempt] = await expectRecords(orphan.traceId, {
+          resource: {
+            type: 'test',
+            id: expect.any(String) as string,
+            operation: 'create',
+          },
+          patientIds: [unknown],
+          status: 404,
+          write: true,
+        });
+        expect(attempt.resource.id).toMatch(/^[0-9a-f-]{36}$/);
+
+        const nothing = traced();
+        await api().post(
+          '/patient/search',
+          { lastName: `Nobody-${randomUUID()}` },
+          { headers: nothing.headers },
+        );
+        await expectRecords(nothing.traceId, {
+          resource: { type: 'patient', operation: 'search' },
+          patientIds: [],
+          status: 200,
+          write: false,
+        });
+      });
+
+      it('names the patients a search returned, page by page, and each of them finds the search under ?patientId=', async () => {
+        const lastName = `Three-${randomUUID().slice(0, 8)}`;
+        const created: string[] = [];
+        for (let i = 0; i < 3; i++) {
+          created.push((await createPatient({ lastName })).id);
+        }
+        const outsider = (await createPatient()).id;
+
+        const search = traced();
+        const found = await api().post(
+          '/patient/search',
+          { lastName },
+          { headers: search.headers },
+        );
+        expect(found.status).toBe(200);
+        const returned = (found.body as Array<{ id: string }>).map((p) => p.id);
+        expect([...returned].sort()).toEqual([...created].sort());
+        await expectRecords(search.traceId, {
+          resource: { type: 'patient', operation: 'search' },
+          patientIds: returned,
+          status: 200,
+          write: false,
+        });
+        for (const id of created) {
+          const records = await auditRecordsOfPatient(id);
+          expect(records.map((r) => [r.resource.operation, r.outcome])).toEqual(
+            [
+              ['search', 200],
+              ['create', 201],
+              ['create', 'attempted'],
+            ],
+          );
+          expect(records[0].correlationId).toBe(search.traceId);
+        }
+        expect(
+          (await auditRecordsOfPatient(outsider)).map((r) => r.correlationId),
+        ).not.toContain(search.traceId);
+
+        // A first page of two names exactly those two, not the third it did not return.
+        const firstPage = traced();
+        const page = await api().post(
+          '/patient/search?limit=2',
+          { lastName },
+          { headers: firstPage.headers },
+        );
+        expect(page.body).toHaveLength(2);
+        await expectRecords(firstPage.traceId, {
+          resource: { type: 'patient', operation: 'search' },
+          patientIds: (page.body as Array<{ id: string }>).map((p) => p.id),
+          status: 200,
+          write: false,
+        });
       });
 
       it('returns the trace id of the request as x-correlation-id', async () => {

@@ -20,7 +20,10 @@ describe('writes that are safe to retry', () => {
     const response = await stack.audit.client.get(
       `/auditrecord?resourceId=${resourceId}`,
     );
-    return response.body as Array<{ resource: { operation: string } }>;
+    return response.body as Array<{
+      resource: { operation: string };
+      outcome: number | 'attempted';
+    }>;
   }
 
   async function patientsNamed(lastName: string) {
@@ -30,7 +33,7 @@ describe('writes that are safe to retry', () => {
   }
 
   describe('Idempotency-Key on creates', () => {
-    it('replays the original response for the same key and body: same id, same status, one patient, one audit record', async () => {
+    it('replays the original response for the same key and body: same id, same status, one patient, one audited create', async () => {
       const body = samplePatient({ lastName: `Replay-${randomUUID()}` });
       const key = randomUUID();
 
@@ -46,11 +49,12 @@ describe('writes that are safe to retry', () => {
       expect(replay.headers.get('etag')).toBe(first.headers.get('etag'));
       expect(replay.headers.get('idempotent-replayed')).toBe('true');
       expect(await patientsNamed(body.lastName)).toHaveLength(1);
+      // One create: its attempt and its outcome, newest first.
       expect(
-        (await auditRecordsFor(first.body.id)).filter(
-          (r) => r.resource.operation === 'create',
-        ),
-      ).toHaveLength(1);
+        (await auditRecordsFor(first.body.id))
+          .filter((r) => r.resource.operation === 'create')
+          .map((r) => r.outcome),
+      ).toEqual([201, 'attempted']);
     });
 
     /** The stored Idempotency-Key records of an app, as the database holds them. */
@@ -115,7 +119,7 @@ describe('writes that are safe to retry', () => {
       expect(reused.body.code).toBe('IDEMPOTENCY_KEY_REUSED');
     });
 
-    it('turns 50 concurrent replays of one create into exactly one patient and one audit record', async () => {
+    it('turns 50 concurrent replays of one create into exactly one patient and one audited create', async () => {
       const body = samplePatient({ lastName: `Concurrent-${randomUUID()}` });
       const key = randomUUID();
 
@@ -139,10 +143,10 @@ describe('writes that are safe to retry', () => {
       const patients = await patientsNamed(body.lastName);
       expect(patients).toHaveLength(1);
       expect(
-        (await auditRecordsFor(patients[0].id)).filter(
-          (r) => r.resource.operation === 'create',
-        ),
-      ).toHaveLength(1);
+        (await auditRecordsFor(patients[0].id))
+          .filter((r) => r.resource.operation === 'create')
+          .map((r) => r.outcome),
+      ).toEqual([201, 'attempted']);
     });
 
     it('releases the key of a request that failed, so a corrected retry can use it', async () => {
@@ -202,14 +206,16 @@ describe('writes that are safe to retry', () => {
       const record = {
         sourceSystemName: 'retrying-client',
         resource: { type: 'patient', operation: 'read' },
+        patientIds: [patient.id],
+        outcome: 200,
       };
       const auditKey = randomUUID();
-      const stored = await stack.audit.client.post(
+      const stored = await stack.audit.appender.post(
         '/auditrecord',
         record,
         withKey(auditKey),
       );
-      const replayed = await stack.audit.client.post(
+      const replayed = await stack.audit.appender.post(
         '/auditrecord',
         record,
         withKey(auditKey),

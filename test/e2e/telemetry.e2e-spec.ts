@@ -7,7 +7,12 @@ import { samplePatient } from '../support/samples';
 import { ROOT } from '../../scripts/lib/processes.cjs';
 import { AppProcess, startAppProcess } from './support/app-process';
 import { databaseUri, type Service } from './support/databases';
-import { AUDIT_KEY, PATIENT_TESTS_KEY, uniqueDatabase } from './support/stack';
+import {
+  AUDIT_KEY,
+  AUDIT_READER_KEY,
+  PATIENT_TESTS_KEY,
+  uniqueDatabase,
+} from './support/stack';
 import {
   expectOneOperation,
   isRequest,
@@ -45,7 +50,11 @@ describe('distributed telemetry through Application Insights', () => {
     await collector.start();
     audit = await startAppProcess(
       'audit',
-      appEnv('audit', { ...telemetryEnv(collector), API_KEYS: AUDIT_KEY }),
+      appEnv('audit', {
+        ...telemetryEnv(collector),
+        API_KEYS: AUDIT_KEY,
+        AUDIT_READER_KEYS: AUDIT_READER_KEY,
+      }),
     );
     patientTests = await startAppProcess(
       'patient-tests',
@@ -85,10 +94,12 @@ describe('distributed telemetry through Application Insights', () => {
     );
 
     const records = await new HttpClient(audit.url, {
-      'x-functions-key': AUDIT_KEY,
+      'x-functions-key': AUDIT_READER_KEY,
     }).get(`/auditrecord?correlationId=${traceId}`);
+    // The create's outcome, then its attempt.
     expect(records.body).toEqual([
-      expect.objectContaining({ correlationId: traceId }),
+      expect.objectContaining({ correlationId: traceId, outcome: 201 }),
+      expect.objectContaining({ correlationId: traceId, outcome: 'attempted' }),
     ]);
 
     const everything = collector.rawBodies.join('\n');
@@ -148,7 +159,11 @@ describe('distributed telemetry through the Azure Functions handler', () => {
     await collector.start();
     audit = await startAppProcess(
       'audit',
-      appEnv('audit', { ...telemetryEnv(collector), API_KEYS: AUDIT_KEY }),
+      appEnv('audit', {
+        ...telemetryEnv(collector),
+        API_KEYS: AUDIT_KEY,
+        AUDIT_READER_KEYS: AUDIT_READER_KEY,
+      }),
     );
   });
 
@@ -241,6 +256,8 @@ describe('telemetry without a connection string', () => {
       const response = await client.post('/auditrecord', {
         sourceSystemName: 'e2e',
         resource: { type: 'patient', operation: 'read' },
+        patientIds: [],
+        outcome: 200,
       });
       expect(response.status).toBe(201);
       await new Promise((resolve) => setTimeout(resolve, 1000));

@@ -36,15 +36,21 @@ describe.each(HOST_KINDS)(
         operation: 'read',
         id: 'a'.repeat(127),
       });
+      expect(records.body[0]).toMatchObject({
+        patientIds: ['a'.repeat(127)],
+        outcome: 404,
+      });
       expect(await verify(stack)).toMatchObject({ valid: true });
     });
 
     it('answers 400 MALFORMED_TEXT for "\\ud800" in an audit record, stores nothing, and verify stays valid', async () => {
       const before = await verify(stack);
 
-      const response = await stack.audit.client.post('/auditrecord', {
+      const response = await stack.audit.appender.post('/auditrecord', {
         sourceSystemName: 'surrogates',
         resource: { type: 'patient', id: '\ud800', operation: 'read' },
+        patientIds: ['\ud800'],
+        outcome: 200,
       });
 
       expect(response.status).toBe(400);

@@ -44,12 +44,14 @@ const OPENAPI_INFO: OpenApiInfo = {
 export async function createControllerApp(
   controller: Type,
   providers: Provider[],
+  { apiKeys = [TEST_API_KEY] }: { apiKeys?: string[] } = {},
 ): Promise<NestFastifyApplication> {
   const moduleRef = await Test.createTestingModule({
     imports: [
       HttpPipelineModule.forRoot({
-        apiKeys: new StaticApiKeys([TEST_API_KEY]),
+        apiKeys: new StaticApiKeys(apiKeys),
         hostChecksKeys: false,
+        gatewaySecrets: new StaticApiKeys([]),
       }),
       LoggerModule.forRoot({ pinoHttp: { level: 'silent' } }),
     ],

@@ -5,8 +5,12 @@ import { AuditClient } from '../../apps/patient-tests/src/audit/audit-client';
 import { AuditInterceptor } from '../../apps/patient-tests/src/audit/audit.interceptor';
 import { strictProviderMock } from './controller-app';
 
+/** The id the stub register gives every record it stores. */
+export const AUDIT_RECORD_ID = '00000000-0000-4000-8000-00000000a0d1';
+
 /** An audit register that records every entry. */
-export const auditAccepts = () => jest.fn().mockResolvedValue(undefined);
+export const auditAccepts = () =>
+  jest.fn().mockResolvedValue({ id: AUDIT_RECORD_ID });
 
 /** An audit register that is down: the client's own error for any failed audit call. */
 export const auditDown = () =>

@@ -1,5 +1,7 @@
 import { platformImports } from '@app/shared';
 import { Module } from '@nestjs/common';
+import { AuditAccessModule } from './access/audit-access.module';
+import { AuditRoleKeys } from './access/audit-role';
 import { AuditRecordsModule } from './audit-records/audit-records.module';
 import { ChainModule } from './chain/chain.module';
 import { AuditConfigModule } from './config/audit-config.module';
@@ -7,7 +9,12 @@ import { AuditConfig } from './config/audit.config';
 
 @Module({
   imports: [
-    ...platformImports(AuditConfigModule, AuditConfig),
+    // A key of either role authenticates; AuditRoleGuard then checks the route's role.
+    ...platformImports(AuditConfigModule, AuditConfig, {
+      inboundKeys: (config, secrets) =>
+        AuditRoleKeys.from(config, secrets).all(),
+    }),
+    AuditAccessModule,
     AuditRecordsModule,
     ChainModule,
   ],

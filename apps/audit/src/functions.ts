@@ -6,7 +6,8 @@ import { registerFunctionApp } from '@app/shared';
 import { createAuditApp } from './create-audit-app';
 
 // FUNCTIONS_WORKER_RUNTIME means "inside Azure Functions": the host checks function keys in front of
-// the app, so an empty API_KEYS is allowed. The host sets it to `node`; this entry sets the same value
+// the app (audit still needs API_KEYS there, to tell append keys from reader keys). The host sets it
+// to `node`; this entry sets the same value
 // when it is missing (Core Tools without local.settings.json, tests, the cold-start bench), so running
 // this entry always means running behind the host. Config is parsed when the app is created, later.
 process.env.FUNCTIONS_WORKER_RUNTIME ??= 'node';

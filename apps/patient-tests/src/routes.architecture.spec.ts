@@ -74,8 +74,10 @@ describe('patient-tests routes', () => {
       AuditAction | undefined;
     expect(action).toEqual({
       resource: expect.stringMatching(/^(patient|test)$/),
-      operation: expect.stringMatching(/^(create|read|update|search)$/),
+      operation: expect.stringMatching(/^(create|read|update|search|list)$/),
       resourceId: expect.anything(),
+      // Whose data it concerns: every record must name its patients.
+      patients: expect.anything(),
     });
   });
 

@@ -41,6 +41,7 @@ export * from './key-vault/key-vault.errors';
 export * from './key-vault/load-key-vault-secrets';
 export * from './key-vault/secret-client-factory';
 export * from './auth/caller';
+export * from './auth/gateway';
 export * from './json/canonical-json';
 export * from './idempotency/idempotency-record.schema';
 export * from './idempotency/idempotency.interceptor';

@@ -11,6 +11,7 @@ import {
 } from './functions-host';
 import {
   AUDIT_KEY,
+  AUDIT_READER_KEY,
   databaseUri,
   PATIENT_TESTS_KEY,
   startAudit,
@@ -40,9 +41,14 @@ export interface HostedApp {
   close(): Promise<void>;
 }
 
-/** An app served by its Functions entry, with the handler that entry registered. */
+/**
+ * An app served by its Functions entry, with the handler that entry registered. For audit, `client`
+ * reads with the reader key and `appender` appends with patient-tests' key (for patient-tests both
+ * send its one key).
+ */
 export interface FunctionsApp extends HostedApp {
   handler: NestHttpHandler;
+  appender: Client;
 }
 
 type Entry = 'patient-tests' | 'audit';
@@ -67,13 +73,15 @@ export async function startFunctionsApp(
   entry: Entry,
   env: Record<string, string> = {},
 ): Promise<FunctionsApp> {
-  const key = entry === 'audit' ? AUDIT_KEY : PATIENT_TESTS_KEY;
+  const key = entry === 'audit' ? AUDIT_READER_KEY : PATIENT_TESTS_KEY;
+  const appendKey = entry === 'audit' ? AUDIT_KEY : PATIENT_TESTS_KEY;
   const dbName = uniqueDatabase(`e2e-fn-${entry}`);
   const handler = await loadEntry(entry);
   const settings: Record<string, string> = {
     MONGODB_URI: databaseUri(entry),
     MONGODB_DATABASE: dbName,
-    API_KEYS: key,
+    API_KEYS: appendKey,
+    ...(entry === 'audit' ? { AUDIT_READER_KEYS: AUDIT_READER_KEY } : {}),
     LOG_LEVEL: 'silent',
     ...env,
   };
@@ -100,14 +108,16 @@ export async function startFunctionsApp(
     }
   }
   const database = openDatabase(settings.MONGODB_URI, dbName);
+  const client = new HttpClient(
+    FUNCTIONS_BASE_URL,
+    { 'x-functions-key': key },
+    functionsTransport(handler),
+  );
   return {
     handler,
     database,
-    client: new HttpClient(
-      FUNCTIONS_BASE_URL,
-      { 'x-functions-key': key },
-      functionsTransport(handler),
-    ),
+    client,
+    appender: client.with({ 'x-functions-key': appendKey }),
     close: async () => {
       await database.dropDatabase().catch(() => undefined);
       await database.close();
@@ -146,7 +156,8 @@ export function startPatientTestsOn(
  */
 export async function startStackOn(kind: HostKind): Promise<{
   patientTests: HostedApp;
-  audit: HostedApp;
+  /** `client` reads with the reader key, `appender` appends with patient-tests' key. */
+  audit: HostedApp & { appender: Client };
   close(): Promise<void>;
 }> {
   if (kind === 'http') {

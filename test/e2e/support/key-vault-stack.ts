@@ -37,6 +37,8 @@ export function secretNames(prefix: string) {
     auditMongodbUri: `${prefix}-audit-mongodb-uri`,
     patientTestsMongodbUri: `${prefix}-patient-tests-mongodb-uri`,
     auditApiKeys: `${prefix}-audit-api-keys`,
+    auditReaderKeys: `${prefix}-audit-reader-keys`,
+    gatewaySecret: `${prefix}-gateway-secret`,
     patientTestsApiKeys: `${prefix}-patient-tests-api-keys`,
     auditApiKey: `${prefix}-audit-api-key`,
   };
@@ -56,6 +58,7 @@ export function startAuditWithVault(
       KEY_VAULT_URI: vault.url,
       KEY_VAULT_SECRET_MONGODB_URI: names.auditMongodbUri,
       KEY_VAULT_SECRET_API_KEYS: names.auditApiKeys,
+      KEY_VAULT_SECRET_AUDIT_READER_KEYS: names.auditReaderKeys,
       MONGODB_DATABASE: uniqueDatabase('e2e-kv-audit'),
       LOG_LEVEL: 'silent',
       ...env,

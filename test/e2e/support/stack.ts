@@ -21,7 +21,10 @@ import { HttpClient } from '../../support/http';
 import { databaseUri } from './databases';
 
 export const PATIENT_TESTS_KEY = 'e2e-patient-tests-key-0001';
+/** The audit key patient-tests holds: it may only append (audit's API_KEYS). */
 export const AUDIT_KEY = 'e2e-audit-key-000000000001';
+/** An auditor's key: it may read, query and verify, never append (audit's AUDIT_READER_KEYS). */
+export const AUDIT_READER_KEY = 'e2e-audit-reader-key-00001';
 
 /** A running app on a real socket, with a client that sends its key. */
 export interface RunningApp {
@@ -78,18 +81,34 @@ export async function serve(
   };
 }
 
+/** The audit app: `client` reads with the reader key, `appender` appends with patient-tests' key. */
+export interface RunningAudit extends RunningApp {
+  appender: HttpClient;
+}
+
 /** The audit app on its own store, configured as in production but for keys and names. */
-export function startAudit(
+export async function startAudit(
   env: Record<string, string> = {},
-): Promise<RunningApp> {
+): Promise<RunningAudit> {
   const config = loadAuditConfig({
     MONGODB_URI: databaseUri('audit'),
     MONGODB_DATABASE: uniqueDatabase('e2e-audit'),
     API_KEYS: AUDIT_KEY,
+    AUDIT_READER_KEYS: AUDIT_READER_KEY,
     LOG_LEVEL: 'silent',
     ...env,
   });
-  return start(AuditAppModule, AuditConfig, config, AUDIT_API, AUDIT_KEY);
+  const audit = await start(
+    AuditAppModule,
+    AuditConfig,
+    config,
+    AUDIT_API,
+    AUDIT_READER_KEY,
+  );
+  return {
+    ...audit,
+    appender: audit.client.with({ 'x-functions-key': AUDIT_KEY }),
+  };
 }
 
 /** patient-tests on its own store, calling the audit API at `auditUrl` over HTTP. */
@@ -120,7 +139,7 @@ export function startPatientTests(
 /** Both apps, patient-tests auditing through the real audit app. */
 export async function startStack(): Promise<{
   patientTests: RunningApp;
-  audit: RunningApp;
+  audit: RunningAudit;
   close(): Promise<void>;
 }> {
   const audit = await startAudit();

@@ -53,7 +53,10 @@ export async function operation(
   );
 }
 
-/** The chain asserted for one trace: patient-tests' request -> its audit call -> audit's request, plus database calls. */
+/**
+ * The chain asserted for one trace: patient-tests' request -> its audit calls (a write makes two: its
+ * attempt and its outcome) -> audit's requests, plus database calls.
+ */
 export function expectOneOperation(
   envelopes: Envelope[],
   incomingSpanId: string,
@@ -61,18 +64,24 @@ export function expectOneOperation(
   const ptRequest = envelopes.find(
     (e) => isRequest(e) && role(e) === 'patient-tests',
   )!;
-  const auditRequest = envelopes.find(
+  const auditRequests = envelopes.filter(
     (e) => isRequest(e) && role(e) === 'audit',
-  )!;
-  const auditCall = envelopes.find(
+  );
+  const auditCalls = envelopes.filter(
     (e) =>
       isDependency(e) &&
       role(e) === 'patient-tests' &&
       dependencyType(e).includes('http'),
-  )!;
+  );
   expect(parentId(ptRequest)).toBe(incomingSpanId);
-  expect(parentId(auditCall)).toBe(id(ptRequest));
-  expect(parentId(auditRequest)).toBe(id(auditCall));
+  expect(auditCalls.length).toBeGreaterThan(0);
+  expect(auditRequests.length).toBeGreaterThan(0);
+  for (const auditCall of auditCalls) {
+    expect(parentId(auditCall)).toBe(id(ptRequest));
+  }
+  for (const auditRequest of auditRequests) {
+    expect(auditCalls.map(id)).toContain(parentId(auditRequest));
+  }
   const databaseParents = (app: string) =>
     envelopes
       .filter(
@@ -83,5 +92,9 @@ export function expectOneOperation(
       )
       .map(parentId);
   expect(databaseParents('patient-tests')).toContain(id(ptRequest));
-  expect(databaseParents('audit')).toContain(id(auditRequest));
+  expect(
+    auditRequests.some((request) =>
+      databaseParents('audit').includes(id(request)),
+    ),
+  ).toBe(true);
 }

@@ -4,7 +4,17 @@ import { canonicalJson } from '@app/shared';
 /** The previous-hash of the first record. */
 export const GENESIS_HASH = '0'.repeat(64);
 
-/** What a record's hash covers: all of its content, its place in the chain, and its predecessor. */
+/** Claims about a caller that could not be verified. */
+export interface UnverifiedCallerContent {
+  actor?: string;
+  clientAddress?: string;
+}
+
+/**
+ * What a record's hash covers: all of its content, its place in the chain, and its predecessor.
+ * `patientIds` and `outcome` are optional only because records older than them lack them; absent
+ * members are left out of the canonical JSON, so old records keep their hashes.
+ */
 export interface ChainedContent {
   sequence: number;
   previousHash: string;
@@ -12,9 +22,18 @@ export interface ChainedContent {
   createdDate: string;
   sourceSystemName: string;
   resource: { type: string; id?: string; operation: string };
+  patientIds?: string[];
+  outcome?: number | 'attempted';
+  attemptId?: string;
   correlationId: string;
   actor?: string;
   clientAddress?: string;
+  unverified?: UnverifiedCallerContent;
+  onBehalfOf?: {
+    actor?: string;
+    clientAddress?: string;
+    unverified?: UnverifiedCallerContent;
+  };
 }
 
 /** SHA-256 (hex) of the canonical content, which includes the sequence and the previous hash. */

@@ -1,4 +1,5 @@
 import { Schema } from 'mongoose';
+import type { ChainedContent } from './audit-chain';
 
 export const AUDIT_RECORD_MODEL = 'AuditRecord';
 
@@ -14,9 +15,14 @@ export interface AuditRecordDocument {
   createdDate: Date;
   sourceSystemName: string;
   resource: { type: string; id?: string; operation: string };
+  patientIds?: string[];
+  outcome?: ChainedContent['outcome'];
+  attemptId?: string;
   correlationId: string;
   actor?: string;
   clientAddress?: string;
+  unverified?: ChainedContent['unverified'];
+  onBehalfOf?: ChainedContent['onBehalfOf'];
   previousHash: string;
   hash: string;
 }
@@ -35,9 +41,27 @@ export const AuditRecordSchema = new Schema<AuditRecordDocument>(
       ),
       required: true,
     },
+    patientIds: { type: [String], default: undefined },
+    outcome: Schema.Types.Mixed,
+    attemptId: String,
     correlationId: { type: String, required: true },
     actor: String,
     clientAddress: String,
+    unverified: new Schema(
+      { actor: String, clientAddress: String },
+      { _id: false },
+    ),
+    onBehalfOf: new Schema(
+      {
+        actor: String,
+        clientAddress: String,
+        unverified: new Schema(
+          { actor: String, clientAddress: String },
+          { _id: false },
+        ),
+      },
+      { _id: false },
+    ),
     previousHash: { type: String, required: true },
     hash: { type: String, required: true },
   },
@@ -49,3 +73,5 @@ AuditRecordSchema.index({ correlationId: 1 });
 AuditRecordSchema.index({ 'resource.type': 1, 'resource.id': 1 });
 AuditRecordSchema.index({ createdDate: 1 });
 AuditRecordSchema.index({ recordId: 1 });
+// "Who saw this patient's data?": a multikey index over the named patients, newest first within one.
+AuditRecordSchema.index({ patientIds: 1, _id: -1 });

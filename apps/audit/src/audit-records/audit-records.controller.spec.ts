@@ -1,4 +1,4 @@
-import { BadRequestError, Page, Replayed } from '@app/shared';
+import { BadRequestError, Page, Replayed, StaticApiKeys } from '@app/shared';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import {
   createControllerApp,
@@ -8,6 +8,8 @@ import {
   TEST_API_KEY,
   validationPaths,
 } from '../../../../test/support/controller-app';
+import { AuditRoleKeys } from '../access/audit-role';
+import { AuditRoleGuard } from '../access/audit-role.guard';
 import { AppendOptions, DEFAULT_BUDGET_MS } from './append-options.decorator';
 import type { AuditRecord } from './audit-record.dto';
 import { AuditRecordsController } from './audit-records.controller';
@@ -16,6 +18,9 @@ import { AuditRecordsService } from './audit-records.service';
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 const TRACEPARENT = `00-${TRACE_ID}-00f067aa0ba902b7-01`;
 const RECORD_ID = 'c3a1e2d4-5b6f-4a7b-8c9d-0e1f2a3b4c5d';
+/** Keys of one role each; TEST_API_KEY holds both so the other tests need not care. */
+const APPEND_KEY = 'unit-append-key-0123456789';
+const READER_KEY = 'unit-reader-key-0123456789';
 
 const auditBody = (overrides: Record<string, unknown> = {}) => ({
   sourceSystemName: 'patient-tests',
@@ -24,6 +29,8 @@ const auditBody = (overrides: Record<string, unknown> = {}) => ({
     id: '0b6f1a52-4c1e-4a8e-9d3b-1f2a3b4c5d6e',
     operation: 'read',
   },
+  patientIds: ['0b6f1a52-4c1e-4a8e-9d3b-1f2a3b4c5d6e'],
+  outcome: 200,
   ...overrides,
 });
 
@@ -49,9 +56,21 @@ describe('AuditRecordsController (one controller, global pipeline)', () => {
     stubs: Parameters<typeof strictProviderMock<AuditRecordsService>>[0] = {},
   ) {
     const service = strictProviderMock<AuditRecordsService>(stubs);
-    app = await createControllerApp(AuditRecordsController, [
-      { provide: AuditRecordsService, useValue: service },
-    ]);
+    app = await createControllerApp(
+      AuditRecordsController,
+      [
+        { provide: AuditRecordsService, useValue: service },
+        {
+          provide: AuditRoleKeys,
+          useValue: new AuditRoleKeys({
+            append: new StaticApiKeys([TEST_API_KEY, APPEND_KEY]),
+            reader: new StaticApiKeys([TEST_API_KEY, READER_KEY]),
+          }),
+        },
+        AuditRoleGuard,
+      ],
+      { apiKeys: [TEST_API_KEY, APPEND_KEY, READER_KEY] },
+    );
     return { app, service };
   }
 
@@ -259,6 +278,21 @@ describe('AuditRecordsController (one controller, global pipeline)', () => {
         { resource: resource({ id: 7 }) },
         'resource.id',
       ],
+      ['without patientIds', { patientIds: undefined }, 'patientIds'],
+      ['with an empty patient id', { patientIds: [''] }, 'patientIds.0'],
+      [
+        'with more than 200 patient ids',
+        { patientIds: Array.from({ length: 201 }, (_, i) => `p-${i}`) },
+        'patientIds',
+      ],
+      ['without outcome', { outcome: undefined }, 'outcome'],
+      ['with an unknown outcome', { outcome: 'done' }, 'outcome'],
+      ['with an outcome that is no HTTP status', { outcome: 99 }, 'outcome'],
+      [
+        'with an attemptId on an attempt',
+        { outcome: 'attempted', attemptId: RECORD_ID },
+        'attemptId',
+      ],
       [
         'with a $-operator for resource.type',
         { resource: resource({ type: { $ne: null } }) },
@@ -408,6 +442,57 @@ describe('AuditRecordsController (one controller, global pipeline)', () => {
       });
 
       expectProblem(response, 400, 'INVALID_CONTINUATION_TOKEN');
+    });
+  });
+
+  describe('roles', () => {
+    it.each([
+      ['GET', '/api/auditrecord'],
+      ['GET', '/api/auditrecord?patientId=p-1'],
+      ['GET', '/api/auditrecord/verify'],
+    ] as const)(
+      'answers 403 FORBIDDEN problem+json to the append key for %s %s, without touching the service',
+      async (method, url) => {
+        const { app } = await boot();
+
+        const response = await send(app, { method, url, key: APPEND_KEY });
+
+        expectProblem(response, 403, 'FORBIDDEN');
+      },
+    );
+
+    it('answers 403 FORBIDDEN problem+json to a reader key that tries to append, without touching the service', async () => {
+      const { app } = await boot();
+
+      const response = await send(app, {
+        method: 'POST',
+        url: '/api/auditrecord',
+        body: auditBody(),
+        key: READER_KEY,
+      });
+
+      expectProblem(response, 403, 'FORBIDDEN');
+    });
+
+    it('lets the append key append and the reader key read', async () => {
+      const { app } = await boot({
+        create: createEchoing(),
+        query: jest.fn().mockResolvedValue(new Page([])),
+      });
+
+      const appended = await send(app, {
+        method: 'POST',
+        url: '/api/auditrecord',
+        body: auditBody(),
+        key: APPEND_KEY,
+      });
+      const read = await send(app, {
+        method: 'GET',
+        url: '/api/auditrecord',
+        key: READER_KEY,
+      });
+
+      expect([appended.status, read.status]).toEqual([201, 200]);
     });
   });
 

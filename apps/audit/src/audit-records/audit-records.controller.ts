@@ -9,7 +9,7 @@ import {
   Replayed,
   responseHeaders,
 } from '@app/shared';
-import { Body, Controller, Get, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Post, Query, UseGuards } from '@nestjs/common';
 import {
   ApiCreatedResponse,
   ApiOkResponse,
@@ -24,15 +24,19 @@ import {
 } from './audit-record.dto';
 import { AppendOptions, AppendOptionsOf } from './append-options.decorator';
 import { AuditRecordsService } from './audit-records.service';
+import { RequiresRole } from '../access/audit-role';
+import { AuditRoleGuard } from '../access/audit-role.guard';
 
 @ApiTags('audit records')
 @ApiSecurity(FUNCTION_KEY_HEADER_SCHEME)
 @ApiSecurity(FUNCTION_KEY_QUERY_SCHEME)
 @Controller('auditrecord')
+@UseGuards(AuditRoleGuard)
 export class AuditRecordsController {
   constructor(private readonly records: AuditRecordsService) {}
 
   @Post()
+  @RequiresRole('append')
   // Idempotency-Key is kept by the append itself (the key names the record it produces), not by the
   // generic interceptor, so a keyed append costs one extra write, batched with the others.
   @ApiIdempotencyKey()
@@ -40,7 +44,7 @@ export class AuditRecordsController {
     type: AuditRecordDto,
     headers: responseHeaders('idempotentReplayed'),
   })
-  @ApiProblemResponses(400, 413, 415)
+  @ApiProblemResponses(400, 403, 413, 415)
   create(
     @Body() body: CreateAuditRecordDto,
     @CorrelationId() correlationId: string,
@@ -51,12 +55,13 @@ export class AuditRecordsController {
   }
 
   @Get()
+  @RequiresRole('reader')
   @ApiOkResponse({
     type: [AuditRecordDto],
     description: 'Newest first; x-continuation-token when more exist.',
     headers: responseHeaders('continuationToken'),
   })
-  @ApiProblemResponses(400)
+  @ApiProblemResponses(400, 403)
   query(@Query() query: AuditQueryDto) {
     return this.records.query(query);
   }

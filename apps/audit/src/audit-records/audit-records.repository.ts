@@ -18,6 +18,7 @@ import {
 export interface AuditFilter {
   resourceType?: string;
   resourceId?: string;
+  patientId?: string;
   correlationId?: string;
   from?: Date;
   to?: Date;
@@ -35,21 +36,40 @@ function withoutEmpty<T extends object>(value: T): T {
   ) as T;
 }
 
+/** A nested caller object without empty members, or undefined when it was not stored. */
+function callerFields<T extends object>(value: T | undefined): T | undefined {
+  return value === undefined || value === null
+    ? undefined
+    : withoutEmpty(value);
+}
+
 export function toAuditRecord(doc: AuditRecordDocument): AuditRecord {
   const { type, id, operation } = doc.resource;
+  const onBehalfOf = callerFields(doc.onBehalfOf);
   const record: AuditRecord = {
     id: doc.recordId,
     sequence: doc._id,
     createdDate: doc.createdDate.toISOString(),
     sourceSystemName: doc.sourceSystemName,
     resource: id === undefined ? { type, operation } : { type, id, operation },
+    patientIds: doc.patientIds,
+    outcome: doc.outcome,
+    attemptId: doc.attemptId,
     correlationId: doc.correlationId,
     actor: doc.actor,
     clientAddress: doc.clientAddress,
+    unverified: callerFields(doc.unverified),
+    onBehalfOf: onBehalfOf && {
+      ...onBehalfOf,
+      unverified: callerFields(onBehalfOf.unverified),
+    },
     previousHash: doc.previousHash,
     hash: doc.hash,
   };
-  return withoutEmpty(record);
+  return withoutEmpty({
+    ...record,
+    onBehalfOf: record.onBehalfOf && withoutEmpty(record.onBehalfOf),
+  });
 }
 
 /** The hashed content of a stored record, recomputed from what is stored (for verification). */
@@ -61,6 +81,7 @@ export function chainedContentOf(doc: AuditRecordDocument): ChainedContent {
 function toFilter({
   resourceType,
   resourceId,
+  patientId,
   correlationId,
   from,
   to,
@@ -71,6 +92,10 @@ function toFilter({
   }
   if (resourceId !== undefined) {
     filter['resource.id'] = resourceId;
+  }
+  if (patientId !== undefined) {
+    // Matches a record whose patientIds contain it (the multikey index on patientIds).
+    filter.patientIds = patientId;
   }
   if (correlationId !== undefined) {
     filter.correlationId = correlationId;

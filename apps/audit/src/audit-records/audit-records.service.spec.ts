@@ -14,6 +14,8 @@ const UUID_V4 =
 const body = (): CreateAuditRecordDto => ({
   sourceSystemName: 'patient-tests',
   resource: { type: 'patient', id: 'p-1', operation: 'read' },
+  patientIds: ['p-1'],
+  outcome: 200,
 });
 
 const record = (sequence: number): AuditRecord => ({
@@ -66,8 +68,6 @@ describe('AuditRecordsService', () => {
         id: expect.stringMatching(UUID_V4),
         createdDate: expect.any(String),
         correlationId: TRACE_ID,
-        actor: undefined,
-        clientAddress: undefined,
       });
       expect(Date.parse(appended.createdDate)).toBeGreaterThanOrEqual(before);
     });
@@ -88,21 +88,60 @@ describe('AuditRecordsService', () => {
       );
     });
 
-    it("prefers the body's actor and client address over the audit API's own caller", async () => {
+    it("records the audit API's own caller as the actor and a body's actor only as asserted on its behalf", async () => {
       const { service, appender } = setUp({}, appending());
 
       await service.create(
-        { ...body(), actor: 'subscription:s1' },
+        {
+          ...body(),
+          actor: 'subscription:s1',
+          unverified: { clientAddress: '203.0.113.9' },
+        },
         TRACE_ID,
-        { actor: 'key:patient-tests', clientAddress: '10.0.0.4' },
+        {
+          actor: 'key:patient-tests',
+          clientAddress: '10.0.0.4',
+          unverified: { actor: 'subscription:forged' },
+        },
+        options(),
+      );
+
+      const appended = (appender.append.mock.calls[0][0] as AppendRequest)
+        .record;
+      expect(appended).toMatchObject({
+        actor: 'key:patient-tests',
+        clientAddress: '10.0.0.4',
+        unverified: { actor: 'subscription:forged' },
+        onBehalfOf: {
+          actor: 'subscription:s1',
+          unverified: { clientAddress: '203.0.113.9' },
+        },
+      });
+      expect(appended.onBehalfOf).not.toHaveProperty('clientAddress');
+    });
+
+    it('names each patient once, in the order given, with the outcome and the attempt it completes', async () => {
+      const { service, appender } = setUp({}, appending());
+      const attemptId = '00000000-0000-4000-8000-000000000001';
+
+      await service.create(
+        {
+          ...body(),
+          patientIds: ['p-2', 'p-1', 'p-2'],
+          outcome: 412,
+          attemptId,
+        },
+        TRACE_ID,
+        {},
         options(),
       );
 
       expect(appender.append).toHaveBeenCalledWith(
         expect.objectContaining({
           record: expect.objectContaining({
-            actor: 'subscription:s1',
-            clientAddress: '10.0.0.4',
+            patientIds: ['p-2', 'p-1'],
+            outcome: 412,
+            attemptId,
           }),
         }),
       );

@@ -18,6 +18,18 @@ import type {
 } from './audit-record.dto';
 import { AuditRecordsRepository } from './audit-records.repository';
 
+/** Absent members are left out, so what is stored is exactly what is hashed. */
+function withoutUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(
+    Object.entries(value).filter(([, member]) => member !== undefined),
+  ) as T;
+}
+
+const nonEmpty = <T extends object>(value: T): T | undefined => {
+  const members = withoutUndefined(value);
+  return Object.keys(members).length > 0 ? members : undefined;
+};
+
 const auditPosition = z.strictObject({ before: z.int().min(1) });
 
 @Injectable()
@@ -29,9 +41,10 @@ export class AuditRecordsService {
 
   /**
    * Appends a record to the chain; the server assigns id, time and sequence, and the correlation id
-   * comes from the trace context, never from the body. A body's actor and client address (a service
-   * acting for its client) win over the audit API's own caller. A replayed Idempotency-Key answers
-   * the record its first use appended.
+   * comes from the trace context, never from the body. `actor` and `clientAddress` are always the
+   * audit API's own, verified caller; a body's actor (a service naming its own client) is only that
+   * caller's assertion, so it is kept apart as `onBehalfOf` and can never stand in for the caller.
+   * A replayed Idempotency-Key answers the record its first use appended.
    */
   async create(
     body: CreateAuditRecordDto,
@@ -40,15 +53,25 @@ export class AuditRecordsService {
     { deadline, signal, idempotency }: AppendOptions,
   ): Promise<AuditRecord | Replayed<AuditRecord>> {
     const { record, replayed } = await this.appender.append({
-      record: {
+      record: withoutUndefined({
         id: randomUUID(),
         createdDate: new Date().toISOString(),
         sourceSystemName: body.sourceSystemName,
         resource: body.resource,
+        // Each patient once, in the order named (a search's result order).
+        patientIds: [...new Set(body.patientIds)],
+        outcome: body.outcome,
+        attemptId: body.attemptId,
         correlationId,
-        actor: body.actor ?? caller.actor,
-        clientAddress: body.clientAddress ?? caller.clientAddress,
-      },
+        actor: caller.actor,
+        clientAddress: caller.clientAddress,
+        unverified: caller.unverified,
+        onBehalfOf: nonEmpty({
+          actor: body.actor,
+          clientAddress: body.clientAddress,
+          unverified: body.unverified,
+        }),
+      }),
       deadline,
       signal,
       idempotency,

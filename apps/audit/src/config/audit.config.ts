@@ -5,7 +5,7 @@ import {
   keyVaultVariables,
   parseConfig,
   portVariable,
-  requireApiKeysOutsideFunctions,
+  secretListVariable,
 } from '@app/shared';
 import { z } from 'zod';
 
@@ -71,12 +71,40 @@ export const auditConfigSchema = z
     ...keyVaultVariables({
       MONGODB_URI: 'mongodb-uri',
       API_KEYS: 'audit-api-keys',
+      AUDIT_READER_KEYS: 'audit-reader-keys',
+      GATEWAY_SECRET: null,
     }),
+    // Auditors' keys: they may list, query and verify the register, never append to it. Empty: nobody
+    // can read it (API_KEYS, the keys patient-tests holds, may only append).
+    AUDIT_READER_KEYS: secretListVariable,
     PORT: portVariable(7072),
     MONGODB_DATABASE: z.string().min(1).max(63).default('audit'),
     ...checkpointVariables,
   })
-  .refine(...requireApiKeysOutsideFunctions)
+  // Unlike patient-tests, audit needs its key lists inside Azure Functions too: the host checks that a
+  // request has *some* function key, but only these lists say whether it may append or read.
+  .refine((config) => config.API_KEYS.length > 0, {
+    path: ['API_KEYS'],
+    message:
+      'must list at least one key (comma-separated): the keys that may append records',
+    when: (payload) =>
+      !payload.issues.some((issue) => issue.path?.[0] === 'API_KEYS'),
+  })
+  // One key in both lists would make a reader able to append (or the writer able to read).
+  .refine(
+    (config) =>
+      !config.AUDIT_READER_KEYS.some((key) => config.API_KEYS.includes(key)),
+    {
+      path: ['AUDIT_READER_KEYS'],
+      message: 'must not contain a key that is also in API_KEYS',
+      when: (payload) =>
+        !payload.issues.some(
+          (issue) =>
+            issue.path?.[0] === 'API_KEYS' ||
+            issue.path?.[0] === 'AUDIT_READER_KEYS',
+        ),
+    },
+  )
   .superRefine(checkpointRules);
 
 /** The parsed configuration, injected by this class. */

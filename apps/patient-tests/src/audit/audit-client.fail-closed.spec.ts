@@ -4,10 +4,17 @@ import { HttpService } from '@nestjs/axios';
 import axios from 'axios';
 import { strictMock } from '../../../../test/support/strict-mock';
 import { PatientTestsConfig } from '../config/patient-tests.config';
-import { AuditClient } from './audit-client';
+import { AuditClient, AuditEntry } from './audit-client';
 
 const KEY = 'audit-key-fail-closed-0001';
-const ENTRY = { resource: 'patient', operation: 'read' } as const;
+const ENTRY: AuditEntry = {
+  resource: 'patient',
+  operation: 'read',
+  patientIds: ['p-1'],
+  outcome: 200,
+};
+/** What audit answers for a stored record (abridged): the record, with its id. */
+const STORED = JSON.stringify({ id: '00000000-0000-4000-8000-000000000001' });
 
 interface Received {
   method?: string;
@@ -20,6 +27,7 @@ async function listen(
   answer: (request: IncomingMessage) => {
     status: number;
     headers?: Record<string, string>;
+    body?: string;
   },
 ): Promise<{ url: string; received: Received[]; server: Server }> {
   const received: Received[] = [];
@@ -30,8 +38,8 @@ async function listen(
       key: request.headers['x-functions-key'],
     });
     request.resume();
-    const { status, headers } = answer(request);
-    response.writeHead(status, headers).end('[]');
+    const { status, headers, body = '[]' } = answer(request);
+    response.writeHead(status, headers).end(body);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };
@@ -67,7 +75,7 @@ describe('AuditClient against an audit URL that answers unexpectedly', () => {
   });
 
   it('succeeds on 201, the one answer audit gives for a stored record', async () => {
-    const audit = await listen(() => ({ status: 201 }));
+    const audit = await listen(() => ({ status: 201, body: STORED }));
     servers.push(audit.server);
 
     await clientFor(`${audit.url}/api`).record(ENTRY, 'a'.repeat(32));
@@ -75,6 +83,21 @@ describe('AuditClient against an audit URL that answers unexpectedly', () => {
     expect(audit.received).toEqual([
       { method: 'POST', url: '/api/auditrecord', key: KEY },
     ]);
+  });
+
+  it('answers the stored record id, and fails closed (503) on a 201 that names no record', async () => {
+    const audit = await listen(() => ({ status: 201, body: STORED }));
+    const impostor = await listen(() => ({ status: 201 }));
+    servers.push(audit.server, impostor.server);
+
+    await expect(
+      clientFor(`${audit.url}/api`).record(ENTRY, 'e'.repeat(32)),
+    ).resolves.toEqual({ id: '00000000-0000-4000-8000-000000000001' });
+    expect(
+      await failure(
+        clientFor(`${impostor.url}/api`).record(ENTRY, 'f'.repeat(32)),
+      ),
+    ).toMatchObject({ status: 503, code: 'AUDIT_UNAVAILABLE' });
   });
 
   it.each([200, 202, 204])(
@@ -95,7 +118,7 @@ describe('AuditClient against an audit URL that answers unexpectedly', () => {
   it.each([301, 302, 303, 307, 308])(
     'fails closed (503) on a %i redirect, and never calls where it points',
     async (status) => {
-      const elsewhere = await listen(() => ({ status: 201 }));
+      const elsewhere = await listen(() => ({ status: 201, body: STORED }));
       const audit = await listen(() => ({
         status,
         headers: { location: `${elsewhere.url}/api/auditrecord` },
@@ -113,8 +136,8 @@ describe('AuditClient against an audit URL that answers unexpectedly', () => {
   );
 
   it('sends the key to the configured URL only, even with a proxy in the environment', async () => {
-    const proxy = await listen(() => ({ status: 201 }));
-    const audit = await listen(() => ({ status: 201 }));
+    const proxy = await listen(() => ({ status: 201, body: STORED }));
+    const audit = await listen(() => ({ status: 201, body: STORED }));
     servers.push(proxy.server, audit.server);
     const saved = process.env.http_proxy;
     process.env.http_proxy = proxy.url;

@@ -4,11 +4,16 @@ import { AxiosError, AxiosHeaders, AxiosResponse } from 'axios';
 import { of, throwError } from 'rxjs';
 import { strictMock } from '../../../../test/support/strict-mock';
 import { PatientTestsConfig } from '../config/patient-tests.config';
-import { AuditClient } from './audit-client';
+import { AuditClient, AuditEntry } from './audit-client';
 
 const OLD = 'audit-key-old-000000001';
 const NEW = 'audit-key-new-000000002';
-const ENTRY = { resource: 'patient', operation: 'read' } as const;
+const ENTRY: AuditEntry = {
+  resource: 'patient',
+  operation: 'read',
+  patientIds: ['p-1'],
+  outcome: 200,
+};
 
 const config = {
   AUDIT_API_URL: 'http://audit.test/api',
@@ -16,7 +21,9 @@ const config = {
   AUDIT_TIMEOUT_MS: 1000,
 } as PatientTestsConfig;
 
-const created = () => of({ status: 201, data: {} } as AxiosResponse);
+const RECORD_ID = '00000000-0000-4000-8000-000000000001';
+const created = () =>
+  of({ status: 201, data: { id: RECORD_ID } } as AxiosResponse);
 
 function unauthorized() {
   const response = {

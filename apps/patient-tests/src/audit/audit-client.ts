@@ -30,10 +30,23 @@ const ONLY_A_STORED_RECORD: AxiosRequestConfig = {
   validateStatus: (status) => status === 201,
 };
 
+/** `attempted` for a write about to happen, else the HTTP status the request answered. */
+export type AuditOutcome = 'attempted' | number;
+
 export interface AuditEntry {
   resource: AuditedResource;
   operation: AuditedOperation;
   resourceId?: string;
+  /** Every patient whose data the request concerns. */
+  patientIds: string[];
+  outcome: AuditOutcome;
+  /** On the outcome of a write: the id of its `attempted` record. */
+  attemptId?: string;
+}
+
+/** What the audit API answered for a stored record: its id, to link an outcome to its attempt. */
+export interface RecordedEntry {
+  id: string;
 }
 
 /** The audit API over HTTP. An audit that fails for any reason fails the operation (503). */
@@ -50,12 +63,14 @@ export class AuditClient {
    * append whose outcome is unknown (timeout, dropped connection) is never sent again (the request
    * fails closed with 503 instead), and the one resend, after a 401, follows an append the audit API
    * refused before doing anything. A key would cost the audit register a second write per record.
+   * The caller is sent as patient-tests' client: audit records it as asserted by patient-tests
+   * (`onBehalfOf`), with what was not verified kept apart (`unverified`).
    */
   async record(
     entry: AuditEntry,
     correlationId: string,
     caller: Caller = {},
-  ): Promise<void> {
+  ): Promise<RecordedEntry> {
     const body = {
       sourceSystemName: SOURCE_SYSTEM_NAME,
       resource: {
@@ -63,8 +78,12 @@ export class AuditClient {
         id: entry.resourceId,
         operation: entry.operation,
       },
+      patientIds: entry.patientIds,
+      outcome: entry.outcome,
+      attemptId: entry.attemptId,
       actor: caller.actor,
       clientAddress: caller.clientAddress,
+      unverified: caller.unverified,
     };
     // One deadline for the whole call, retry included; audit is told the time left, so it starts no
     // write that would finish after patient-tests has given up (and answered 503).
@@ -75,7 +94,7 @@ export class AuditClient {
     const key = this.currentKey();
     try {
       try {
-        await this.post(body, key, attempt);
+        return await this.post(body, key, attempt);
       } catch (error) {
         if (!rejectedKey(error)) {
           throw error;
@@ -89,7 +108,7 @@ export class AuditClient {
         if (fresh === undefined || fresh === key) {
           throw error;
         }
-        await this.post(body, fresh, attempt);
+        return await this.post(body, fresh, attempt);
       }
     } catch (error) {
       recordAuditFailure(failureReason(error));
@@ -111,9 +130,9 @@ export class AuditClient {
     body: object,
     key: string,
     { correlationId, deadline }: { correlationId: string; deadline: number },
-  ): Promise<void> {
+  ): Promise<RecordedEntry> {
     const budgetMs = Math.max(0, deadline - Date.now());
-    await firstValueFrom(
+    const response = await firstValueFrom(
       this.http.post(`${this.config.AUDIT_API_URL}/auditrecord`, body, {
         headers: {
           'x-functions-key': key,
@@ -130,6 +149,20 @@ export class AuditClient {
         ...ONLY_A_STORED_RECORD,
       }),
     );
+    const id = (response.data as { id?: unknown } | null | undefined)?.id;
+    if (typeof id !== 'string') {
+      // Not an answer from the register: without a record id there is no proof of a record.
+      throw new UnexpectedAuditAnswer();
+    }
+    return { id };
+  }
+}
+
+/** A 2xx from the audit URL that is not a stored record (e.g. not the register answering). */
+class UnexpectedAuditAnswer extends Error {
+  constructor() {
+    super('The audit API answered without a record id');
+    this.name = 'UnexpectedAuditAnswer';
   }
 }
 
@@ -138,7 +171,10 @@ const rejectedKey = (error: unknown) =>
 
 /** Why an audit call failed, for the `audit_failures` metric (no request data in it). */
 function failureReason(error: unknown): AuditFailureReason {
-  if (isAxiosError(error) && error.response) {
+  if (
+    (isAxiosError(error) && error.response) ||
+    error instanceof UnexpectedAuditAnswer
+  ) {
     return 'rejected';
   }
   const code = (error as AxiosError | undefined)?.code;

@@ -1,24 +1,62 @@
 import { randomUUID } from 'node:crypto';
-import { callerOf, correlationIdOf, truncateText } from '@app/shared';
+import {
+  Caller,
+  callerOf,
+  correlationIdOf,
+  Page,
+  toProblem,
+  truncateText,
+} from '@app/shared';
 import {
   CallHandler,
   ExecutionContext,
   Injectable,
+  Logger,
   NestInterceptor,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { from, Observable, switchMap } from 'rxjs';
-import { AuditClient } from './audit-client';
+import type { FastifyReply } from 'fastify';
+import { from, lastValueFrom, Observable } from 'rxjs';
+import { AuditClient, AuditEntry, AuditOutcome } from './audit-client';
 import type { RequestWithAssignedId } from './assigned-id.decorator';
-import { AUDIT_ACTION, AuditAction } from './audited.decorator';
+import { AUDIT_ACTION, AuditAction, isWrite } from './audited.decorator';
+
+/** Audit ids are bounded like every other string; a longer one cannot name a resource anyway. */
+const MAX_AUDITED_ID = 128;
+
+/** One audited request: what it does, to whom, and who asked. */
+interface AuditedRequest {
+  action: AuditAction;
+  request: RequestWithAssignedId;
+  reply: FastifyReply;
+  resourceId?: string;
+  correlationId: string;
+  caller: Caller;
+}
 
 /**
- * Records every declared access in the audit register *before* the handler runs: a write is audited
- * before it happens, a read before data is returned, and when the audit fails nothing happens (503).
- * Attempts that are then rejected (invalid body, unknown id) stay recorded: they are accesses too.
+ * Records every declared access in the audit register, naming every patient whose data it concerns
+ * and how it ended, and never lets data out or a write happen without its record:
+ *
+ * - A **read** (read, search, list) is recorded once its result is known, with the HTTP status and,
+ *   for a search, the ids actually returned, and before anything is sent. When the record cannot be
+ *   written the client gets 503 and nothing else.
+ * - A **write** (create, update) is recorded *before* it happens, with outcome `attempted`: no audit,
+ *   no write (503). Its outcome is then a second record, linked by `attemptId`, written before the
+ *   response is sent. Two records rather than one because the outcome of a write (201, or a 412 that
+ *   changed nothing) exists only after the write, and the rule that a write needs a record first is not
+ *   negotiable. If that second record cannot be written, the write has happened anyway: answering 503
+ *   would invite a retry that writes again, so the response goes out, the failure is counted in
+ *   `audit_failures` and logged, and the attempt stands in the register without an outcome (read it as
+ *   "may have happened").
+ *
+ * Attempts that are then rejected (invalid body, unknown id) stay recorded with their status: they are
+ * accesses too.
  */
 @Injectable()
 export class AuditInterceptor implements NestInterceptor {
+  private readonly logger = new Logger(AuditInterceptor.name);
+
   constructor(
     private readonly reflector: Reflector,
     private readonly audit: AuditClient,
@@ -32,16 +70,94 @@ export class AuditInterceptor implements NestInterceptor {
     if (!action) {
       return next.handle();
     }
-    const request = context.switchToHttp().getRequest<RequestWithAssignedId>();
-    const resourceId = this.resourceIdFor(action, request);
-    const entry = {
+    const http = context.switchToHttp();
+    const request = http.getRequest<RequestWithAssignedId>();
+    const audited: AuditedRequest = {
+      action,
+      request,
+      reply: http.getResponse<FastifyReply>(),
+      resourceId: this.resourceIdFor(action, request),
+      correlationId: correlationIdOf(request.raw),
+      caller: callerOf(request),
+    };
+    const handle = () => lastValueFrom(next.handle());
+    return from(
+      isWrite(action)
+        ? this.auditWrite(audited, handle)
+        : this.auditRead(audited, handle),
+    );
+  }
+
+  private async auditRead(
+    audited: AuditedRequest,
+    handle: () => Promise<unknown>,
+  ): Promise<unknown> {
+    let result: unknown;
+    try {
+      result = await handle();
+    } catch (error) {
+      await this.record(audited, statusOf(error), []);
+      throw error;
+    }
+    await this.record(
+      audited,
+      audited.reply.statusCode,
+      this.returnedPatientIds(result),
+    );
+    return result;
+  }
+
+  private async auditWrite(
+    audited: AuditedRequest,
+    handle: () => Promise<unknown>,
+  ): Promise<unknown> {
+    const attempt = await this.record(audited, 'attempted');
+    let result: unknown;
+    try {
+      result = await handle();
+    } catch (error) {
+      await this.recordOutcome(audited, statusOf(error), attempt.id);
+      throw error;
+    }
+    await this.recordOutcome(audited, audited.reply.statusCode, attempt.id);
+    return result;
+  }
+
+  private async recordOutcome(
+    audited: AuditedRequest,
+    status: number,
+    attemptId: string,
+  ): Promise<void> {
+    try {
+      await this.record(audited, status, [], attemptId);
+    } catch {
+      // The audit client counted it (audit_failures); no request data in the log line.
+      this.logger.warn(
+        `The outcome (${status}) of audited write ${attemptId} could not be recorded; the write's attempt record stands.`,
+      );
+    }
+  }
+
+  private record(
+    { action, request, resourceId, correlationId, caller }: AuditedRequest,
+    outcome: AuditOutcome,
+    returned: string[] = [],
+    attemptId?: string,
+  ): Promise<{ id: string }> {
+    const entry: AuditEntry = {
       resource: action.resource,
       operation: action.operation,
       resourceId,
+      patientIds:
+        action.patients === 'returned'
+          ? returned
+          : [this.patientIdOf(action.patients, request)].filter(
+              (id): id is string => id !== undefined,
+            ),
+      outcome,
+      attemptId,
     };
-    return from(
-      this.audit.record(entry, correlationIdOf(request.raw), callerOf(request)),
-    ).pipe(switchMap(() => next.handle()));
+    return this.audit.record(entry, correlationId, caller);
   }
 
   private resourceIdFor(
@@ -55,11 +171,38 @@ export class AuditInterceptor implements NestInterceptor {
     if (action.resourceId === 'none') {
       return undefined;
     }
-    const value = (request.params as Record<string, string | undefined>)[
-      action.resourceId.param
-    ];
-    // Audit ids are bounded like every other string; a longer one cannot name a resource anyway.
-    // Cut between characters: half an emoji would be stored as U+FFFD but hashed as itself.
-    return value === undefined ? undefined : truncateText(value, 128);
+    return paramOf(request, action.resourceId.param);
+  }
+
+  private patientIdOf(
+    patients: { param: string } | 'assigned',
+    request: RequestWithAssignedId,
+  ): string | undefined {
+    return patients === 'assigned'
+      ? request.assignedId
+      : paramOf(request, patients.param);
+  }
+
+  /** The ids of the patients a search returned (its page's items). */
+  private returnedPatientIds(result: unknown): string[] {
+    const items = result instanceof Page ? result.items : result;
+    if (!Array.isArray(items)) {
+      return [];
+    }
+    return items
+      .map((item) => (item as { id?: unknown } | null)?.id)
+      .filter((id): id is string => typeof id === 'string');
   }
 }
+
+function paramOf(
+  request: RequestWithAssignedId,
+  name: string,
+): string | undefined {
+  const value = (request.params as Record<string, string | undefined>)[name];
+  // Cut between characters: half an emoji would be stored as U+FFFD but hashed as itself.
+  return value === undefined ? undefined : truncateText(value, MAX_AUDITED_ID);
+}
+
+/** The status the problem filter will answer for `error`. */
+const statusOf = (error: unknown) => toProblem(error, '').status;

@@ -17,6 +17,7 @@ export const patientTestsConfigSchema = z
       MONGODB_URI: 'mongodb-uri',
       API_KEYS: 'patient-tests-api-keys',
       AUDIT_API_KEY: 'audit-api-key',
+      GATEWAY_SECRET: null,
     }),
     PORT: portVariable(7071),
     MONGODB_DATABASE: z.string().min(1).max(63).default('patient-tests'),

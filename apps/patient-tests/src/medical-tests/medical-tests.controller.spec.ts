@@ -12,6 +12,7 @@ import {
   auditAccepts,
   auditDown,
   auditProviders,
+  AUDIT_RECORD_ID,
 } from '../../../../test/support/patient-tests-audit';
 import { sampleTest } from '../../../../test/support/samples';
 import { patientNotFound } from '../patients/patient.errors';
@@ -100,13 +101,29 @@ describe('MedicalTestsController (one controller, global pipeline)', () => {
       const id: string = response.body.id;
       expect(response.headers.location).toBe(`${TESTS_URL}/${id}`);
       expect(service.create).toHaveBeenCalledWith(PATIENT_ID, id, body);
-      expect(record).toHaveBeenCalledWith(
-        { resource: 'test', operation: 'create', resourceId: id },
-        response.headers['x-correlation-id'],
-        KEYED_CALLER,
-      );
+      const audited = {
+        resource: 'test',
+        operation: 'create',
+        resourceId: id,
+        patientIds: [PATIENT_ID],
+      };
+      expect(record.mock.calls).toEqual([
+        [
+          { ...audited, outcome: 'attempted' },
+          response.headers['x-correlation-id'],
+          KEYED_CALLER,
+        ],
+        [
+          { ...audited, outcome: 201, attemptId: AUDIT_RECORD_ID },
+          response.headers['x-correlation-id'],
+          KEYED_CALLER,
+        ],
+      ]);
       expect(record.mock.invocationCallOrder[0]).toBeLessThan(
         service.create.mock.invocationCallOrder[0],
+      );
+      expect(service.create.mock.invocationCallOrder[0]).toBeLessThan(
+        record.mock.invocationCallOrder[1],
       );
     });
 
@@ -274,7 +291,7 @@ describe('MedicalTestsController (one controller, global pipeline)', () => {
   });
 
   describe('GET /api/patient/{patientId}/tests', () => {
-    it("answers 200 with the patient's tests as an array and x-continuation-token, audited as a read of the patient's tests", async () => {
+    it("answers 200 with the patient's tests as an array and x-continuation-token, audited as a list naming the patient", async () => {
       const items = [storedTest()];
       const { app, service, record } = await boot({
         list: jest.fn().mockResolvedValue(new Page(items, 'next-page-token')),
@@ -292,11 +309,19 @@ describe('MedicalTestsController (one controller, global pipeline)', () => {
         limit: 1,
         continuationToken: 'this-page',
       });
-      expect(record).toHaveBeenCalledWith(
-        { resource: 'test', operation: 'read', resourceId: PATIENT_ID },
-        expect.any(String),
-        KEYED_CALLER,
-      );
+      expect(record.mock.calls).toEqual([
+        [
+          {
+            resource: 'test',
+            operation: 'list',
+            resourceId: undefined,
+            patientIds: [PATIENT_ID],
+            outcome: 200,
+          },
+          expect.any(String),
+          KEYED_CALLER,
+        ],
+      ]);
     });
 
     it('accepts a trailing slash and answers an empty array without x-continuation-token for a patient without tests', async () => {
@@ -387,11 +412,19 @@ describe('MedicalTestsController (one controller, global pipeline)', () => {
       expect(response.status).toBe(200);
       expect(response.body).toEqual(stored);
       expect(service.get).toHaveBeenCalledWith(PATIENT_ID, TEST_ID);
-      expect(record).toHaveBeenCalledWith(
-        { resource: 'test', operation: 'read', resourceId: TEST_ID },
-        expect.any(String),
-        KEYED_CALLER,
-      );
+      expect(record.mock.calls).toEqual([
+        [
+          {
+            resource: 'test',
+            operation: 'read',
+            resourceId: TEST_ID,
+            patientIds: [PATIENT_ID],
+            outcome: 200,
+          },
+          expect.any(String),
+          KEYED_CALLER,
+        ],
+      ]);
     });
 
     it('answers 404 TEST_NOT_FOUND problem+json when the test is not found or an id is malformed', async () => {
@@ -445,19 +478,39 @@ describe('MedicalTestsController (one controller, global pipeline)', () => {
   });
 
   describe('when the audit register is unavailable', () => {
+    it('POST answers 503 AUDIT_UNAVAILABLE problem+json with Retry-After, and the service is never called', async () => {
+      const { app, record } = await boot({}, auditDown());
+
+      const response = await send(app, {
+        method: 'POST',
+        url: TESTS_URL,
+        body: sampleTest(),
+      });
+
+      expectProblem(response, 503, 'AUDIT_UNAVAILABLE');
+      expect(response.headers['retry-after']).toBe('5');
+      expect(record).toHaveBeenCalledTimes(1);
+    });
+
     it.each([
-      ['POST', TESTS_URL, sampleTest()],
-      ['GET', TESTS_URL, undefined],
-      ['GET', `${TESTS_URL}/${TEST_ID}`, undefined],
+      ['list', TESTS_URL, new Page([storedTest()])],
+      ['get', `${TESTS_URL}/${TEST_ID}`, storedTest()],
     ] as const)(
-      '%s %s answers 503 AUDIT_UNAVAILABLE problem+json with Retry-After, and the service is never called',
-      async (method, url, body) => {
-        const { app, record } = await boot({}, auditDown());
+      'GET (%s) answers 503 AUDIT_UNAVAILABLE problem+json with Retry-After, and none of what was read',
+      async (operation, url, result) => {
+        const { app, record } = await boot(
+          { [operation]: jest.fn().mockResolvedValue(result) },
+          auditDown(),
+        );
 
-        const response = await send(app, { method, url, body });
+        const response = await send(app, { method: 'GET', url });
 
-        expectProblem(response, 503, 'AUDIT_UNAVAILABLE');
+        const problem = expectProblem(response, 503, 'AUDIT_UNAVAILABLE');
         expect(response.headers['retry-after']).toBe('5');
+        expect(JSON.stringify(problem)).not.toContain(TEST_ID);
+        expect(JSON.stringify(problem)).not.toContain(
+          storedTest().orderReference,
+        );
         expect(record).toHaveBeenCalledTimes(1);
       },
     );

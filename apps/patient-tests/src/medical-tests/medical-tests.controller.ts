@@ -34,7 +34,12 @@ export class MedicalTestsController {
 
   @Post()
   @Idempotent()
-  @Audited({ resource: 'test', operation: 'create', resourceId: 'assigned' })
+  @Audited({
+    resource: 'test',
+    operation: 'create',
+    resourceId: 'assigned',
+    patients: { param: 'patientId' },
+  })
   @Location((test: MedicalTest) => `patient/${test.patientId}/tests/${test.id}`)
   @ApiCreatedResponse({
     type: MedicalTestDto,
@@ -49,12 +54,13 @@ export class MedicalTestsController {
     return this.tests.create(patientId, id, body);
   }
 
-  /** Audited as a read of the patient's tests: the record's resource id is the patient's id. */
+  /** Every test of one patient: the record names that patient, even when the list is empty. */
   @Get()
   @Audited({
     resource: 'test',
-    operation: 'read',
-    resourceId: { param: 'patientId' },
+    operation: 'list',
+    resourceId: 'none',
+    patients: { param: 'patientId' },
   })
   @ApiOkResponse({
     type: [MedicalTestDto],
@@ -71,6 +77,7 @@ export class MedicalTestsController {
     resource: 'test',
     operation: 'read',
     resourceId: { param: 'testId' },
+    patients: { param: 'patientId' },
   })
   @ApiResourceIdParam('testId', 'The test id')
   @ApiOkResponse({ type: MedicalTestDto, headers: responseHeaders() })

@@ -12,6 +12,7 @@ import {
   auditAccepts,
   auditDown,
   auditProviders,
+  AUDIT_RECORD_ID,
 } from '../../../../test/support/patient-tests-audit';
 import { samplePatient } from '../../../../test/support/samples';
 import type { Patient } from './patient.dto';
@@ -131,13 +132,30 @@ describe('PatientsController (one controller, global pipeline)', () => {
       const id: string = response.body.id;
       expect(response.headers.location).toBe(`/api/patient/${id}`);
       expect(service.create).toHaveBeenCalledWith(id, body);
-      expect(record).toHaveBeenCalledWith(
-        { resource: 'patient', operation: 'create', resourceId: id },
-        response.headers['x-correlation-id'],
-        KEYED_CALLER,
-      );
+      const audited = {
+        resource: 'patient',
+        operation: 'create',
+        resourceId: id,
+        patientIds: [id],
+      };
+      expect(record.mock.calls).toEqual([
+        [
+          { ...audited, outcome: 'attempted' },
+          response.headers['x-correlation-id'],
+          KEYED_CALLER,
+        ],
+        [
+          { ...audited, outcome: 201, attemptId: AUDIT_RECORD_ID },
+          response.headers['x-correlation-id'],
+          KEYED_CALLER,
+        ],
+      ]);
+      // The attempt before the write, its outcome after it.
       expect(record.mock.invocationCallOrder[0]).toBeLessThan(
         service.create.mock.invocationCallOrder[0],
+      );
+      expect(service.create.mock.invocationCallOrder[0]).toBeLessThan(
+        record.mock.invocationCallOrder[1],
       );
     });
 
@@ -284,11 +302,19 @@ describe('PatientsController (one controller, global pipeline)', () => {
       expect(response.body).toEqual(stored);
       expect(response.headers.location).toBeUndefined();
       expect(service.get).toHaveBeenCalledWith(PATIENT_ID);
-      expect(record).toHaveBeenCalledWith(
-        { resource: 'patient', operation: 'read', resourceId: PATIENT_ID },
-        response.headers['x-correlation-id'],
-        KEYED_CALLER,
-      );
+      expect(record.mock.calls).toEqual([
+        [
+          {
+            resource: 'patient',
+            operation: 'read',
+            resourceId: PATIENT_ID,
+            patientIds: [PATIENT_ID],
+            outcome: 200,
+          },
+          response.headers['x-correlation-id'],
+          KEYED_CALLER,
+        ],
+      ]);
     });
 
     it('answers 404 PATIENT_NOT_FOUND problem+json when the service finds no patient', async () => {
@@ -336,11 +362,24 @@ describe('PatientsController (one controller, global pipeline)', () => {
       expect(response.status).toBe(200);
       expect(response.body).toEqual(updated);
       expect(service.update).toHaveBeenCalledWith(PATIENT_ID, body, undefined);
-      expect(record).toHaveBeenCalledWith(
-        { resource: 'patient', operation: 'update', resourceId: PATIENT_ID },
-        expect.any(String),
-        KEYED_CALLER,
-      );
+      const audited = {
+        resource: 'patient',
+        operation: 'update',
+        resourceId: PATIENT_ID,
+        patientIds: [PATIENT_ID],
+      };
+      expect(record.mock.calls).toEqual([
+        [
+          { ...audited, outcome: 'attempted' },
+          expect.any(String),
+          KEYED_CALLER,
+        ],
+        [
+          { ...audited, outcome: 200, attemptId: AUDIT_RECORD_ID },
+          expect.any(String),
+          KEYED_CALLER,
+        ],
+      ]);
     });
 
     it.each([
@@ -416,11 +455,19 @@ describe('PatientsController (one controller, global pipeline)', () => {
         limit: 1,
         continuationToken: 'this-page',
       });
-      expect(record).toHaveBeenCalledWith(
-        { resource: 'patient', operation: 'search', resourceId: undefined },
-        expect.any(String),
-        KEYED_CALLER,
-      );
+      expect(record.mock.calls).toEqual([
+        [
+          {
+            resource: 'patient',
+            operation: 'search',
+            resourceId: undefined,
+            patientIds: items.map((patient) => patient.id),
+            outcome: 200,
+          },
+          expect.any(String),
+          KEYED_CALLER,
+        ],
+      ]);
     });
 
     it('answers 200 with an empty array and no x-continuation-token when nothing matches', async () => {
@@ -567,10 +614,64 @@ describe('PatientsController (one controller, global pipeline)', () => {
 
   describe('when the audit register is unavailable', () => {
     it.each([
+      ['GET', `/api/patient/${PATIENT_ID}`, undefined, 'get', storedPatient()],
+      [
+        'POST',
+        '/api/patient/search',
+        {},
+        'search',
+        new Page([storedPatient()]),
+      ],
+    ] as const)(
+      '%s %s answers 503 AUDIT_UNAVAILABLE problem+json with Retry-After, and none of what was read',
+      async (method, url, body, operation, result) => {
+        const { app, record } = await boot(
+          { [operation]: jest.fn().mockResolvedValue(result) },
+          auditDown(),
+        );
+
+        const response = await send(app, { method, url, body });
+
+        const problem = expectProblem(response, 503, 'AUDIT_UNAVAILABLE');
+        expect(response.headers['retry-after']).toBe('5');
+        expect(JSON.stringify(problem)).not.toContain('ECONNREFUSED');
+        expect(JSON.stringify(problem)).not.toContain(PATIENT_ID);
+        expect(JSON.stringify(problem)).not.toContain(
+          storedPatient().firstName,
+        );
+        expect(record).toHaveBeenCalledTimes(1);
+      },
+    );
+
+    it('answers a write that happened even when its outcome record fails, since its attempt was recorded before it', async () => {
+      const outcomeFails = auditAccepts();
+      outcomeFails.mockImplementationOnce(auditAccepts());
+      outcomeFails.mockImplementationOnce(auditDown());
+      const { app, service, record } = await boot(
+        {
+          create: jest.fn((id: string, fields: object) =>
+            Promise.resolve({ ...fields, id, lastUpdated: LAST_UPDATED }),
+          ),
+        },
+        outcomeFails,
+      );
+
+      const response = await send(app, {
+        method: 'POST',
+        url: '/api/patient',
+        body: samplePatient(),
+      });
+
+      expect(response.status).toBe(201);
+      expect(service.create).toHaveBeenCalledTimes(1);
+      expect(record).toHaveBeenCalledTimes(2);
+      expect(record.mock.calls[0][0]).toMatchObject({ outcome: 'attempted' });
+      expect(record.mock.calls[1][0]).toMatchObject({ outcome: 201 });
+    });
+
+    it.each([
       ['POST', '/api/patient', samplePatient()],
-      ['GET', `/api/patient/${PATIENT_ID}`, undefined],
       ['PUT', `/api/patient/${PATIENT_ID}`, samplePatient()],
-      ['POST', '/api/patient/search', {}],
     ] as const)(
       '%s %s answers 503 AUDIT_UNAVAILABLE problem+json with Retry-After, and the service is never called',
       async (method, url, body) => {

@@ -47,7 +47,12 @@ export class PatientsController {
 
   @Post()
   @Idempotent()
-  @Audited({ resource: 'patient', operation: 'create', resourceId: 'assigned' })
+  @Audited({
+    resource: 'patient',
+    operation: 'create',
+    resourceId: 'assigned',
+    patients: 'assigned',
+  })
   @Location((patient: Patient) => `patient/${patient.id}`)
   @ApiCreatedResponse({
     type: PatientDto,
@@ -63,7 +68,12 @@ export class PatientsController {
 
   @Post('search')
   @HttpCode(200)
-  @Audited({ resource: 'patient', operation: 'search', resourceId: 'none' })
+  @Audited({
+    resource: 'patient',
+    operation: 'search',
+    resourceId: 'none',
+    patients: 'returned',
+  })
   @ApiOkResponse({
     type: [PatientDto],
     description: 'Matches in id order; x-continuation-token when more exist.',
@@ -79,6 +89,7 @@ export class PatientsController {
     resource: 'patient',
     operation: 'read',
     resourceId: { param: 'patientId' },
+    patients: { param: 'patientId' },
   })
   @ApiResourceIdParam('patientId', 'The patient id')
   @ApiOkResponse({ type: PatientDto, headers: responseHeaders('etag') })
@@ -92,6 +103,7 @@ export class PatientsController {
     resource: 'patient',
     operation: 'update',
     resourceId: { param: 'patientId' },
+    patients: { param: 'patientId' },
   })
   @ApiResourceIdParam('patientId', 'The patient id')
   @ApiIfMatch()

@@ -15,20 +15,30 @@ class Routes {
 /** The parts of an ExecutionContext the guard reads: the handler, its class and the request. */
 function contextFor(
   handler: keyof Routes,
-  request: { headers?: Record<string, unknown>; query?: unknown } = {},
+  request: {
+    headers?: Record<string, unknown>;
+    query?: unknown;
+    viaGateway?: boolean;
+  } = {},
 ): ExecutionContext {
+  request.headers ??= {};
   return {
     getHandler: () => Routes.prototype[handler],
     getClass: () => Routes,
     switchToHttp: () => ({
-      getRequest: () => ({ headers: {}, ...request }),
+      getRequest: () => request,
     }),
   } as unknown as ExecutionContext;
 }
 
-const guard = (keys: string[], hostChecksKeys: boolean) =>
+const guard = (
+  keys: string[],
+  hostChecksKeys: boolean,
+  gatewaySecrets: string[] = [],
+) =>
   new ApiKeyGuard(new Reflector(), new StaticApiKeys(keys), {
     hostChecksKeys,
+    gatewaySecrets: new StaticApiKeys(gatewaySecrets),
   });
 
 const rejection = (run: () => unknown) => {
@@ -91,5 +101,37 @@ describe('ApiKeyGuard', () => {
         ),
       ),
     ).toMatchObject({ status: 401 });
+  });
+
+  describe('marks whether a request came through API Management', () => {
+    const GATEWAY_SECRET = 'gateway-secret-0123456789';
+
+    const viaGateway = (secrets: string[], headers: Record<string, string>) => {
+      const request = { headers: { 'x-functions-key': KEY, ...headers } };
+      guard([KEY], false, secrets).canActivate(
+        contextFor('protected', request),
+      );
+      return (request as { viaGateway?: boolean }).viaGateway;
+    };
+
+    it('when it carries the gateway secret', () => {
+      expect(
+        viaGateway(['old-gateway-secret-000000', GATEWAY_SECRET], {
+          'x-gateway-secret': GATEWAY_SECRET,
+        }),
+      ).toBe(true);
+    });
+
+    it.each([
+      ['a wrong secret', [GATEWAY_SECRET], { 'x-gateway-secret': 'guess' }],
+      ['no secret header', [GATEWAY_SECRET], {}],
+      [
+        'a secret header while none is configured',
+        [],
+        { 'x-gateway-secret': GATEWAY_SECRET },
+      ],
+    ])('not with %s', (_what, secrets, headers) => {
+      expect(viaGateway(secrets, headers)).toBe(false);
+    });
   });
 });

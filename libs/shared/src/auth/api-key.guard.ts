@@ -4,6 +4,7 @@ import type { FastifyRequest } from 'fastify';
 import { DomainError } from '../errors/domain-error';
 import { ApiKeys, matchingKeyName } from './api-keys';
 import type { RequestWithKeyName } from './caller';
+import { cameThroughGateway } from './gateway';
 import { IS_PUBLIC } from './public.decorator';
 
 /** The names Azure Functions uses for function keys, so clients need no change between hosts. */
@@ -14,9 +15,12 @@ export const API_KEY_QUERY = 'code';
 export abstract class ApiKeyGuardOptions {
   /** True inside Azure Functions, where the host has already checked a function key. */
   abstract readonly hostChecksKeys: boolean;
+  /** The secrets API Management sends in `x-gateway-secret`; empty: no request is trusted as its. */
+  abstract readonly gatewaySecrets: ApiKeys;
 }
 
-function presentedKey(request: FastifyRequest): string | undefined {
+/** The key a request presents, in the header or the query parameter. */
+export function presentedApiKey(request: FastifyRequest): string | undefined {
   const header = request.headers[API_KEY_HEADER];
   if (typeof header === 'string') {
     return header;
@@ -37,6 +41,11 @@ export class ApiKeyGuard implements CanActivate {
   ) {}
 
   canActivate(context: ExecutionContext): boolean {
+    const request = context.switchToHttp().getRequest<RequestWithKeyName>();
+    request.viaGateway = cameThroughGateway(
+      request,
+      this.options.gatewaySecrets.current(),
+    );
     if (
       this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [
         context.getHandler(),
@@ -49,8 +58,7 @@ export class ApiKeyGuard implements CanActivate {
     if (keys.length === 0 && this.options.hostChecksKeys) {
       return true;
     }
-    const request = context.switchToHttp().getRequest<RequestWithKeyName>();
-    const presented = presentedKey(request);
+    const presented = presentedApiKey(request);
     const name =
       presented === undefined ? undefined : matchingKeyName(presented, keys);
     if (name === undefined) {

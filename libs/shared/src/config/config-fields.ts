@@ -55,6 +55,9 @@ export const functionsRuntimeVariable = z.string().optional();
 export const commonConfigShape = {
   MONGODB_URI: mongoUriVariable,
   API_KEYS: secretListVariable,
+  // The secret API Management sends as x-gateway-secret (comma-separated: old,new during a rotation).
+  // Unset: no request is trusted as coming through the gateway, so its headers are recorded unverified.
+  GATEWAY_SECRET: secretListVariable,
   LOG_LEVEL: logLevelVariable,
   FUNCTIONS_WORKER_RUNTIME: functionsRuntimeVariable,
   // Read by `startTelemetry` before the app (and this schema) exists; listed so the schema stays the

@@ -34,6 +34,7 @@ describe('parseConfig', () => {
 
     expect(config).toEqual({
       API_KEYS: [KEY],
+      GATEWAY_SECRET: [],
       MONGODB_URI: 'mongodb://127.0.0.1:27017/',
       LOG_LEVEL: 'info',
       PORT: 7071,

@@ -15,6 +15,8 @@ export interface HttpPipelineOptions {
   apiKeys: ApiKeys;
   /** True inside Azure Functions: an empty key list then defers to the host's function keys. */
   hostChecksKeys: boolean;
+  /** The secrets that prove a request came through API Management (`GATEWAY_SECRET`). */
+  gatewaySecrets: ApiKeys;
 }
 
 const { ConfigurableModuleClass, MODULE_OPTIONS_TOKEN } =
@@ -39,6 +41,7 @@ const { ConfigurableModuleClass, MODULE_OPTIONS_TOKEN } =
       provide: ApiKeyGuardOptions,
       useFactory: (o: HttpPipelineOptions): ApiKeyGuardOptions => ({
         hostChecksKeys: o.hostChecksKeys,
+        gatewaySecrets: o.gatewaySecrets,
       }),
       inject: [MODULE_OPTIONS_TOKEN],
     },

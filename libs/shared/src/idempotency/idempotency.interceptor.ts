@@ -81,9 +81,12 @@ export function idempotencyScopeOf(
   }
   const key = parseKey(header);
   const path = request.url.split('?')[0].replace(/\/+$/, '');
+  const caller = callerOf(request);
   return {
+    // An unverified subscription claim narrows the scope further (never widens it), so subscriptions
+    // behind a gateway that sends no gateway secret still do not share keys.
     id: sha256(
-      `${callerOf(request).actor ?? 'anonymous'}\n${request.method} ${path}\n${key}`,
+      `${caller.actor ?? 'anonymous'}\n${caller.unverified?.actor ?? ''}\n${request.method} ${path}\n${key}`,
     ),
     fingerprint: sha256(canonicalJson(request.body ?? null)),
   };

@@ -5,20 +5,33 @@ import { integerVariable } from '../config/config-fields';
  * The settings that may come from Key Vault. Each app lists the ones it reads (audit has no
  * `AUDIT_API_KEY`); the rest of its configuration always comes from the environment.
  */
-export type SecretSetting = 'MONGODB_URI' | 'API_KEYS' | 'AUDIT_API_KEY';
+export type SecretSetting =
+  | 'MONGODB_URI'
+  | 'API_KEYS'
+  | 'AUDIT_API_KEY'
+  | 'AUDIT_READER_KEYS'
+  | 'GATEWAY_SECRET';
 
 /** The prefix of the variables that name a setting's secret: `KEY_VAULT_SECRET_API_KEYS`, ... */
 export const SECRET_NAME_PREFIX = 'KEY_VAULT_SECRET_';
 
 /** Key Vault's own rule for secret names: 1-127 letters, digits and dashes. */
-const secretNameVariable = (defaultName: string) =>
-  z
-    .string()
-    .regex(
-      /^[0-9a-zA-Z-]{1,127}$/,
-      'must be a Key Vault secret name (1-127 letters, digits and dashes)',
-    )
-    .default(defaultName);
+const secretName = z
+  .string()
+  .regex(
+    /^[0-9a-zA-Z-]{1,127}$/,
+    'must be a Key Vault secret name (1-127 letters, digits and dashes)',
+  );
+
+/**
+ * A secret name variable. With a default the setting is read from the vault unless the environment
+ * sets it; without one (`null`) only when the variable names a secret, for an optional setting whose
+ * absence from the vault must not stop start-up.
+ */
+const secretNameVariable = (defaultName: string | null) =>
+  defaultName === null
+    ? secretName.optional()
+    : secretName.default(defaultName);
 
 type SecretNameShape<S extends SecretSetting> = {
   [K in S as `${typeof SECRET_NAME_PREFIX}${K}`]: ReturnType<
@@ -30,15 +43,16 @@ type SecretNameShape<S extends SecretSetting> = {
  * The Key Vault variables of an app's configuration schema, to spread into it so the schema stays
  * the one list of variables: `KEY_VAULT_URI` (unset: everything comes from the environment),
  * `KEY_VAULT_REFRESH_SECONDS` (default 300) and one `KEY_VAULT_SECRET_<SETTING>` per secret setting,
- * defaulting to `defaultNames[SETTING]`.
+ * defaulting to `defaultNames[SETTING]` (`null`: no default, the setting is read from the vault only
+ * when its variable names a secret).
  *
- * @example keyVaultVariables({ MONGODB_URI: 'mongodb-uri', API_KEYS: 'audit-api-keys' })
+ * @example keyVaultVariables({ MONGODB_URI: 'mongodb-uri', API_KEYS: 'audit-api-keys', GATEWAY_SECRET: null })
  */
 export function keyVaultVariables<S extends SecretSetting>(
-  defaultNames: Record<S, string>,
+  defaultNames: Record<S, string | null>,
 ) {
   const names = Object.fromEntries(
-    Object.entries<string>(defaultNames).map(([setting, name]) => [
+    Object.entries<string | null>(defaultNames).map(([setting, name]) => [
       `${SECRET_NAME_PREFIX}${setting}`,
       secretNameVariable(name),
     ]),

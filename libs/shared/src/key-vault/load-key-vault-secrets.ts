@@ -40,6 +40,10 @@ export async function loadKeyVaultSecrets(
     .filter((name) => name.startsWith(SECRET_NAME_PREFIX))
     .map((name) => name.slice(SECRET_NAME_PREFIX.length) as SecretSetting)
     .filter((setting) => !setInEnvironment(env[setting]))
+    // An optional setting whose secret name variable is unset is not read from the vault.
+    .filter(
+      (setting) => variables[`${SECRET_NAME_PREFIX}${setting}`] !== undefined,
+    )
     .map((setting) => ({
       setting,
       secretName: variables[`${SECRET_NAME_PREFIX}${setting}`] as string,

@@ -111,6 +111,7 @@ export function responseHeaders(...names: ResponseHeaderName[]): HeadersObject {
 const DESCRIPTIONS: Record<number, string> = {
   400: 'The request is invalid.',
   401: 'The API key is missing or wrong.',
+  403: 'The API key is valid but its role does not allow this route.',
   404: 'The resource does not exist.',
   409: 'The request conflicts with the current state (for an Idempotency-Key still in flight: retry after Retry-After).',
   412: 'The If-Match precondition failed.',

@@ -1,4 +1,5 @@
 import type { DynamicModule, Type } from '@nestjs/common';
+import type { ApiKeys } from '../auth/api-keys';
 import { MongooseModule } from '@nestjs/mongoose';
 import { LoggerModule } from 'nestjs-pino';
 import { apiKeysFrom } from '../key-vault/key-vault-api-keys';
@@ -15,7 +16,14 @@ export interface PlatformConfig {
   MONGODB_URI: string;
   MONGODB_DATABASE: string;
   API_KEYS: string[];
+  GATEWAY_SECRET: string[];
   FUNCTIONS_WORKER_RUNTIME?: string;
+}
+
+/** What an app may change in the platform: e.g. audit accepts its reader keys besides `API_KEYS`. */
+export interface PlatformOptions<C extends PlatformConfig> {
+  /** Every key that authenticates a request (default: `API_KEYS`, from Key Vault when it holds them). */
+  inboundKeys?: (config: C, secrets: KeyVaultSecrets) => ApiKeys;
 }
 
 /**
@@ -24,10 +32,15 @@ export interface PlatformConfig {
  * rotation needs no restart), the health probe, and idempotency, which must come before the feature
  * modules so a replayed create never reaches their interceptors (audit).
  */
-export function platformImports(
+export function platformImports<C extends PlatformConfig>(
   configModule: Type,
-  configToken: abstract new () => PlatformConfig,
+  configToken: abstract new () => C,
+  options: PlatformOptions<C> = {},
 ): (Type | DynamicModule)[] {
+  const inboundKeys =
+    options.inboundKeys ??
+    ((config: C, secrets: KeyVaultSecrets) =>
+      apiKeysFrom(secrets, config.API_KEYS));
   return [
     configModule,
     LoggerModule.forRootAsync({
@@ -42,9 +55,14 @@ export function platformImports(
     }),
     HttpPipelineModule.forRootAsync({
       inject: [configToken, KeyVaultSecrets],
-      useFactory: (config: PlatformConfig, secrets: KeyVaultSecrets) => ({
-        apiKeys: apiKeysFrom(secrets, config.API_KEYS),
+      useFactory: (config: C, secrets: KeyVaultSecrets) => ({
+        apiKeys: inboundKeys(config, secrets),
         hostChecksKeys: Boolean(config.FUNCTIONS_WORKER_RUNTIME),
+        gatewaySecrets: apiKeysFrom(
+          secrets,
+          config.GATEWAY_SECRET,
+          'GATEWAY_SECRET',
+        ),
       }),
     }),
     HealthModule,
