@@ -449,7 +449,6 @@ describe('AuditRecordsController (one controller, global pipeline)', () => {
     it.each([
       ['GET', '/api/auditrecord'],
       ['GET', '/api/auditrecord?patientId=p-1'],
-      ['GET', '/api/auditrecord/verify'],
     ] as const)(
       'answers 403 FORBIDDEN problem+json to the append key for %s %s, without touching the service',
       async (method, url) => {
