@@ -19,6 +19,7 @@ import { Azurite } from './support/azurite';
 import { KeyVaultDouble, stubCredential } from './support/key-vault-double';
 import {
   AUDIT_KEY,
+  AUDIT_READER_KEY,
   databaseUri,
   RunningApp,
   serve,
@@ -56,6 +57,7 @@ describe('checkpoints in a blob container (Azurite, the real @azure/storage-blob
       MONGODB_URI: databaseUri('audit'),
       MONGODB_DATABASE: uniqueDatabase('e2e-blob-checkpoints'),
       API_KEYS: AUDIT_KEY,
+      AUDIT_READER_KEYS: AUDIT_READER_KEY,
       LOG_LEVEL: 'silent',
       CHECKPOINT_KEY_ID: keyId,
       CHECKPOINT_CONTAINER_URL: azurite.sasUrl(CONTAINER, 'rcl'),
@@ -72,7 +74,9 @@ describe('checkpoints in a blob container (Azurite, the real @azure/storage-blob
         ),
       )
       .compile();
-    app = await serve(moduleRef, AUDIT_API, { 'x-functions-key': AUDIT_KEY });
+    app = await serve(moduleRef, AUDIT_API, {
+      'x-functions-key': AUDIT_READER_KEY,
+    });
   });
 
   afterAll(async () => {
@@ -85,10 +89,14 @@ describe('checkpoints in a blob container (Azurite, the real @azure/storage-blob
     for (let n = 0; n < 6; n++) {
       expect(
         (
-          await app.client.post('/auditrecord', {
-            sourceSystemName: 'blob-test',
-            resource: { type: 'patient', operation: 'read' },
-          })
+          await app.client
+            .with({ 'x-functions-key': AUDIT_KEY })
+            .post('/auditrecord', {
+              sourceSystemName: 'blob-test',
+              resource: { type: 'patient', operation: 'read' },
+              patientIds: [],
+              outcome: 200,
+            })
         ).status,
       ).toBe(201);
     }
@@ -131,7 +139,7 @@ describe('checkpoints in a blob container (Azurite, the real @azure/storage-blob
         '--public-key',
         join(work, 'key.jwk.json'),
       ],
-      { AUDIT_READER_KEY: AUDIT_KEY },
+      { AUDIT_READER_KEY },
     );
     expect(command.stdout).toContain(
       'RESULT: INVALID from sequence 5: records removed',

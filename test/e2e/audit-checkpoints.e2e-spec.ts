@@ -17,6 +17,7 @@ import { eventually } from './support/key-vault-stack';
 import { KeyVaultDouble, stubCredential } from './support/key-vault-double';
 import {
   AUDIT_KEY,
+  AUDIT_READER_KEY,
   databaseUri,
   RunningApp,
   serve,
@@ -39,6 +40,7 @@ async function startAuditWithCheckpoints(
     MONGODB_URI: databaseUri('audit'),
     MONGODB_DATABASE: database,
     API_KEYS: AUDIT_KEY,
+    AUDIT_READER_KEYS: AUDIT_READER_KEY,
     LOG_LEVEL: 'silent',
     CHECKPOINT_KEY_ID: keyId,
     CHECKPOINT_DIR: dir,
@@ -56,15 +58,21 @@ async function startAuditWithCheckpoints(
       ),
     )
     .compile();
-  return serve(moduleRef, AUDIT_API, { 'x-functions-key': AUDIT_KEY });
+  return serve(moduleRef, AUDIT_API, {
+    'x-functions-key': AUDIT_READER_KEY,
+  });
 }
 
 async function append(app: RunningApp, count: number) {
   for (let n = 0; n < count; n++) {
-    const response = await app.client.post('/auditrecord', {
-      sourceSystemName: 'checkpoint-test',
-      resource: { type: 'patient', id: `p-${n}`, operation: 'read' },
-    });
+    const response = await app.client
+      .with({ 'x-functions-key': AUDIT_KEY })
+      .post('/auditrecord', {
+        sourceSystemName: 'checkpoint-test',
+        resource: { type: 'patient', id: `p-${n}`, operation: 'read' },
+        patientIds: [`p-${n}`],
+        outcome: 200,
+      });
     expect(response.status).toBe(201);
   }
 }
@@ -126,7 +134,7 @@ describe('signed checkpoints of the audit chain (Key Vault protocol double, real
         '--save',
         join(work, 'export.ndjson'),
       ],
-      { AUDIT_READER_KEY: AUDIT_KEY },
+      { AUDIT_READER_KEY },
     );
 
   it('signs the head in the vault and stores a checkpoint that the public key alone verifies', async () => {

@@ -119,17 +119,23 @@ export class PatientsRepository {
         (name) => [name, ''],
       ),
     ) as mongo.UpdateFilter<PatientDocument>['$unset'];
-    const updated = await withThrottleRetry(() =>
-      typedCollection(this.model).findOneAndUpdate(
-        filter,
-        {
-          $set: { ...fields, lastUpdated: new Date(lastUpdated) },
-          ...(Object.keys(unset ?? {}).length > 0 && { $unset: unset }),
-          $inc: { _version: 1 },
-        },
-        { returnDocument: 'after' },
-      ),
+    // updateOne rather than findOneAndUpdate: both are one atomic conditional write on MongoDB and
+    // Cosmos DB, but FerretDB on SQLite runs findAndModify's query and update outside one transaction
+    // (FerretDB issue #3040), which let two writers with the same ETag both win; its update is atomic.
+    const collection = typedCollection(this.model);
+    const result = await withThrottleRetry(() =>
+      collection.updateOne(filter, {
+        $set: { ...fields, lastUpdated: new Date(lastUpdated) },
+        ...(Object.keys(unset ?? {}).length > 0 && { $unset: unset }),
+        $inc: { _version: 1 },
+      }),
     );
+    const updated =
+      result.matchedCount === 1
+        ? await withThrottleRetry(() =>
+            collection.findOne({ _id: id, _shardKey: id }),
+          )
+        : null;
     if (updated) {
       return { kind: 'replaced', patient: versioned(updated) };
     }
