@@ -152,9 +152,13 @@ export async function generate() {
   // `expiresAt = now + IDEMPOTENCY_KEY_TTL_MS` (idempotency.store.ts, apps/audit's audit-appender.ts).
   const keyRetentionSeconds =
     byFile.get(retentionFile).exports.IDEMPOTENCY_KEY_TTL_MS / 1000;
+  const claimFile =
+    'apps/patient-tests/src/patients/patient-version-claim.schema.ts';
   const DATE_TTL_RETENTION = {
     idempotency_keys: keyRetentionSeconds,
     audit_append_keys: keyRetentionSeconds,
+    patient_version_claims:
+      byFile.get(claimFile).exports.PATIENT_VERSION_CLAIM_TTL_MS / 1000,
   };
   const apps = {};
   for (const app of APPS) {

@@ -1,13 +1,20 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { PATIENT_MODEL, PatientSchema } from './patient.schema';
+import {
+  PATIENT_VERSION_CLAIM_MODEL,
+  PatientVersionClaimSchema,
+} from './patient-version-claim.schema';
 import { PatientsController } from './patients.controller';
 import { PatientsRepository } from './patients.repository';
 import { PatientsService } from './patients.service';
 
 @Module({
   imports: [
-    MongooseModule.forFeature([{ name: PATIENT_MODEL, schema: PatientSchema }]),
+    MongooseModule.forFeature([
+      { name: PATIENT_MODEL, schema: PatientSchema },
+      { name: PATIENT_VERSION_CLAIM_MODEL, schema: PatientVersionClaimSchema },
+    ]),
   ],
   controllers: [PatientsController],
   providers: [PatientsService, PatientsRepository],

@@ -1,5 +1,6 @@
 import {
   IfMatch,
+  isDuplicateKey,
   typedCollection,
   Versioned,
   withThrottleRetry,
@@ -9,6 +10,11 @@ import { InjectModel } from '@nestjs/mongoose';
 import type { FilterQuery, Model, mongo } from 'mongoose';
 import type { Patient, SearchCriteria } from './patient.dto';
 import { PATIENT_MODEL, PatientDocument } from './patient.schema';
+import {
+  PATIENT_VERSION_CLAIM_MODEL,
+  PATIENT_VERSION_CLAIM_TTL_MS,
+  PatientVersionClaimDocument,
+} from './patient-version-claim.schema';
 
 /** Optional fields: a replace that omits one removes it. */
 const OPTIONAL_FIELDS = [
@@ -72,6 +78,8 @@ export type ReplaceResult =
 export class PatientsRepository {
   constructor(
     @InjectModel(PATIENT_MODEL) private readonly model: Model<PatientDocument>,
+    @InjectModel(PATIENT_VERSION_CLAIM_MODEL)
+    private readonly claims: Model<PatientVersionClaimDocument>,
   ) {}
 
   async insert(patient: Patient): Promise<Versioned<Patient>> {
@@ -105,43 +113,78 @@ export class PatientsRepository {
   }
 
   /**
-   * Replaces a patient's fields in one conditional write: with `ifMatch`, only while its version is one
-   * of those listed, so of concurrent writers holding the same ETag exactly one wins.
+   * Replaces a patient's fields. With `ifMatch`, only while its version is one of those listed: the
+   * writer first claims the version it replaces (a unique `_id`), so of concurrent writers holding the
+   * same ETag exactly one wins on every database, then writes conditionally on that version.
    */
   async replace(patient: Patient, ifMatch?: IfMatch): Promise<ReplaceResult> {
     const { id, lastUpdated, ...fields } = patient;
     const filter: mongo.Filter<PatientDocument> = { _id: id, _shardKey: id };
     if (ifMatch && !ifMatch.any) {
-      filter._version = { $in: ifMatch.versions };
+      const version = await this.claimVersion(id, ifMatch.versions);
+      if (version === 'not-found' || version === 'stale') {
+        return { kind: version };
+      }
+      filter._version = version;
     }
     const unset = Object.fromEntries(
       OPTIONAL_FIELDS.filter((name) => fields[name] === undefined).map(
         (name) => [name, ''],
       ),
     ) as mongo.UpdateFilter<PatientDocument>['$unset'];
-    // updateOne rather than findOneAndUpdate: both are one atomic conditional write on MongoDB and
-    // Cosmos DB, but FerretDB on SQLite runs findAndModify's query and update outside one transaction
-    // (FerretDB issue #3040), which let two writers with the same ETag both win; its update is atomic.
     const collection = typedCollection(this.model);
-    const result = await withThrottleRetry(() =>
-      collection.updateOne(filter, {
-        $set: { ...fields, lastUpdated: new Date(lastUpdated) },
-        ...(Object.keys(unset ?? {}).length > 0 && { $unset: unset }),
-        $inc: { _version: 1 },
-      }),
+    const updated = await withThrottleRetry(() =>
+      collection.findOneAndUpdate(
+        filter,
+        {
+          $set: { ...fields, lastUpdated: new Date(lastUpdated) },
+          ...(Object.keys(unset ?? {}).length > 0 && { $unset: unset }),
+          $inc: { _version: 1 },
+        },
+        { returnDocument: 'after' },
+      ),
     );
-    const updated =
-      result.matchedCount === 1
-        ? await withThrottleRetry(() =>
-            collection.findOne({ _id: id, _shardKey: id }),
-          )
-        : null;
     if (updated) {
       return { kind: 'replaced', patient: versioned(updated) };
     }
     return (await this.exists(id)) && ifMatch
       ? { kind: 'stale' }
       : { kind: 'not-found' };
+  }
+
+  /** The patient's current version, claimed by this writer, if it is one of `versions`. */
+  private async claimVersion(
+    id: string,
+    versions: number[],
+  ): Promise<number | 'stale' | 'not-found'> {
+    const current = await withThrottleRetry(() =>
+      this.model
+        .findOne({ _id: id, _shardKey: id }, { _version: 1 })
+        .lean<Pick<PatientDocument, '_version'>>()
+        .exec(),
+    );
+    if (!current) {
+      return 'not-found';
+    }
+    if (!versions.includes(current._version)) {
+      return 'stale';
+    }
+    const claimId = `${id}:${current._version}`;
+    try {
+      await withThrottleRetry(() =>
+        typedCollection(this.claims).insertOne({
+          _id: claimId,
+          _shardKey: claimId,
+          expiresAt: new Date(Date.now() + PATIENT_VERSION_CLAIM_TTL_MS),
+        }),
+      );
+      return current._version;
+    } catch (error) {
+      if (isDuplicateKey(error)) {
+        return 'stale';
+      }
+      throw error;
+    }
   }
 
   /** Up to `limit` matches after `afterId`, in id order (deterministic across pages). */
