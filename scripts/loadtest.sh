@@ -9,8 +9,9 @@ source "$(dirname "$0")/lib/stack.sh"
 cd "$ROOT"
 
 export PATIENT_TESTS_PORT="${PATIENT_TESTS_PORT:-7071}" AUDIT_PORT="${AUDIT_PORT:-7072}"
-local_key="$(local_api_key)"
-export LOCUST_FUNCTION_KEY="${LOCUST_FUNCTION_KEY:-$local_key}" LOADTEST_AUDIT_KEY="${LOADTEST_AUDIT_KEY:-$local_key}"
+# patient-tests' key for Locust; a reader key for the audit completeness check (the append key may not read).
+export LOCUST_FUNCTION_KEY="${LOCUST_FUNCTION_KEY:-$(local_api_key)}"
+export LOADTEST_AUDIT_KEY="${LOADTEST_AUDIT_KEY:-$(local_api_key AUDIT_READER_KEYS)}"
 export LOADTEST_HOST="${LOADTEST_HOST:-http://localhost:$PATIENT_TESTS_PORT}"
 export LOADTEST_AUDIT_URL="${LOADTEST_AUDIT_URL:-http://localhost:$AUDIT_PORT}"
 
