@@ -15,8 +15,8 @@
 //                        but unzipped at another path (Node 22 keys its entries by absolute path)
 //   node cache, later    the same, the folder filled by an earlier start at this very path: its best case
 //                        (a restart on the same instance)
-//   baseline             with --baseline <dir>: <dir>/<app>/main.js, e.g. a copy of dist/functions made
-//                        before a change, to compare two start-up caches in one run
+//   <dir's name>         with --baseline <dir> (repeatable): <dir>/<app>/main.js, e.g. a copy of
+//                        dist/functions made before a change, to compare start-up caches in one run
 // Runs alternate between the variants so that a busy machine slows all alike. Each set runs twice:
 // telemetry off (no connection string), and telemetry on, as on a Function App with
 // APPLICATIONINSIGHTS_CONNECTION_STRING (the SDK loads and starts; its ingestion endpoint is a closed
@@ -24,7 +24,7 @@
 // figures; it asserts nothing.
 //
 // Options: --runs N (default 15), --app <name> (repeatable), --package (re-run npm run package first),
-// --baseline <dir>.
+// --baseline <dir> (repeatable).
 // Database: MONGODB_URI if set, else FerretDB from .tools/bin (scripts/setup.sh builds it).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -44,7 +44,7 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '15' },
     app: { type: 'string', multiple: true },
     package: { type: 'boolean', default: false },
-    baseline: { type: 'string' },
+    baseline: { type: 'string', multiple: true },
   },
 });
 const RUNS = Number(values.runs);
@@ -75,10 +75,10 @@ function variants(app, nodeCacheDir) {
       compileCache: () => path.join(nodeCacheDir, 'later'),
     },
   ];
-  if (values.baseline) {
+  for (const folder of values.baseline ?? []) {
     list.push({
-      name: 'baseline',
-      entry: path.resolve(values.baseline, app, 'main.js'),
+      name: path.basename(folder),
+      entry: path.resolve(folder, app, 'main.js'),
     });
   }
   return list;
@@ -134,13 +134,28 @@ function coldStart({ entry, compileCache }, baseEnv) {
   const { status, timings } = JSON.parse(
     line.slice('FUNCTIONS_INVOKE_RESULT '.length),
   );
-  if (status !== 200) {
-    throw new Error(`${entry} answered ${status}`);
-  }
   if (cacheDir && path.basename(cacheDir).startsWith('first-')) {
     rmSync(cacheDir, { recursive: true, force: true });
   }
-  return timings;
+  return { status, timings };
+}
+
+/**
+ * A cold start that answered 200. On a busy machine the health check's database ping can exceed its
+ * 2 s limit (503): such a start measured the database, not the start, so it is run again (counted).
+ */
+let repeated = 0;
+function measuredColdStart(variant, env) {
+  for (let attempt = 1; ; attempt++) {
+    const { status, timings } = coldStart(variant, env);
+    if (status === 200) {
+      return timings;
+    }
+    if (status !== 503 || attempt === 3) {
+      throw new Error(`${variant.entry} answered ${status}`);
+    }
+    repeated += 1;
+  }
 }
 
 /** Environment per telemetry configuration. */
@@ -158,15 +173,40 @@ const median = (numbers) => {
 };
 const ms = (value) => `${Math.round(value)}`.padStart(6);
 
+/** One app's rows of the table, printed as soon as it is measured (a later failure keeps them). */
+function printRows(rows) {
+  const lines = rows.map((row) => {
+    const unbundled = rows.find(
+      (other) =>
+        other.telemetry === row.telemetry && other.variant === 'unbundled',
+    );
+    const ratio =
+      row.variant === 'unbundled'
+        ? ''
+        : `${Math.round((100 * row.first) / unbundled.first)} %`;
+    return `| ${row.app.padEnd(13)} | ${row.telemetry.padEnd(9)} | ${row.variant.padEnd(17)} | ${ms(row.first).padStart(14)} | ${`${Math.round(row.min)} - ${Math.round(row.max)}`.padEnd(13)} | ${ms(row.load).padStart(10)} | ${ms(row.bootstrap).padStart(14)} | ${ratio.padStart(12)} |`;
+  });
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
 async function main() {
   ensurePackages();
   const database = process.env.MONGODB_URI
     ? { uri: process.env.MONGODB_URI, stop: async () => undefined }
     : await startFerretDb({ logLevel: 'error' });
   const nodeCaches = mkdtempSync(path.join(tmpdir(), 'bench-node-cache-'));
-  const rows = [];
+  process.stdout.write(
+    [
+      `Cold start through the Functions handler, median of ${RUNS} fresh processes each (ms; Node ${process.versions.node})`,
+      '',
+      '| app           | telemetry | variant           | first response | (min - max)   | load entry | Nest bootstrap | of unbundled |',
+      '| ------------- | --------- | ----------------- | -------------: | ------------- | ---------: | -------------: | -----------: |',
+      '',
+    ].join('\n'),
+  );
   try {
     for (const app of APPS) {
+      const rows = [];
       const env = {
         PATH: process.env.PATH,
         HOME: process.env.HOME,
@@ -191,11 +231,11 @@ async function main() {
         // One unmeasured run each, so the OS file cache is equally warm for all (and the later
         // starts of Node's compile cache find what this one wrote).
         for (const variant of list) {
-          coldStart(variant, runEnv);
+          measuredColdStart(variant, runEnv);
         }
         for (let run = 0; run < RUNS; run++) {
           for (const variant of list) {
-            samples.get(variant).push(coldStart(variant, runEnv));
+            samples.get(variant).push(measuredColdStart(variant, runEnv));
           }
         }
         for (const [variant, timings] of samples) {
@@ -212,35 +252,18 @@ async function main() {
           });
         }
       }
-      process.stderr.write(`bench: ${app} done\n`);
+      printRows(rows);
     }
   } finally {
     rmSync(nodeCaches, { recursive: true, force: true });
     await database.stop();
   }
 
-  const lines = [
-    `Cold start through the Functions handler, median of ${RUNS} fresh processes each (ms; Node ${process.versions.node})`,
-    '',
-    '| app           | telemetry | variant           | first response | (min - max)   | load entry | Nest bootstrap | of unbundled |',
-    '| ------------- | --------- | ----------------- | -------------: | ------------- | ---------: | -------------: | -----------: |',
-  ];
-  for (const row of rows) {
-    const unbundled = rows.find(
-      (other) =>
-        other.app === row.app &&
-        other.telemetry === row.telemetry &&
-        other.variant === 'unbundled',
-    );
-    const ratio =
-      row.variant === 'unbundled'
-        ? ''
-        : `${Math.round((100 * row.first) / unbundled.first)} %`;
-    lines.push(
-      `| ${row.app.padEnd(13)} | ${row.telemetry.padEnd(9)} | ${row.variant.padEnd(17)} | ${ms(row.first).padStart(14)} | ${`${Math.round(row.min)} - ${Math.round(row.max)}`.padEnd(13)} | ${ms(row.load).padStart(10)} | ${ms(row.bootstrap).padStart(14)} | ${ratio.padStart(12)} |`,
+  if (repeated > 0) {
+    process.stdout.write(
+      `\n${repeated} start(s) answered 503 (database ping over 2 s on a busy machine) and were run again.\n`,
     );
   }
-  process.stdout.write(`${lines.join('\n')}\n`);
 }
 
 await main();

@@ -109,7 +109,7 @@ function readCache(folder: string) {
     indexEnd,
     index: JSON.parse(bytes.toString('utf8', 36, indexEnd)) as {
       tag: Record<string, unknown>;
-      code: Record<string, [number, number, string, string]>;
+      code: Record<string, [number, number, number, number]>;
     },
   };
 }
