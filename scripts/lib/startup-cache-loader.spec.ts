@@ -81,7 +81,7 @@ function run(
     .split('\n')
     .find((text) => text.startsWith('RESULT '));
   const report =
-    /compiled (\d+) files from the cache; rejected: (.*); resolved (\d+) requests from the cache; source changed: (.*); data damaged: (.*); hashing took/.exec(
+    /compiled (\d+) files from the cache; rejected: (.*); resolved (\d+) requests from the cache; source changed: (.*); data damaged: (.*); checksums took/.exec(
       child.stderr,
     );
   return {

@@ -110,7 +110,7 @@ function packageEnv(
 /** The loader's NODE_DEBUG=startup-cache report, from a package run's standard error. */
 function startupCacheReport(stderr: string) {
   const report =
-    /compiled (\d+) files from the cache; rejected: (.*); resolved (\d+) requests from the cache; source changed: (.*); data damaged: (.*); hashing took/.exec(
+    /compiled (\d+) files from the cache; rejected: (.*); resolved (\d+) requests from the cache; source changed: (.*); data damaged: (.*); checksums took/.exec(
       stderr,
     );
   if (!report) {
