@@ -117,7 +117,7 @@ export class RegisterView {
         ),
         element(
           'span',
-          `: ${reason} (${result.reason}). ${range}, checked at ${at} UTC.`,
+          `: ${reason} (${result.reason}); ${range} checked at ${at} UTC.`,
         ),
       );
       this.summary = `Register verification FAILED at ${at} UTC at sequence ${result.firstInvalidSequence}: ${reason}.`;
