@@ -73,6 +73,8 @@ describe('the audit explorer, in a real headless Chromium against the real apps'
     context = await browser.newContext({
       viewport: { width: 1366, height: 900 },
       acceptDownloads: true,
+      // The time range fields are in the browser's local time: UTC here, so the test can name instants.
+      timezoneId: 'UTC',
     });
     const page = await context.newPage();
     page.on('request', (request) =>
@@ -329,6 +331,71 @@ describe('the audit explorer, in a real headless Chromium against the real apps'
     expect(searches[0].headers['x-functions-key']).toBe(AUDIT_READER_KEY);
     await checkAccessibility(page, 'the accesses of a patient');
     await screenshot(page, '2-patient-accesses');
+  });
+
+  it('searches by correlation id, by actor and by time range, each showing what the API answers', async () => {
+    const records = await apiRecordsOfPatient();
+    const sequencesShown = (page: Page) =>
+      page.$$eval('#records-table tbody tr', (rows) =>
+        rows.map((row) => Number(row.getAttribute('data-sequence'))),
+      );
+    const sequencesOf = async (query: string) => {
+      const response = await audit.client.get(
+        `/auditrecord?${query}&limit=200`,
+      );
+      expect(response.status).toBe(200);
+      return (response.body as { sequence: number }[]).map(
+        (record) => record.sequence,
+      );
+    };
+    const page = await openRegister();
+
+    // A write's attempt and outcome share the trace of the request that made them.
+    const update = records.find(
+      (record) => record.resource.operation === 'update',
+    );
+    await page.fill('#correlation-id', update.correlationId);
+    await page.click('#search-form button[type=submit]');
+    await page.waitForSelector('#results:not([hidden])');
+    await page.waitForFunction(() =>
+      document.getElementById('status')!.textContent!.endsWith('found.'),
+    );
+    const byTrace = await sequencesOf(`correlationId=${update.correlationId}`);
+    expect(byTrace).toHaveLength(2);
+    expect(await sequencesShown(page)).toEqual(byTrace);
+
+    // The client patient-tests acted for, as patient-tests asserted it.
+    const byActor = await sequencesOf(
+      `actor=${encodeURIComponent(update.onBehalfOf.actor)}`,
+    );
+    expect(byActor.length).toBeGreaterThanOrEqual(records.length);
+    await page.fill('#correlation-id', '');
+    await page.fill('#actor', update.onBehalfOf.actor);
+    await page.click('#search-form button[type=submit]');
+    await page.waitForFunction(
+      (count) =>
+        document.querySelectorAll('#records-table tbody tr').length === count,
+      byActor.length,
+    );
+    expect(await sequencesShown(page)).toEqual(byActor);
+
+    // The patient's accesses from the update on (whole seconds: the field's precision).
+    const from = `${update.createdDate.slice(0, 19)}Z`;
+    await page.fill('#actor', '');
+    await page.fill('#patient-id', patientId);
+    await page.fill('#from', update.createdDate.slice(0, 19));
+    await page.click('#search-form button[type=submit]');
+    const inRange = await sequencesOf(
+      `patientId=${patientId}&from=${encodeURIComponent(from)}`,
+    );
+    await page.waitForFunction(
+      (count) =>
+        document.querySelectorAll('#records-table tbody tr').length === count,
+      inRange.length,
+    );
+    expect(await sequencesShown(page)).toEqual(inRange);
+    expect(inRange).toContain(update.sequence);
+    expect(page.url()).toBe(explorerUrl);
   });
 
   it("shows a record's place in the chain, its hash and the query for its trace", async () => {

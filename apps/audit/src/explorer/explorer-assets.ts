@@ -1,7 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DomainError, NotFoundError } from '@app/shared';
-import { Injectable } from '@nestjs/common';
 
 /** One file of the page, as it is sent. */
 export interface ExplorerAsset {
@@ -21,15 +20,16 @@ const ASSET_TYPES: Readonly<Record<string, string>> = {
  * package (scripts/package.mjs copies it there); under `dist/` of the repository for `nest start`,
  * `make dev` and the tests, which all run from its root.
  */
-const candidateDirectories = () => [
+export const builtPageDirectories = () => [
   join(__dirname, 'explorer-ui'),
   join(process.cwd(), 'dist', 'explorer-ui'),
 ];
 
-/** The explorer's static files, read once and then served from memory. */
-@Injectable()
+/** The explorer's static files, from the first of `directories` that has them, read once. */
 export class ExplorerAssets {
   private loaded?: ReadonlyMap<string, ExplorerAsset>;
+
+  constructor(private readonly directories: readonly string[]) {}
 
   get(name: string): ExplorerAsset {
     const asset = this.all().get(name);
@@ -48,7 +48,7 @@ export class ExplorerAssets {
   }
 
   private load(): ReadonlyMap<string, ExplorerAsset> {
-    const directory = candidateDirectories().find((candidate) =>
+    const directory = this.directories.find((candidate) =>
       existsSync(join(candidate, 'index.html')),
     );
     if (!directory) {
