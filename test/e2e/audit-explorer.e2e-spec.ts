@@ -108,7 +108,7 @@ describe('the audit explorer, in a real headless Chromium against the real apps'
       () =>
         !document
           .getElementById('register-verify')!
-          .textContent!.startsWith('verifying'),
+          .textContent.startsWith('verifying'),
     );
     return page;
   }
@@ -118,7 +118,7 @@ describe('the audit explorer, in a real headless Chromium against the real apps'
     await page.click('#search-form button[type=submit]');
     await page.waitForSelector('#results:not([hidden])');
     await page.waitForFunction(() =>
-      document.getElementById('status')!.textContent!.endsWith('found.'),
+      document.getElementById('status')!.textContent.endsWith('found.'),
     );
   }
 
@@ -260,7 +260,7 @@ describe('the audit explorer, in a real headless Chromium against the real apps'
     // patient-tests' key authenticates, but may only append: the register stays closed.
     await signIn(page, AUDIT_KEY);
     await page.waitForFunction(() =>
-      document.getElementById('error')!.textContent!.includes('(403)'),
+      document.getElementById('error')!.textContent.includes('(403)'),
     );
     expect(
       await page.$eval('#workspace', (element) =>
@@ -316,7 +316,7 @@ describe('the audit explorer, in a real headless Chromium against the real apps'
     );
     // The timeline counts the same accesses, per day.
     const bars = await page.$$eval('#timeline rect.bar title', (titles) =>
-      titles.map((title) => Number(title.textContent!.split(': ')[1])),
+      titles.map((title) => Number(title.textContent.split(': ')[1])),
     );
     expect(bars.reduce((sum, count) => sum + count, 0)).toBe(records.length);
     // Nothing about the patient in the page's address; the key only in this tab's session storage.
@@ -358,7 +358,7 @@ describe('the audit explorer, in a real headless Chromium against the real apps'
     await page.click('#search-form button[type=submit]');
     await page.waitForSelector('#results:not([hidden])');
     await page.waitForFunction(() =>
-      document.getElementById('status')!.textContent!.endsWith('found.'),
+      document.getElementById('status')!.textContent.endsWith('found.'),
     );
     const byTrace = await sequencesOf(`correlationId=${update.correlationId}`);
     expect(byTrace).toHaveLength(2);
@@ -535,9 +535,12 @@ describe('the audit explorer, in a real headless Chromium against the real apps'
     const target = records[Math.floor(records.length / 2)];
     const changed = await (
       await auditsOf(audit)
-    ).updateOne({ _id: target.sequence } as never, {
-      $set: { 'resource.operation': 'read', outcome: 404 },
-    });
+    ).updateOne(
+      { _id: target.sequence },
+      {
+        $set: { 'resource.operation': 'read', outcome: 404 },
+      },
+    );
     expect(changed.modifiedCount).toBe(1);
 
     await page.fill('#verify-from', '1');

@@ -148,7 +148,7 @@ export const auditQuerySchema = z.strictObject({
   actor: actorSchema
     .optional()
     .describe(
-      'Records whose verified caller (`actor`) or whose caller\'s client (`onBehalfOf.actor`) is this actor',
+      "Records whose verified caller (`actor`) or whose caller's client (`onBehalfOf.actor`) is this actor",
     ),
   from: z.iso
     .datetime({ offset: true })
