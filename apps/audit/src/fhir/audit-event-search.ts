@@ -43,7 +43,7 @@ const NOT_CRITERIA = new Set(['code', '_format', '_pretty']);
 
 /** Ids may hold spaces (the register keeps ids as requests named them), not slashes. */
 const REFERENCE =
-  /^(?:https?:\/\/[^\s]+\/)?(?:([A-Z][A-Za-z]{0,63})\/)?([^/]+)$/;
+  /^(?:https?:\/\/[^\s]+?\/)?(?:([A-Z][A-Za-z]{0,63})\/)?([^/]+)$/;
 const RESOURCE_TYPE = /^[A-Z][A-Za-z]{0,63}$/;
 const MAX_ID_LENGTH = 128;
 const MAX_CRITERIA = 20;
