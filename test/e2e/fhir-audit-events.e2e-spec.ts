@@ -566,6 +566,94 @@ describe('the audit register as FHIR AuditEvents (GET /api/fhir/AuditEvent)', ()
       );
     });
 
+    it('never answers 5xx to generated hostile queries, and every answer is valid FHIR', async () => {
+      // A seeded generator, so a failure replays: names and values from FHIR's syntax and beyond it.
+      let seed = 17;
+      const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31);
+      const pick = <T>(choices: readonly T[]) =>
+        choices[Math.floor((next() / 2 ** 31) * choices.length)];
+      const names = [
+        'entity',
+        'patient',
+        'agent',
+        'date',
+        '_id',
+        '_count',
+        'continuationToken',
+        '_format',
+        'entity:Patient',
+        'entity:',
+        'agent:identifier',
+        'date:exact',
+        '_sort',
+        '_include',
+        '',
+        ':',
+        '$where',
+        'patient[$ne]',
+        '__proto__',
+        'constructor',
+        'entity:Patient:x',
+      ];
+      const values = [
+        '',
+        ',',
+        '\\',
+        '\\,',
+        'Patient/',
+        '/x',
+        'Patient/a/b',
+        'http://x/Patient/1',
+        'ge',
+        'ge2026',
+        'eq2026-99',
+        '2026-01-01T25:00Z',
+        '9999-12-31T23:59:59.999999999+14:00',
+        '-1',
+        '0',
+        '1e3',
+        '99999999',
+        '{"$gt":""}',
+        '[object Object]',
+        'key:%00',
+        '%FF%FE',
+        '%E2%80%AE',
+        'x'.repeat(300),
+        'a,'.repeat(25),
+        'urn:x|y|z',
+        '|',
+        'Patient/%2e%2e',
+        'eyJiZWZvcmUiOi0xfQ',
+        'eyJiZWZvcmUiOiJ4In0',
+        'json',
+        'xml',
+      ];
+      const statuses = new Set<number>();
+      const failures: string[] = [];
+      for (let request = 0; request < 300; request++) {
+        const parameters = Array.from(
+          { length: pick([1, 2, 3, 4]) },
+          () => `${encodeURIComponent(pick(names))}=${pick(values)}`,
+        ).join('&');
+        const response = await stack.audit.client.get(
+          `/fhir/AuditEvent?${parameters}`,
+          {
+            headers: { prefer: pick(['handling=strict', 'handling=lenient']) },
+          },
+        );
+        try {
+          expect(response.status).toBeLessThan(500);
+          expectFhir(response, response.status);
+        } catch (error) {
+          failures.push(`${parameters}: ${(error as Error).message}`);
+        }
+        statuses.add(response.status);
+      }
+      expect(failures).toEqual([]);
+      // The generator reached both sides: searches that ran and inputs refused.
+      expect([...statuses].sort()).toEqual(expect.arrayContaining([200, 400]));
+    });
+
     it('answers 406 to a request for another format than JSON', async () => {
       const xml = await stack.audit.client.get('/fhir/metadata?_format=xml');
       expect(expectFhir(xml, 406).issue[0].code).toBe('not-supported');
