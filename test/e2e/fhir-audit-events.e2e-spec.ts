@@ -1,3 +1,4 @@
+import { MedplumClient } from '@medplum/core';
 import { samplePatient, sampleTest } from '../support/samples';
 import { HttpResult } from '../support/http';
 import { expectValidFhir } from './support/fhir-validation';
@@ -183,6 +184,39 @@ describe('the audit register as FHIR AuditEvents (GET /api/fhir/AuditEvent)', ()
     expect(JSON.stringify(await withKeyInQuery.json())).not.toContain(
       AUDIT_READER_KEY,
     );
+  });
+
+  it("is driven by an integrator's FHIR client (Medplum's), whose page iteration follows the next links", async () => {
+    const medplum = new MedplumClient({
+      baseUrl: `${stack.audit.url}/`,
+      fhirUrlPath: 'fhir',
+      cacheTime: 0,
+      fetch: (url: string, init?: RequestInit) =>
+        fetch(url, {
+          ...init,
+          headers: {
+            ...(init?.headers as Record<string, string>),
+            'x-functions-key': AUDIT_READER_KEY,
+          },
+        }),
+    });
+    const expected = (await jsonRecords(patientId)).map((record) => record.id);
+    const pages: string[][] = [];
+    for await (const page of medplum.searchResourcePages('AuditEvent', {
+      patient: patientId,
+      _count: '4',
+    })) {
+      page.forEach((event) => expectValidFhir(event));
+      pages.push(page.map((event) => event.id));
+    }
+    expect(pages.length).toBe(Math.ceil(expected.length / 4));
+    expect(pages.flat()).toEqual(expected);
+    const read = await medplum.readResource('AuditEvent', expected[0]);
+    expectValidFhir(read);
+    expect(read.id).toBe(expected[0]);
+    const statement = await medplum.get(medplum.fhirUrl('metadata'));
+    expectValidFhir(statement);
+    expect(statement).toMatchObject({ resourceType: 'CapabilityStatement' });
   });
 
   it('maps each record after BALP: action and subtype from the operation, outcome from the status, the requestor and the server as agents, the patient and the resource as entities, and the chain position', async () => {
