@@ -1,5 +1,4 @@
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '@app/shared';
-import { BadRequestError } from '@app/shared';
+import { BadRequestError, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '@app/shared';
 import { CALLER_SYSTEM } from './fhir-namespace';
 import {
   dateRangeOf,
@@ -176,6 +175,45 @@ function occurrences(query: Record<string, unknown>): [string, string][] {
   );
 }
 
+const SEARCH_PARAMETERS = new Set([
+  'entity',
+  'patient',
+  'agent',
+  'date',
+  '_id',
+]);
+
+function criterionOf(
+  base: string,
+  name: string,
+  modifier: string | undefined,
+  values: string[],
+): Criterion {
+  switch (base) {
+    case 'entity':
+      return entityCriterion(name, modifier, values);
+    case 'patient':
+      return patientCriterion(name, modifier, values);
+    case 'agent':
+      return agentCriterion(name, modifier, values);
+    case 'date':
+      if (modifier !== undefined) {
+        throw unsupportedModifier(name);
+      }
+      if (values.length !== 1) {
+        throw invalidSearch(
+          'date: one value per occurrence (repeat date= to AND ranges).',
+        );
+      }
+      return { on: 'recorded', range: dateRangeOf(values[0]) };
+    default:
+      if (modifier !== undefined) {
+        throw unsupportedModifier(name);
+      }
+      return { on: 'id', anyOf: values };
+  }
+}
+
 /**
  * Reads `GET /api/fhir/AuditEvent`'s query: `entity`, `patient`, `agent`, `date`, `_id`, `_count`
  * and the continuation of a `next` link. A malformed value of a supported parameter, or a modifier
@@ -204,37 +242,7 @@ export function parseAuditEventSearch(
       continue;
     }
     const [base, modifier, ...rest] = name.split(':');
-    const values = orValues(printable(base), raw);
-    if (values.length === 0 && rest.length === 0) {
-      continue;
-    }
-    const criterion = (() => {
-      switch (base) {
-        case 'entity':
-          return entityCriterion(name, modifier, values);
-        case 'patient':
-          return patientCriterion(name, modifier, values);
-        case 'agent':
-          return agentCriterion(name, modifier, values);
-        case 'date':
-          if (modifier !== undefined || values.length !== 1) {
-            throw modifier !== undefined
-              ? unsupportedModifier(name)
-              : invalidSearch(
-                  'date: one value per occurrence (repeat date= to AND ranges).',
-                );
-          }
-          return { on: 'recorded', range: dateRangeOf(values[0]) } as const;
-        case '_id':
-          if (modifier !== undefined) {
-            throw unsupportedModifier(name);
-          }
-          return { on: 'id', anyOf: values } as const;
-        default:
-          return undefined;
-      }
-    })();
-    if (criterion === undefined || rest.length > 0) {
+    if (!SEARCH_PARAMETERS.has(base) || rest.length > 0) {
       if (handling === 'strict') {
         throw new BadRequestError(
           'UNKNOWN_SEARCH_PARAMETER',
@@ -244,6 +252,11 @@ export function parseAuditEventSearch(
       ignored.push(printable(name));
       continue;
     }
+    const values = orValues(base, raw);
+    if (values.length === 0) {
+      continue;
+    }
+    const criterion = criterionOf(base, name, modifier, values);
     criteria.push(criterion);
     applied.push([name, raw]);
   }
