@@ -51,10 +51,15 @@ describe('parsing an AuditEvent search', () => {
 
   it('ignores unknown parameters under lenient handling and names them', () => {
     const search = parseAuditEventSearch(
-      { _sort: '-date', 'foo:bar': 'x', patient: 'p1' },
+      {
+        _sort: '-date',
+        'foo:bar': 'x',
+        _include: 'a,'.repeat(50),
+        patient: 'p1',
+      },
       'lenient',
     );
-    expect(search.ignored).toEqual(['_sort', 'foo:bar']);
+    expect(search.ignored).toEqual(['_sort', 'foo:bar', '_include']);
     expect(search.applied).toEqual([['patient', 'p1']]);
   });
 
