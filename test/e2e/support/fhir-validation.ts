@@ -44,12 +44,46 @@ function issuesOf(resource: unknown): OperationOutcomeIssue[] {
 }
 
 /**
+ * FHIR's JSON rules that the validator does not check: no empty arrays, no empty objects and no
+ * nulls anywhere (https://hl7.org/fhir/R4/json.html).
+ */
+function jsonRuleIssues(value: unknown, path = ''): OperationOutcomeIssue[] {
+  const issue = (what: string): OperationOutcomeIssue[] => [
+    {
+      severity: 'error',
+      code: 'structure',
+      expression: [path || '(resource)'],
+      details: { text: what },
+    },
+  ];
+  if (value === null) {
+    return issue('null value');
+  }
+  if (Array.isArray(value)) {
+    return value.length === 0
+      ? issue('empty array')
+      : value.flatMap((item, index) =>
+          jsonRuleIssues(item, `${path}[${index}]`),
+        );
+  }
+  if (typeof value === 'object') {
+    const members = Object.entries(value);
+    return members.length === 0
+      ? issue('empty object')
+      : members.flatMap(([name, member]) =>
+          jsonRuleIssues(member, path ? `${path}.${name}` : name),
+        );
+  }
+  return [];
+}
+
+/**
  * Fails unless `resource` is a valid FHIR R4 resource by an independent validator (Medplum's, against
  * the specification's StructureDefinitions and invariants), listing every issue of severity error.
  */
 export function expectValidFhir(resource: unknown): void {
   loadR4Definitions();
-  const errors = issuesOf(resource).filter(
+  const errors = [...issuesOf(resource), ...jsonRuleIssues(resource)].filter(
     (issue) => issue.severity === 'error' || issue.severity === 'fatal',
   );
   if (errors.length > 0) {

@@ -61,17 +61,19 @@ export function searchsetBundle(
           },
         ]),
   ];
+  const entry: BundleEntry[] = [
+    ...page.items.map((record): BundleEntry<AuditEvent> => ({
+      fullUrl: `${base}/AuditEvent/${record.id}`,
+      resource: toAuditEvent(record),
+      search: { mode: 'match' },
+    })),
+    ...ignoredOutcome(search.ignored),
+  ];
+  // FHIR JSON has no empty arrays: an empty page has no entry at all.
   return {
     resourceType: 'Bundle',
     type: 'searchset',
     link,
-    entry: [
-      ...page.items.map((record): BundleEntry<AuditEvent> => ({
-        fullUrl: `${base}/AuditEvent/${record.id}`,
-        resource: toAuditEvent(record),
-        search: { mode: 'match' },
-      })),
-      ...ignoredOutcome(search.ignored),
-    ],
+    ...(entry.length > 0 && { entry }),
   };
 }
