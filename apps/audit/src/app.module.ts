@@ -7,6 +7,7 @@ import { ChainModule } from './chain/chain.module';
 import { AuditConfigModule } from './config/audit-config.module';
 import { AuditConfig } from './config/audit.config';
 import { ExplorerModule } from './explorer/explorer.module';
+import { FhirModule } from './fhir/fhir.module';
 
 @Module({
   imports: [
@@ -19,6 +20,7 @@ import { ExplorerModule } from './explorer/explorer.module';
     AuditRecordsModule,
     ChainModule,
     ExplorerModule,
+    FhirModule,
   ],
 })
 export class AppModule {}
