@@ -1,4 +1,4 @@
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ExplorerAsset } from './explorer-assets';
 
 /**
@@ -33,4 +33,20 @@ const HEADERS: Readonly<Record<string, string>> = {
 export function sendAsset(reply: FastifyReply, asset: ExplorerAsset): Buffer {
   reply.headers({ ...HEADERS, 'content-type': asset.contentType });
   return asset.body;
+}
+
+/**
+ * The page, at `/api/explorer` only: the router also matches `/api/explorer/`, from where the page's
+ * relative links (its script, its stylesheet, the API) would resolve one level too deep, so that
+ * address is redirected to the page's own (relatively, so it works behind any path prefix).
+ */
+export function sendPage(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  page: ExplorerAsset,
+): Buffer | FastifyReply {
+  const path = request.url.split('?')[0];
+  return path.endsWith('/')
+    ? reply.redirect('../explorer', 308)
+    : sendAsset(reply, page);
 }

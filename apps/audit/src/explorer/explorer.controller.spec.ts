@@ -70,6 +70,17 @@ describe('ExplorerController (one controller, global pipeline)', () => {
     },
   );
 
+  it('sends /api/explorer/ to /api/explorer, where the relative links of the page resolve', async () => {
+    const response = await send(await boot([built]), {
+      method: 'GET',
+      url: '/api/explorer/',
+      key: null,
+    });
+
+    expect(response.status).toBe(308);
+    expect(response.headers.location).toBe('../explorer');
+  });
+
   it.each(['secret.txt', 'nested', '..%2Fsecret.txt', 'index.html%00'])(
     'answers 404 problem+json for a file that is not one of the page (%s)',
     async (file) => {

@@ -1,9 +1,9 @@
 import { Public } from '@app/shared';
-import { Controller, Get, Param, Res } from '@nestjs/common';
+import { Controller, Get, Param, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ExplorerAssets } from './explorer-assets';
-import { sendAsset } from './explorer-headers';
+import { sendAsset, sendPage } from './explorer-headers';
 
 /**
  * The audit explorer's page and its static files. Public, because they hold no data: the page asks for
@@ -17,8 +17,11 @@ export class ExplorerController {
 
   @Get()
   @Public()
-  page(@Res({ passthrough: true }) reply: FastifyReply): Buffer {
-    return sendAsset(reply, this.assets.get('index.html'));
+  page(
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Buffer | FastifyReply {
+    return sendPage(request, reply, this.assets.get('index.html'));
   }
 
   @Get(':file')
