@@ -1,4 +1,8 @@
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 import { ALL_HTTP_METHODS } from '@app/shared';
+import { ROOT } from '../../scripts/lib/processes.cjs';
+import { FUNCTIONS_BASE_URL, invoke, received } from './support/functions-host';
 import { FunctionsApp, startFunctionsApp } from './support/hosts';
 import { AUDIT_KEY, RunningAudit, startAudit } from './support/stack';
 
@@ -62,6 +66,45 @@ describe.each(['patient-tests', 'audit'] as const)(
     });
   },
 );
+
+describe("the audit explorer's page in Azure Functions", () => {
+  let app: FunctionsApp;
+
+  beforeAll(async () => {
+    execFileSync(process.execPath, [
+      join(ROOT, 'scripts', 'build-explorer.mjs'),
+    ]);
+    app = await startFunctionsApp('audit');
+  });
+
+  afterAll(() => app.close());
+
+  it('has a trigger of its own without a function key (a browser cannot send one), served by the audit app', async () => {
+    const explorer = registry().functions.filter(
+      (fn) => fn.metadata.name === 'audit-explorer',
+    );
+    expect(explorer.length).toBeGreaterThan(0);
+    expect(
+      Object.values(explorer[explorer.length - 1].metadata.bindings),
+    ).toEqual([
+      expect.objectContaining({
+        type: 'httpTrigger',
+        route: 'explorer/{*file}',
+        authLevel: 'anonymous',
+        methods: ['GET', 'HEAD'],
+      }),
+      expect.objectContaining({ type: 'http', direction: 'out' }),
+    ]);
+    // The audit app itself serves the page, without a key; its data routes stay behind the catch-all's.
+    const page = await received(
+      await invoke(app.handler, 'GET', `${FUNCTIONS_BASE_URL}/explorer`),
+    );
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toContain(
+      "default-src 'none'",
+    );
+  });
+});
 
 describe('a Functions entry without API_KEYS', () => {
   let app: FunctionsApp;
