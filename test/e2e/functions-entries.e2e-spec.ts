@@ -2,12 +2,28 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { ALL_HTTP_METHODS } from '@app/shared';
 import { ROOT } from '../../scripts/lib/processes.cjs';
-import { FUNCTIONS_BASE_URL, invoke, received } from './support/functions-host';
+import {
+  HttpRequest,
+  HttpResponseInit,
+  InvocationContext,
+} from '@azure/functions';
+import {
+  FUNCTIONS_BASE_URL,
+  invocationContext,
+  invoke,
+  received,
+} from './support/functions-host';
 import { FunctionsApp, startFunctionsApp } from './support/hosts';
 import { AUDIT_KEY, RunningAudit, startAudit } from './support/stack';
 
 interface StubRegistry {
-  functions: Array<{ metadata: { name: string; bindings: object } }>;
+  functions: Array<{
+    metadata: { name: string; bindings: object };
+    callback: (
+      request: HttpRequest,
+      context: InvocationContext,
+    ) => Promise<HttpResponseInit>;
+  }>;
   hooks: Array<{ hookName: string; callback: (context: object) => unknown }>;
 }
 
@@ -103,6 +119,39 @@ describe("the audit explorer's page in Azure Functions", () => {
     expect(page.headers.get('content-security-policy')).toContain(
       "default-src 'none'",
     );
+  });
+
+  it("passes on only the page's own files: no other route of the app is reachable without a key", async () => {
+    // The last registration: this describe's app (each load of the entry registers its triggers).
+    const explorer = registry()
+      .functions.filter((fn) => fn.metadata.name === 'audit-explorer')
+      .at(-1)!;
+    const status = async (path: string) =>
+      (
+        await explorer.callback(
+          new HttpRequest({
+            method: 'GET',
+            url: `http://localhost:7071${path}`,
+          }),
+          invocationContext(),
+        )
+      ).status;
+    expect(await status('/api/explorer')).toBe(200);
+    expect(await status('/api/explorer/explorer.js')).toBe(200);
+    for (const path of [
+      '/api/auditrecord',
+      '/api/explorer/../auditrecord',
+      '/api/explorer/..%2Fauditrecord',
+      '/api/explorer/%2e%2e/auditrecord',
+      '/api/explorer/explorer.js/../../auditrecord',
+      '/api/explorer?patientId=x',
+      '/api/explorer/chain/verify',
+    ]) {
+      expect({ path, status: await status(path) }).toEqual({
+        path,
+        status: 404,
+      });
+    }
   });
 });
 

@@ -15,6 +15,9 @@ const ASSET_TYPES: Readonly<Record<string, string>> = {
   'explorer.css': 'text/css; charset=utf-8',
 };
 
+/** The names the page's files are served under (`/api/explorer/<name>`). */
+export const EXPLORER_FILE_NAMES = Object.keys(ASSET_TYPES);
+
 /**
  * Where `npm run build` (scripts/build-explorer.mjs) puts the page. Beside the bundle in a Functions
  * package (scripts/package.mjs copies it there); under `dist/` of the repository for `nest start`,
