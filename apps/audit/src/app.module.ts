@@ -6,6 +6,8 @@ import { AuditRecordsModule } from './audit-records/audit-records.module';
 import { ChainModule } from './chain/chain.module';
 import { AuditConfigModule } from './config/audit-config.module';
 import { AuditConfig } from './config/audit.config';
+import { ExplorerModule } from './explorer/explorer.module';
+import { FhirModule } from './fhir/fhir.module';
 
 @Module({
   imports: [
@@ -17,6 +19,8 @@ import { AuditConfig } from './config/audit.config';
     AuditAccessModule,
     AuditRecordsModule,
     ChainModule,
+    ExplorerModule,
+    FhirModule,
   ],
 })
 export class AppModule {}

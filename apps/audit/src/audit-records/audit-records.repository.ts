@@ -20,6 +20,7 @@ export interface AuditFilter {
   resourceId?: string;
   patientId?: string;
   correlationId?: string;
+  actor?: string;
   from?: Date;
   to?: Date;
 }
@@ -83,6 +84,7 @@ function toFilter({
   resourceId,
   patientId,
   correlationId,
+  actor,
   from,
   to,
 }: AuditFilter): FilterQuery<AuditRecordDocument> {
@@ -99,6 +101,11 @@ function toFilter({
   }
   if (correlationId !== undefined) {
     filter.correlationId = correlationId;
+  }
+  if (actor !== undefined) {
+    // The verified caller, or the client it acted for: an investigator asks about either. No index:
+    // a rare auditor's query, which may scan, rather than an index every append must maintain.
+    filter.$or = [{ actor }, { 'onBehalfOf.actor': actor }];
   }
   if (from !== undefined || to !== undefined) {
     filter.createdDate = {
@@ -265,15 +272,27 @@ export class AuditRecordsRepository {
   }
 
   /** Up to `limit` matching records with a sequence below `beforeSequence`, newest first. */
-  async query(
+  query(
     filter: AuditFilter,
     limit: number,
     beforeSequence?: number,
   ): Promise<AuditRecord[]> {
-    const query = toFilter(filter);
-    if (beforeSequence !== undefined) {
-      query._id = { $lt: beforeSequence };
-    }
+    return this.findNewestFirst(toFilter(filter), limit, beforeSequence);
+  }
+
+  /**
+   * Like `query`, for a filter built elsewhere (the FHIR AuditEvent search, whose parameters OR and
+   * AND what the JSON API's filter cannot).
+   */
+  async findNewestFirst(
+    filter: FilterQuery<AuditRecordDocument>,
+    limit: number,
+    beforeSequence?: number,
+  ): Promise<AuditRecord[]> {
+    const query: FilterQuery<AuditRecordDocument> =
+      beforeSequence === undefined
+        ? filter
+        : { ...filter, _id: { $lt: beforeSequence } };
     const docs = await withThrottleRetry(() =>
       this.model
         .find(query)
