@@ -117,7 +117,7 @@ describe('FHIR DiagnosticReport and Observation over the JSON API tests, on a re
   const newPatient = async () =>
     (await api().post('/patient', samplePatient())).body.id as string;
   const idsOf = (bundle: Bundle, mode = 'match') =>
-    bundle.entry
+    (bundle.entry ?? [])
       .filter((entry) => entry.search?.mode === mode)
       .map((entry) => entry.resource.id);
 

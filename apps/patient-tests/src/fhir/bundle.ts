@@ -12,7 +12,8 @@ export interface SearchsetBundle {
   type: 'searchset';
   total?: number;
   link: { relation: 'self' | 'next'; url: string }[];
-  entry: BundleEntry[];
+  /** Absent when nothing matched: FHIR JSON has no empty arrays. */
+  entry?: BundleEntry[];
 }
 
 /** A resource's absolute URL on this server (`Bundle.entry.fullUrl` must be absolute). */
@@ -97,14 +98,15 @@ export function searchsetBundle({
     resource,
     search: { mode },
   });
+  const entries = [
+    ...matches.map((resource) => entry(resource, 'match')),
+    ...included.map((resource) => entry(resource, 'include')),
+  ];
   return {
     resourceType: 'Bundle',
     type: 'searchset',
     ...(total !== undefined && { total }),
     link,
-    entry: [
-      ...matches.map((resource) => entry(resource, 'match')),
-      ...included.map((resource) => entry(resource, 'include')),
-    ],
+    ...(entries.length > 0 && { entry: entries }),
   };
 }
