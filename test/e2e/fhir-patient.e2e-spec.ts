@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { HttpResult } from '../support/http';
+import { HttpResult, knownTrace } from '../support/http';
 import { samplePatient } from '../support/samples';
 import { expectValidFhir } from './support/fhir-validation';
 import { startStack } from './support/stack';
@@ -574,6 +574,40 @@ describe('FHIR Patient over the JSON API patients, on a real database, audited',
       expect(
         records.every((record) => record.resource.type === 'patient'),
       ).toBe(true);
+    });
+
+    it('lists the JSON and the FHIR accesses to a patient among its AuditEvents (entity=Patient/<id>)', async () => {
+      const { body: created } = await api().post('/patient', samplePatient());
+      const json = knownTrace();
+      const viaFhir = knownTrace();
+      await api().get(`/patient/${created.id}`, {
+        headers: { traceparent: json.traceparent },
+      });
+      await fhir.get(`/Patient/${created.id}`, {
+        traceparent: viaFhir.traceparent,
+      });
+
+      const response = await stack.audit.client.get(
+        `/fhir/AuditEvent?entity=Patient/${created.id}`,
+      );
+      expect(response.status).toBe(200);
+      expectValidFhir(response.body);
+      const events = (
+        response.body as {
+          entry: {
+            resource: {
+              entity: { what: { identifier?: { value: string } } }[];
+            };
+          }[];
+        }
+      ).entry.map((entry) => entry.resource);
+      events.forEach(expectValidFhir);
+      const traces = events.flatMap((event) =>
+        event.entity.map((entity) => entity.what.identifier?.value),
+      );
+      expect(traces).toEqual(
+        expect.arrayContaining([json.traceId, viaFhir.traceId]),
+      );
     });
   });
 });
