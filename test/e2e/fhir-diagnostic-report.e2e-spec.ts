@@ -439,11 +439,12 @@ describe('FHIR DiagnosticReport and Observation over the JSON API tests, on a re
     });
   });
 
-  it('audits the transaction before the write, naming its patient, and report reads with the patient disclosed', async () => {
+  it('audits the transaction before the write, naming its patient, and reads with the patient disclosed (an observation under its test)', async () => {
     const patientId = await newPatient();
     const { body } = await fhirPost(transaction(patientId, [{ code: 'A' }]));
     const reportId = body.entry[0].resource.id as string;
     await fhirGet(`/DiagnosticReport/${reportId}`);
+    await fhirGet(`/Observation/${reportId}.1`);
     await fhirGet(`/Observation?patient=${patientId}`);
 
     const records = (
@@ -463,11 +464,16 @@ describe('FHIR DiagnosticReport and Observation over the JSON API tests, on a re
     ).toEqual([
       ['test', 'search', 200],
       ['test', 'read', 200],
+      ['test', 'read', 200],
       ['test', 'create', 200],
       ['test', 'create', 'attempted'],
       ['patient', 'create', 201],
       ['patient', 'create', 'attempted'],
     ]);
-    expect(records[2].resource.id).toBe(reportId);
+    expect(records.slice(1, 4).map((record) => record.resource.id)).toEqual([
+      reportId,
+      reportId,
+      reportId,
+    ]);
   });
 });

@@ -175,7 +175,9 @@ export class AuditInterceptor implements NestInterceptor {
     if (action.resourceId === 'none') {
       return undefined;
     }
-    return paramOf(request, action.resourceId.param);
+    const value = paramOf(request, action.resourceId.param);
+    const { recordedAs } = action.resourceId;
+    return value === undefined || !recordedAs ? value : recordedAs(value);
   }
 
   /** The patients the request itself names, known before the handler runs. */

@@ -8,8 +8,9 @@ export type AuditedOperation = 'create' | 'read' | 'update' | 'search' | 'list';
 
 /**
  * What a route does, for the audit register.
- * - `resourceId`: where the audited resource's id comes from: a route parameter, the id the server
- *   assigns to a resource being created, or none (search, list).
+ * - `resourceId`: where the audited resource's id comes from: a route parameter (`recordedAs` names the
+ *   resource the register records for it: an Observation's test), the id the server assigns to a
+ *   resource being created, or none (search, list).
  * - `patients`: whose data it concerns: the patient a route parameter names, the patient being created
  *   (its assigned id), each patient the result returns (search), the patients the request body names
  *   (a FHIR transaction, known before the write), or none (the CapabilityStatement).
@@ -20,7 +21,10 @@ export type AuditedOperation = 'create' | 'read' | 'update' | 'search' | 'list';
 export interface AuditAction {
   resource: AuditedResource;
   operation: AuditedOperation;
-  resourceId: { param: string } | 'assigned' | 'none';
+  resourceId:
+    | { param: string; recordedAs?: (value: string) => string }
+    | 'assigned'
+    | 'none';
   patients:
     | { param: string }
     | 'assigned'

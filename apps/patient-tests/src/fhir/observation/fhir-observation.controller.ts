@@ -14,6 +14,7 @@ import { patientIdsIn } from '../disclosed-patients';
 import { FhirBaseUrl } from '../fhir-base-url';
 import { FhirResultInterceptor } from '../fhir-result';
 import { FhirObservationsService } from './fhir-observations.service';
+import { testIdOfObservation } from './observation.mapper';
 
 /** FHIR R4 Observation: each observation of a test (created with its report, see FhirTransactionController). */
 @ApiExcludeController()
@@ -45,7 +46,8 @@ export class FhirObservationController {
   @Audited({
     resource: 'test',
     operation: 'read',
-    resourceId: { param: 'id' },
+    // An observation is read as part of its test: the register names the test (its DiagnosticReport).
+    resourceId: { param: 'id', recordedAs: testIdOfObservation },
     patients: 'returned',
     disclosedIn: patientIdsIn,
   })

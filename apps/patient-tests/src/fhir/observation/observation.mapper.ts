@@ -39,6 +39,10 @@ export function parseObservationId(
   return match ? { testId: match[1], index: Number(match[2]) - 1 } : undefined;
 }
 
+/** The test an Observation id names, or the id itself when it names none (audited as given). */
+export const testIdOfObservation = (id: string) =>
+  parseObservationId(id)?.testId ?? id;
+
 /** `issued` as stored is the client's text (any offset); FHIR's instant wants seconds, so normalised. */
 export const instantOf = (issued: string) => new Date(issued).toISOString();
 
