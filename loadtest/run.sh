@@ -113,8 +113,12 @@ ensure_venv() {
     || die "$python is $("$python" -V 2>&1); Locust $(grep -o 'locust==[0-9.]*' "$loadtest_dir/requirements.txt") needs >= 3.11"
   wanted="$(sha256sum "$loadtest_dir/requirements.txt" | cut -d' ' -f1)"
   # The stamp is written only after a complete install: a changed requirements.txt or an install that
-  # was interrupted recreates the venv from scratch (pip's cache makes that quick).
-  if [[ -x "$venv_dir/bin/locust" && "$(cat "$stamp" 2>/dev/null)" == "$wanted" ]]; then
+  # was interrupted recreates the venv from scratch (pip's cache makes that quick). So does a venv
+  # whose scripts no longer start: they name its interpreter by path, which a venv made through
+  # another path (a moved folder, a symlinked .tools) does not have.
+  local interpreter
+  interpreter="$(head -n1 "$venv_dir/bin/locust" 2>/dev/null | cut -c3-)"
+  if [[ -x "$interpreter" && "$(cat "$stamp" 2>/dev/null)" == "$wanted" ]]; then
     return
   fi
   rm -rf "$venv_dir"
