@@ -14,7 +14,7 @@ resource "azurerm_public_ip" "apim" {
 
 resource "azurerm_api_management" "this" {
   #checkov:skip=CKV_AZURE_174:API Management is the single public entry point of the system by design; everything behind it is private.
-  name                 = "apim-${local.unique}"
+  name                 = local.apim_name
   location             = azurerm_resource_group.this.location
   resource_group_name  = azurerm_resource_group.this.name
   publisher_name       = var.apim_publisher_name
@@ -99,6 +99,37 @@ resource "azurerm_api_management_api" "patient_tests" {
   import {
     content_format = "openapi+json"
     content_value  = file(local.openapi_doc)
+  }
+}
+
+# The FHIR interface (/api/fhir in the same Function App) is described by its CapabilityStatement, not
+# the OpenAPI document, so its operations are declared here: every method it serves, on every path
+# under /fhir. They inherit the API's policy (backend, function key, gateway secret, rate limit). An
+# import of a changed OpenAPI document rewrites the API's operations, so they are re-created with it.
+locals {
+  # Known before API Management exists, so the Function Apps (FHIR_BASE_URL) need not wait for it.
+  apim_name = "apim-${local.unique}"
+  fhir_operations = {
+    "fhir-get"         = { method = "GET", url_template = "/fhir/*" }
+    "fhir-create"      = { method = "POST", url_template = "/fhir/*" }
+    "fhir-transaction" = { method = "POST", url_template = "/fhir" }
+    "fhir-update"      = { method = "PUT", url_template = "/fhir/*" }
+  }
+}
+
+resource "azurerm_api_management_api_operation" "fhir" {
+  for_each            = local.fhir_operations
+  operation_id        = each.key
+  api_name            = azurerm_api_management_api.patient_tests.name
+  api_management_name = azurerm_api_management.this.name
+  resource_group_name = azurerm_resource_group.this.name
+  display_name        = "FHIR R4 ${each.value.method} ${each.value.url_template}"
+  method              = each.value.method
+  url_template        = each.value.url_template
+  description         = "FHIR R4 (application/fhir+json); see GET /fhir/metadata"
+
+  lifecycle {
+    replace_triggered_by = [azurerm_api_management_api.patient_tests]
   }
 }
 

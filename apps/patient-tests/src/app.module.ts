@@ -3,6 +3,7 @@ import { Module } from '@nestjs/common';
 import { AuditModule } from './audit/audit.module';
 import { PatientTestsConfigModule } from './config/patient-tests-config.module';
 import { PatientTestsConfig } from './config/patient-tests.config';
+import { FhirModule } from './fhir/fhir.module';
 import { MedicalTestsModule } from './medical-tests/medical-tests.module';
 import { PatientsModule } from './patients/patients.module';
 
@@ -12,6 +13,7 @@ import { PatientsModule } from './patients/patients.module';
     AuditModule,
     PatientsModule,
     MedicalTestsModule,
+    FhirModule,
   ],
 })
 export class AppModule {}

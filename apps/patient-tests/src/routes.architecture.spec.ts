@@ -73,11 +73,13 @@ describe('patient-tests routes', () => {
     const action = Reflect.getMetadata(AUDIT_ACTION, route.handler) as
       AuditAction | undefined;
     expect(action).toEqual({
-      resource: expect.stringMatching(/^(patient|test)$/),
+      resource: expect.stringMatching(/^(patient|test|capabilities)$/),
       operation: expect.stringMatching(/^(create|read|update|search|list)$/),
       resourceId: expect.anything(),
       // Whose data it concerns: every record must name its patients.
       patients: expect.anything(),
+      // FHIR routes: where their responses name the patients they disclose.
+      ...(action?.disclosedIn && { disclosedIn: expect.any(Function) }),
     });
   });
 

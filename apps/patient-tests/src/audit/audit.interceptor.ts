@@ -23,6 +23,8 @@ import { AUDIT_ACTION, AuditAction, isWrite } from './audited.decorator';
 
 /** Audit ids are bounded like every other string; a longer one cannot name a resource anyway. */
 const MAX_AUDITED_ID = 128;
+/** More patients than one FHIR transaction may concern (its report has one subject). */
+const MAX_PATIENTS_FROM_BODY = 16;
 
 /** One audited request: what it does, to whom, and who asked. */
 interface AuditedRequest {
@@ -102,7 +104,7 @@ export class AuditInterceptor implements NestInterceptor {
     await this.record(
       audited,
       audited.reply.statusCode,
-      this.returnedPatientIds(result),
+      this.disclosedPatientIds(audited.action, result),
     );
     return result;
   }
@@ -119,7 +121,12 @@ export class AuditInterceptor implements NestInterceptor {
       await this.recordOutcome(audited, statusOf(error), attempt.id);
       throw error;
     }
-    await this.recordOutcome(audited, audited.reply.statusCode, attempt.id);
+    await this.recordOutcome(
+      audited,
+      audited.reply.statusCode,
+      attempt.id,
+      audited.action.disclosedIn?.(result) ?? [],
+    );
     return result;
   }
 
@@ -127,9 +134,10 @@ export class AuditInterceptor implements NestInterceptor {
     audited: AuditedRequest,
     status: number,
     attemptId: string,
+    disclosed: string[] = [],
   ): Promise<void> {
     try {
-      await this.record(audited, status, [], attemptId);
+      await this.record(audited, status, disclosed, attemptId);
     } catch {
       // The audit client counted it (audit_failures); no request data in the log line.
       this.logger.warn(
@@ -141,19 +149,15 @@ export class AuditInterceptor implements NestInterceptor {
   private record(
     { action, request, resourceId, correlationId, caller }: AuditedRequest,
     outcome: AuditOutcome,
-    returned: string[] = [],
+    disclosed: string[] = [],
     attemptId?: string,
   ): Promise<{ id: string }> {
+    const named = this.namedPatientIds(action.patients, request);
     const entry: AuditEntry = {
       resource: action.resource,
       operation: action.operation,
       resourceId,
-      patientIds:
-        action.patients === 'returned'
-          ? returned
-          : [this.patientIdOf(action.patients, request)].filter(
-              (id): id is string => id !== undefined,
-            ),
+      patientIds: [...new Set([...named, ...disclosed])],
       outcome,
       attemptId,
     };
@@ -171,16 +175,41 @@ export class AuditInterceptor implements NestInterceptor {
     if (action.resourceId === 'none') {
       return undefined;
     }
-    return paramOf(request, action.resourceId.param);
+    const value = paramOf(request, action.resourceId.param);
+    const { recordedAs } = action.resourceId;
+    return value === undefined || !recordedAs ? value : recordedAs(value);
   }
 
-  private patientIdOf(
-    patients: { param: string } | 'assigned',
+  /** The patients the request itself names, known before the handler runs. */
+  private namedPatientIds(
+    patients: AuditAction['patients'],
     request: RequestWithAssignedId,
-  ): string | undefined {
-    return patients === 'assigned'
-      ? request.assignedId
-      : paramOf(request, patients.param);
+  ): string[] {
+    if (patients === 'returned' || patients === 'none') {
+      return [];
+    }
+    if (patients === 'assigned') {
+      return request.assignedId ? [request.assignedId] : [];
+    }
+    if ('inBody' in patients) {
+      // Read before validation: bounded like any audited id, so a hostile body cannot bloat a record.
+      return patients
+        .inBody(request.body)
+        .slice(0, MAX_PATIENTS_FROM_BODY)
+        .map((id) => truncateText(id, MAX_AUDITED_ID));
+    }
+    const id = paramOf(request, patients.param);
+    return id === undefined ? [] : [id];
+  }
+
+  /** The patients a read's result discloses: what `disclosedIn` finds, or a search's items. */
+  private disclosedPatientIds(action: AuditAction, result: unknown): string[] {
+    if (action.disclosedIn) {
+      return action.disclosedIn(result);
+    }
+    return action.patients === 'returned'
+      ? this.returnedPatientIds(result)
+      : [];
   }
 
   /** The ids of the patients a search returned (its page's items). */

@@ -15,5 +15,6 @@ import { MedicalTestsService } from './medical-tests.service';
   ],
   controllers: [MedicalTestsController],
   providers: [MedicalTestsService, MedicalTestsRepository],
+  exports: [MedicalTestsService],
 })
 export class MedicalTestsModule {}

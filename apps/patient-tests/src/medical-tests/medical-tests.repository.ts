@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { FilterQuery, Model } from 'mongoose';
 import type { MedicalTest } from './medical-test.dto';
+import type { MedicalTestQuery } from './medical-test-query';
 import { MEDICAL_TEST_MODEL, MedicalTestDocument } from './medical-test.schema';
 
 function toMedicalTest(doc: MedicalTestDocument): MedicalTest {
@@ -61,6 +62,58 @@ export class MedicalTestsRepository {
     const docs = await withThrottleRetry(() =>
       this.model
         .find(filter)
+        .sort({ _id: 1 })
+        .limit(limit)
+        .lean<MedicalTestDocument[]>()
+        .exec(),
+    );
+    return docs.map(toMedicalTest);
+  }
+
+  /**
+   * A test by its id alone (FHIR reads name no patient): the one query that does not name the shard
+   * key, served by `_id` in every partition.
+   */
+  async findById(testId: string): Promise<MedicalTest | undefined> {
+    const doc = await withThrottleRetry(() =>
+      this.model.findOne({ _id: testId }).lean<MedicalTestDocument>().exec(),
+    );
+    return doc ? toMedicalTest(doc) : undefined;
+  }
+
+  /**
+   * Up to `limit` tests matching `query` from `fromId` on (inclusive, so a page of observations can
+   * resume inside a test), in id order. Observation times are compared as instants, after the fact
+   * (`issued` is stored as the client's text, with its own offset).
+   */
+  async query(
+    query: MedicalTestQuery,
+    limit: number,
+    fromId?: string,
+  ): Promise<MedicalTest[]> {
+    const conditions: FilterQuery<MedicalTestDocument>[] = [];
+    if (query.patientId !== undefined) {
+      conditions.push({ _shardKey: { $eq: query.patientId } });
+    }
+    for (const id of query.testIds ?? []) {
+      conditions.push({ _id: { $eq: id } });
+    }
+    // Dotted paths rather than $elemMatch, which FerretDB does not serve: they narrow to tests with some
+    // observation of that code (or status); the caller checks each observation itself.
+    for (const { code, status } of query.observations ?? []) {
+      if (code !== undefined) {
+        conditions.push({ 'observations.code': { $eq: code } });
+      }
+      if (status !== undefined) {
+        conditions.push({ 'observations.status': { $eq: status } });
+      }
+    }
+    if (fromId !== undefined) {
+      conditions.push({ _id: { $gte: fromId } });
+    }
+    const docs = await withThrottleRetry(() =>
+      this.model
+        .find(conditions.length > 0 ? { $and: conditions } : {})
         .sort({ _id: 1 })
         .limit(limit)
         .lean<MedicalTestDocument[]>()

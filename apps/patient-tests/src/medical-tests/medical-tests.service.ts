@@ -16,6 +16,7 @@ import {
   testPatientMismatch,
 } from './medical-test.errors';
 import { MedicalTestsRepository } from './medical-tests.repository';
+import type { MedicalTestQuery } from './medical-test-query';
 
 const listPosition = z.strictObject({ after: z.string().max(64) });
 
@@ -74,5 +75,28 @@ export class MedicalTestsService {
       throw testNotFound();
     }
     return test;
+  }
+
+  /** A test by its id alone (the FHIR interface names tests without their patient). */
+  async getById(testId: string): Promise<MedicalTest> {
+    const test = isResourceId(testId)
+      ? await this.repository.findById(testId)
+      : undefined;
+    if (!test) {
+      throw testNotFound();
+    }
+    return test;
+  }
+
+  /** Up to `limit` tests matching `query`, in id order, from `fromId` on (inclusive). */
+  query(
+    query: MedicalTestQuery,
+    limit: number,
+    fromId?: string,
+  ): Promise<MedicalTest[]> {
+    if (query.patientId !== undefined && !isResourceId(query.patientId)) {
+      return Promise.resolve([]);
+    }
+    return this.repository.query(query, limit, fromId);
   }
 }

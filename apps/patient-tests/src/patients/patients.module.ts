@@ -2,6 +2,10 @@ import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { PATIENT_MODEL, PatientSchema } from './patient.schema';
 import {
+  PATIENT_IDENTIFIER_CLAIM_MODEL,
+  PatientIdentifierClaimSchema,
+} from './patient-identifier-claim.schema';
+import {
   PATIENT_VERSION_CLAIM_MODEL,
   PatientVersionClaimSchema,
 } from './patient-version-claim.schema';
@@ -14,6 +18,10 @@ import { PatientsService } from './patients.service';
     MongooseModule.forFeature([
       { name: PATIENT_MODEL, schema: PatientSchema },
       { name: PATIENT_VERSION_CLAIM_MODEL, schema: PatientVersionClaimSchema },
+      {
+        name: PATIENT_IDENTIFIER_CLAIM_MODEL,
+        schema: PatientIdentifierClaimSchema,
+      },
     ]),
   ],
   controllers: [PatientsController],

@@ -11,6 +11,11 @@ import type { FilterQuery, Model, mongo } from 'mongoose';
 import type { Patient, SearchCriteria } from './patient.dto';
 import { PATIENT_MODEL, PatientDocument } from './patient.schema';
 import {
+  PATIENT_IDENTIFIER_CLAIM_MODEL,
+  PatientIdentifierClaimDocument,
+} from './patient-identifier-claim.schema';
+import type { PatientQuery, TextMatch } from './patient-query';
+import {
   PATIENT_VERSION_CLAIM_MODEL,
   PATIENT_VERSION_CLAIM_TTL_MS,
   PatientVersionClaimDocument,
@@ -68,6 +73,40 @@ function searchFilter({
   return filter;
 }
 
+const escapeRegExp = (text: string) =>
+  text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+const textCondition = (match: TextMatch) =>
+  'exact' in match
+    ? { $eq: match.exact }
+    : { $regex: `^${escapeRegExp(match.startsWith)}`, $options: 'i' };
+
+/** Every condition of a query ANDed, each on validated strings only. */
+function queryFilter(query: PatientQuery): FilterQuery<PatientDocument> {
+  const conditions: FilterQuery<PatientDocument>[] = [
+    ...(query.ids ?? []).map((id) => ({ _id: { $eq: id } })),
+    ...(query.insuranceNumbers ?? []).map((value) => ({
+      insuranceNumber: { $eq: value },
+    })),
+    ...(query.genders ?? []).map((gender) => ({ gender: { $eq: gender } })),
+    ...(query.lastNames ?? []).map((m) => ({ lastName: textCondition(m) })),
+    ...(query.firstNames ?? []).map((m) => ({ firstName: textCondition(m) })),
+    ...(query.postCodes ?? []).map((m) => ({ postCode: textCondition(m) })),
+    ...(query.dateOfBirth ?? []).map(({ gte, lte }) => ({
+      dateOfBirth: {
+        ...(gte !== undefined && { $gte: gte }),
+        ...(lte !== undefined && { $lte: lte }),
+      },
+    })),
+  ];
+  return conditions.length > 0 ? { $and: conditions } : {};
+}
+
+export type ClaimResult =
+  | { kind: 'claimed' }
+  | { kind: 'taken'; patientId: string; claimedAt: Date }
+  | { kind: 'released' };
+
 export type ReplaceResult =
   | { kind: 'replaced'; patient: Versioned<Patient> }
   | { kind: 'not-found' }
@@ -80,6 +119,8 @@ export class PatientsRepository {
     @InjectModel(PATIENT_MODEL) private readonly model: Model<PatientDocument>,
     @InjectModel(PATIENT_VERSION_CLAIM_MODEL)
     private readonly claims: Model<PatientVersionClaimDocument>,
+    @InjectModel(PATIENT_IDENTIFIER_CLAIM_MODEL)
+    private readonly identifierClaims: Model<PatientIdentifierClaimDocument>,
   ) {}
 
   async insert(patient: Patient): Promise<Versioned<Patient>> {
@@ -209,5 +250,86 @@ export class PatientsRepository {
         .exec(),
     );
     return docs.map(toPatient);
+  }
+
+  /** Up to `limit` patients matching `query` after `afterId`, in id order (as `search`). */
+  async query(
+    query: PatientQuery,
+    limit: number,
+    afterId?: string,
+  ): Promise<Versioned<Patient>[]> {
+    const filter = queryFilter(query);
+    const paged =
+      afterId === undefined
+        ? filter
+        : { $and: [filter, { _id: { $gt: afterId } }] };
+    const docs = await withThrottleRetry(() =>
+      this.model
+        .find(paged)
+        .sort({ _id: 1 })
+        .limit(limit)
+        .lean<PatientDocument[]>()
+        .exec(),
+    );
+    return docs.map(versioned);
+  }
+
+  async count(query: PatientQuery): Promise<number> {
+    return withThrottleRetry(() =>
+      this.model.countDocuments(queryFilter(query)).exec(),
+    );
+  }
+
+  /**
+   * Claims `insuranceNumber` for `patientId` (see PatientIdentifierClaimDocument): exactly one of
+   * concurrent claims of one number succeeds; the others learn whose it is.
+   */
+  async claimIdentifier(
+    insuranceNumber: string,
+    patientId: string,
+  ): Promise<ClaimResult> {
+    try {
+      await withThrottleRetry(() =>
+        typedCollection(this.identifierClaims).insertOne({
+          _id: insuranceNumber,
+          _shardKey: insuranceNumber,
+          patientId,
+          claimedAt: new Date(),
+        }),
+      );
+      return { kind: 'claimed' };
+    } catch (error) {
+      if (!isDuplicateKey(error)) {
+        throw error;
+      }
+    }
+    const claim = await withThrottleRetry(() =>
+      this.identifierClaims
+        .findOne({ _id: insuranceNumber, _shardKey: insuranceNumber })
+        .lean<PatientIdentifierClaimDocument>()
+        .exec(),
+    );
+    // Released between our insert and this read: the caller tries again.
+    return claim
+      ? {
+          kind: 'taken',
+          patientId: claim.patientId,
+          claimedAt: claim.claimedAt,
+        }
+      : { kind: 'released' };
+  }
+
+  /** Releases a claim that names a patient who does not (or no longer) carry its number. */
+  async releaseIdentifier(
+    insuranceNumber: string,
+    patientId: string,
+  ): Promise<void> {
+    await withThrottleRetry(() =>
+      typedCollection(this.identifierClaims).deleteOne({
+        _id: insuranceNumber,
+        _shardKey: insuranceNumber,
+        patientId,
+      }),
+    );
   }
 }

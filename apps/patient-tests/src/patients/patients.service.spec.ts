@@ -350,4 +350,122 @@ describe('PatientsService', () => {
       },
     );
   });
+
+  describe('createUnlessIdentified (FHIR conditional create)', () => {
+    const NUMBER = 'INS-1';
+    const withNumber = () => ({ ...fields(), insuranceNumber: NUMBER });
+
+    it('answers the patient that already carries the number, without claiming or writing', async () => {
+      const existing = new Versioned(patient(OTHER_ID, withNumber()), 4);
+      const { service, repository } = setUp({
+        query: jest.fn().mockResolvedValue([existing]),
+      });
+      await expect(
+        service.createUnlessIdentified(PATIENT_ID, withNumber()),
+      ).resolves.toEqual({ created: false, patient: existing });
+      expect(repository.query).toHaveBeenCalledWith(
+        { insuranceNumbers: [NUMBER] },
+        2,
+      );
+    });
+
+    it('answers MULTIPLE_MATCHES (412) when two patients carry the number', async () => {
+      const { service } = setUp({
+        query: jest
+          .fn()
+          .mockResolvedValue([
+            new Versioned(patient(OTHER_ID), 1),
+            new Versioned(patient(PATIENT_ID), 1),
+          ]),
+      });
+      await expect(
+        service.createUnlessIdentified(PATIENT_ID, withNumber()),
+      ).rejects.toMatchObject({ code: 'MULTIPLE_MATCHES', status: 412 });
+    });
+
+    it('claims the number, then stores the patient under the assigned id', async () => {
+      const { service, repository } = setUp({
+        query: jest.fn().mockResolvedValue([]),
+        claimIdentifier: jest.fn().mockResolvedValue({ kind: 'claimed' }),
+        insert: storedAsVersion1(),
+      });
+      const result = await service.createUnlessIdentified(
+        PATIENT_ID,
+        withNumber(),
+      );
+      expect(result.created).toBe(true);
+      expect(result.patient.value).toMatchObject({
+        id: PATIENT_ID,
+        insuranceNumber: NUMBER,
+      });
+      expect(repository.claimIdentifier).toHaveBeenCalledWith(
+        NUMBER,
+        PATIENT_ID,
+      );
+    });
+
+    it("answers the claimant's patient when a concurrent create holds the claim", async () => {
+      const owner = new Versioned(patient(OTHER_ID, withNumber()), 1);
+      const { service, repository } = setUp({
+        query: jest.fn().mockResolvedValue([]),
+        claimIdentifier: jest.fn().mockResolvedValue({
+          kind: 'taken',
+          patientId: OTHER_ID,
+          claimedAt: new Date(),
+        }),
+        findById: jest.fn().mockResolvedValue(owner),
+      });
+      await expect(
+        service.createUnlessIdentified(PATIENT_ID, withNumber()),
+      ).resolves.toEqual({ created: false, patient: owner });
+      expect(repository.findById).toHaveBeenCalledWith(OTHER_ID);
+    });
+
+    it('releases a claim whose patient now carries another number, and claims again', async () => {
+      const moved = new Versioned(
+        patient(OTHER_ID, { insuranceNumber: 'INS-2' }),
+        2,
+      );
+      const { service, repository } = setUp({
+        query: jest.fn().mockResolvedValue([]),
+        claimIdentifier: jest
+          .fn()
+          .mockResolvedValueOnce({
+            kind: 'taken',
+            patientId: OTHER_ID,
+            claimedAt: new Date(),
+          })
+          .mockResolvedValueOnce({ kind: 'claimed' }),
+        findById: jest.fn().mockResolvedValue(moved),
+        releaseIdentifier: jest.fn().mockResolvedValue(undefined),
+        insert: storedAsVersion1(),
+      });
+      const result = await service.createUnlessIdentified(
+        PATIENT_ID,
+        withNumber(),
+      );
+      expect(result.created).toBe(true);
+      expect(repository.releaseIdentifier).toHaveBeenCalledWith(
+        NUMBER,
+        OTHER_ID,
+      );
+    });
+
+    it("releases its own claim when the write fails, and fails with the write's error", async () => {
+      const failure = new Error('database down');
+      const { service, repository } = setUp({
+        query: jest.fn().mockResolvedValue([]),
+        claimIdentifier: jest.fn().mockResolvedValue({ kind: 'claimed' }),
+        insert: jest.fn().mockRejectedValue(failure),
+        releaseIdentifier: jest.fn().mockResolvedValue(undefined),
+      });
+      await expect(
+        service.createUnlessIdentified(PATIENT_ID, withNumber()),
+      ).rejects.toBe(failure);
+      expect(repository.releaseIdentifier).toHaveBeenCalledWith(
+        NUMBER,
+        PATIENT_ID,
+      );
+    });
+  });
 });

@@ -16,11 +16,32 @@ import type {
   SearchCriteria,
   UpdatePatientDto,
 } from './patient.dto';
-import { patientIdMismatch, patientNotFound } from './patient.errors';
+import {
+  identifierBeingCreated,
+  multiplePatientsMatch,
+  patientIdMismatch,
+  patientNotFound,
+} from './patient.errors';
+import type { PatientQuery } from './patient-query';
 import { PatientsRepository } from './patients.repository';
 import { isResourceId } from './uuid';
 
 const searchPosition = z.strictObject({ after: z.string().max(64) });
+
+/** How long a conditional create waits for the patient a concurrent one claimed to be stored. */
+const CLAIMED_PATIENT_WAIT_MS = 5000;
+const CLAIMED_PATIENT_POLL_MS = 50;
+/** A claim this old whose patient was never stored belongs to a create that died: it is released. */
+const ABANDONED_CLAIM_MS = 60_000;
+const CONDITIONAL_CREATE_ATTEMPTS = 4;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** What a conditional create did: stored a new patient, or found the one carrying the identifier. */
+export interface ConditionalCreateResult {
+  created: boolean;
+  patient: Versioned<Patient>;
+}
 
 @Injectable()
 export class PatientsService {
@@ -93,5 +114,90 @@ export class PatientsService {
     if (!isResourceId(id) || !(await this.repository.exists(id))) {
       throw patientNotFound();
     }
+  }
+
+  /**
+   * Creates the patient under `id` unless one already carries its insurance number (FHIR's
+   * conditional create on `identifier`), and stays single under concurrent requests: the creator
+   * first claims the number (a unique `_id`, atomic on every store); a request that loses the claim
+   * answers with the claimant's patient once it is stored. Patients created through the JSON API
+   * take no claim, so they are looked for first.
+   */
+  async createUnlessIdentified(
+    id: string,
+    fields: CreatePatientDto & { insuranceNumber: string },
+  ): Promise<ConditionalCreateResult> {
+    const number = fields.insuranceNumber;
+    for (let attempt = 0; attempt < CONDITIONAL_CREATE_ATTEMPTS; attempt++) {
+      const existing = await this.repository.query(
+        { insuranceNumbers: [number] },
+        2,
+      );
+      if (existing.length > 1) {
+        throw multiplePatientsMatch();
+      }
+      if (existing.length === 1) {
+        return { created: false, patient: existing[0] };
+      }
+      const claim = await this.repository.claimIdentifier(number, id);
+      switch (claim.kind) {
+        case 'claimed':
+          try {
+            return { created: true, patient: await this.create(id, fields) };
+          } catch (error) {
+            // Best effort: a claim left behind is released once abandoned; the write's error is the news.
+            await this.repository
+              .releaseIdentifier(number, id)
+              .catch(() => undefined);
+            throw error;
+          }
+        case 'released':
+          continue;
+        case 'taken': {
+          const owner = await this.awaitPatient(claim.patientId);
+          if (owner?.value.insuranceNumber === number) {
+            return { created: false, patient: owner };
+          }
+          const abandoned =
+            Date.now() - claim.claimedAt.getTime() > ABANDONED_CLAIM_MS;
+          if (!owner && !abandoned) {
+            throw identifierBeingCreated();
+          }
+          // Its patient changed number, or its create died: the claim no longer says anything.
+          await this.repository.releaseIdentifier(number, claim.patientId);
+        }
+      }
+    }
+    throw identifierBeingCreated();
+  }
+
+  /** The patient `id`, waiting a little for a concurrent create to store it. */
+  private async awaitPatient(
+    id: string,
+  ): Promise<Versioned<Patient> | undefined> {
+    const deadline = Date.now() + CLAIMED_PATIENT_WAIT_MS;
+    for (;;) {
+      const patient = await this.repository.findById(id);
+      if (patient || Date.now() >= deadline) {
+        return patient;
+      }
+      await sleep(CLAIMED_PATIENT_POLL_MS);
+    }
+  }
+
+  /** FHIR search: a page of `query`'s matches in id order, continuing like `search`. */
+  async query(
+    query: PatientQuery,
+    { limit = DEFAULT_PAGE_SIZE, continuationToken }: PageQuery,
+  ): Promise<Page<Versioned<Patient>>> {
+    const after = continuationToken
+      ? decodeContinuationToken(continuationToken, searchPosition).after
+      : undefined;
+    const found = await this.repository.query(query, limit + 1, after);
+    return toPage(found, limit, (patient) => ({ after: patient.value.id }));
+  }
+
+  count(query: PatientQuery): Promise<number> {
+    return this.repository.count(query);
   }
 }
