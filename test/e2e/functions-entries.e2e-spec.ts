@@ -1,4 +1,4 @@
-import { ALL_HTTP_METHODS } from '@app/shared';
+import { ALL_HTTP_METHODS } from '@app/shared/functions';
 import { FunctionsApp, startFunctionsApp } from './support/hosts';
 import { AUDIT_KEY, RunningAudit, startAudit } from './support/stack';
 

@@ -1,4 +1,4 @@
-import { platformImports } from '@app/shared';
+import { platformImports } from '@app/shared/platform';
 import { Module } from '@nestjs/common';
 import { AuditModule } from './audit/audit.module';
 import { PatientTestsConfigModule } from './config/patient-tests-config.module';

@@ -1,5 +1,6 @@
-import { encodeContinuationToken, Page, Replayed } from '@app/shared';
-import { strictMock } from '../../../../test/support/strict-mock';
+import { encodeContinuationToken, Page } from '@app/shared/http';
+import { Replayed } from '@app/shared/idempotency';
+import { strictMock } from '@test/strict-mock';
 import { GENESIS_HASH } from './audit-chain';
 import type { AuditRecord, CreateAuditRecordDto } from './audit-record.dto';
 import { AuditRecordsRepository } from './audit-records.repository';

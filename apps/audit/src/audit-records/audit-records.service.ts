@@ -4,9 +4,9 @@ import {
   decodeContinuationToken,
   DEFAULT_PAGE_SIZE,
   Page,
-  Replayed,
   toPage,
-} from '@app/shared';
+} from '@app/shared/http';
+import { Replayed } from '@app/shared/idempotency';
 import { Injectable } from '@nestjs/common';
 import { z } from 'zod';
 import type { AppendOptions } from './append-options.decorator';

@@ -1,8 +1,9 @@
 import { createServer, IncomingMessage, Server } from 'node:http';
-import { KeyVaultSecrets, UnavailableError } from '@app/shared';
+import { UnavailableError } from '@app/shared/errors';
+import { KeyVaultSecrets } from '@app/shared/key-vault';
 import { HttpService } from '@nestjs/axios';
 import axios from 'axios';
-import { strictMock } from '../../../../test/support/strict-mock';
+import { strictMock } from '@test/strict-mock';
 import { PatientTestsConfig } from '../config/patient-tests.config';
 import { AuditClient, AuditEntry } from './audit-client';
 

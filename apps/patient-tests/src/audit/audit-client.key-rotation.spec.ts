@@ -1,8 +1,8 @@
-import { KeyVaultSecrets } from '@app/shared';
+import { KeyVaultSecrets } from '@app/shared/key-vault';
 import { HttpService } from '@nestjs/axios';
 import { AxiosError, AxiosHeaders, AxiosResponse } from 'axios';
 import { of, throwError } from 'rxjs';
-import { strictMock } from '../../../../test/support/strict-mock';
+import { strictMock } from '@test/strict-mock';
 import { PatientTestsConfig } from '../config/patient-tests.config';
 import { AuditClient, AuditEntry } from './audit-client';
 

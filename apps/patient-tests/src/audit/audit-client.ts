@@ -1,10 +1,10 @@
+import { UnavailableError } from '@app/shared/errors';
 import {
   Caller,
-  KeyVaultSecrets,
   REQUEST_BUDGET_HEADER,
   traceparentFor,
-  UnavailableError,
-} from '@app/shared';
+} from '@app/shared/http';
+import { KeyVaultSecrets } from '@app/shared/key-vault';
 import { trace } from '@opentelemetry/api';
 import { HttpService } from '@nestjs/axios';
 import { Injectable } from '@nestjs/common';

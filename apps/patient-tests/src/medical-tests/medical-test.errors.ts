@@ -1,4 +1,4 @@
-import { BadRequestError, NotFoundError } from '@app/shared';
+import { BadRequestError, NotFoundError } from '@app/shared/errors';
 
 export const testNotFound = () =>
   new NotFoundError('TEST_NOT_FOUND', 'The patient has no test with this id.');

@@ -1,4 +1,5 @@
-import { BadRequestError, Page } from '@app/shared';
+import { BadRequestError } from '@app/shared/errors';
+import { Page } from '@app/shared/http';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import {
   createControllerApp,
@@ -7,14 +8,14 @@ import {
   strictProviderMock,
   TEST_API_KEY,
   validationPaths,
-} from '../../../../test/support/controller-app';
+} from '@test/controller-app';
 import {
   auditAccepts,
   auditDown,
   auditProviders,
   AUDIT_RECORD_ID,
-} from '../../../../test/support/patient-tests-audit';
-import { sampleTest } from '../../../../test/support/samples';
+} from '@test/patient-tests-audit';
+import { sampleTest } from '@test/samples';
 import { patientNotFound } from '../patients/patient.errors';
 import type { MedicalTest } from './medical-test.dto';
 import {

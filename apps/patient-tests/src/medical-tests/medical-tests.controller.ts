@@ -1,12 +1,11 @@
+import { Location, PageQueryDto } from '@app/shared/http';
+import { Idempotent } from '@app/shared/idempotency';
 import {
   ApiProblemResponses,
   FUNCTION_KEY_HEADER_SCHEME,
   FUNCTION_KEY_QUERY_SCHEME,
-  Idempotent,
-  Location,
-  PageQueryDto,
   responseHeaders,
-} from '@app/shared';
+} from '@app/shared/openapi';
 import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
 import {
   ApiCreatedResponse,

@@ -1,4 +1,4 @@
-import { typedCollection, withThrottleRetry } from '@app/shared';
+import { typedCollection, withThrottleRetry } from '@app/shared/database';
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { FilterQuery, Model } from 'mongoose';

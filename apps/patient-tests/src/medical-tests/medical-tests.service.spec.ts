@@ -1,6 +1,6 @@
-import { encodeContinuationToken, Page } from '@app/shared';
-import { sampleTest } from '../../../../test/support/samples';
-import { strictMock } from '../../../../test/support/strict-mock';
+import { encodeContinuationToken, Page } from '@app/shared/http';
+import { sampleTest } from '@test/samples';
+import { strictMock } from '@test/strict-mock';
 import { patientNotFound } from '../patients/patient.errors';
 import { PatientsService } from '../patients/patients.service';
 import type { CreateMedicalTestDto, MedicalTest } from './medical-test.dto';

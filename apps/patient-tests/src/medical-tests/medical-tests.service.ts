@@ -4,7 +4,7 @@ import {
   Page,
   PageQuery,
   toPage,
-} from '@app/shared';
+} from '@app/shared/http';
 import { Injectable } from '@nestjs/common';
 import { z } from 'zod';
 import { PatientsService } from '../patients/patients.service';

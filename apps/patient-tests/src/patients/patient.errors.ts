@@ -1,4 +1,4 @@
-import { BadRequestError, NotFoundError } from '@app/shared';
+import { BadRequestError, NotFoundError } from '@app/shared/errors';
 
 export const patientNotFound = () =>
   new NotFoundError('PATIENT_NOT_FOUND', 'No patient has this id.');

@@ -1,14 +1,12 @@
+import { Location, PageQueryDto, Versioned } from '@app/shared/http';
+import { Idempotent } from '@app/shared/idempotency';
 import {
   ApiIfMatch,
   ApiProblemResponses,
   FUNCTION_KEY_HEADER_SCHEME,
   FUNCTION_KEY_QUERY_SCHEME,
-  Idempotent,
-  Location,
-  PageQueryDto,
   responseHeaders,
-  Versioned,
-} from '@app/shared';
+} from '@app/shared/openapi';
 import {
   Body,
   Controller,

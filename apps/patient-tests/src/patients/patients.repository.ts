@@ -1,10 +1,9 @@
 import {
-  IfMatch,
   isDuplicateKey,
   typedCollection,
-  Versioned,
   withThrottleRetry,
-} from '@app/shared';
+} from '@app/shared/database';
+import { IfMatch, Versioned } from '@app/shared/http';
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { FilterQuery, Model, mongo } from 'mongoose';

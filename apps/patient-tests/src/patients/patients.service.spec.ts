@@ -1,5 +1,5 @@
-import { encodeContinuationToken, Page, Versioned } from '@app/shared';
-import { strictMock } from '../../../../test/support/strict-mock';
+import { encodeContinuationToken, Page, Versioned } from '@app/shared/http';
+import { strictMock } from '@test/strict-mock';
 import type {
   CreatePatientDto,
   Patient,

@@ -7,7 +7,7 @@ import {
   preconditionFailed,
   toPage,
   Versioned,
-} from '@app/shared';
+} from '@app/shared/http';
 import { Injectable } from '@nestjs/common';
 import { z } from 'zod';
 import type {

@@ -2,14 +2,11 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { DomainError } from '../errors/domain-error';
+import { API_KEY_HEADER, API_KEY_QUERY } from './api-key-names';
 import { ApiKeys, matchingKeyName } from './api-keys';
 import type { RequestWithKeyName } from './caller';
 import { cameThroughGateway } from './gateway';
 import { IS_PUBLIC } from './public.decorator';
-
-/** The names Azure Functions uses for function keys, so clients need no change between hosts. */
-export const API_KEY_HEADER = 'x-functions-key';
-export const API_KEY_QUERY = 'code';
 
 /** Options of the guard, provided by the app from its configuration. */
 export abstract class ApiKeyGuardOptions {

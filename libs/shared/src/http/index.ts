@@ -1,0 +1,35 @@
+// `@app/shared/http`: the global request pipeline and what controllers and interceptors use of it:
+// callers and keys, correlation ids, problem+json, paging, ETags, Location.
+export { HttpPipelineModule } from './http-pipeline.module';
+export { REQUEST_BUDGET_HEADER } from './constants';
+export { Location } from './location';
+export { toProblem } from '../errors/problem';
+export { presentedApiKey } from '../auth/api-key.guard';
+export {
+  CombinedApiKeys,
+  matchesAnyKey,
+  StaticApiKeys,
+} from '../auth/api-keys';
+export type { ApiKeys } from '../auth/api-keys';
+export { callerOf, RequestCaller } from '../auth/caller';
+export type { Caller, RequestWithKeyName } from '../auth/caller';
+export { IS_PUBLIC, Public } from '../auth/public.decorator';
+export { CorrelationId } from '../correlation/correlation-id.decorator';
+export { correlationIdOf, traceparentFor } from '../correlation/correlation';
+export {
+  decodeContinuationToken,
+  DEFAULT_PAGE_SIZE,
+  encodeContinuationToken,
+  Page,
+  PageQueryDto,
+  pageQueryShape,
+  toPage,
+} from '../paging/paging';
+export type { PageQuery } from '../paging/paging';
+export {
+  parseIfMatch,
+  preconditionFailed,
+  Versioned,
+} from '../versioning/versioned';
+export type { IfMatch } from '../versioning/versioned';
+export { truncateText } from '../text/well-formed-text';
