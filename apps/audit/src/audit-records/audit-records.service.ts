@@ -7,6 +7,7 @@ import {
   toPage,
 } from '@app/shared/http';
 import { Replayed } from '@app/shared/idempotency';
+import { withoutEmpty } from '@app/shared/json';
 import { Injectable } from '@nestjs/common';
 import { z } from 'zod';
 import type { AppendOptions } from './append-options.decorator';
@@ -18,15 +19,8 @@ import type {
 } from './audit-record.dto';
 import { AuditRecordsRepository } from './audit-records.repository';
 
-/** Absent members are left out, so what is stored is exactly what is hashed. */
-function withoutUndefined<T extends object>(value: T): T {
-  return Object.fromEntries(
-    Object.entries(value).filter(([, member]) => member !== undefined),
-  ) as T;
-}
-
 const nonEmpty = <T extends object>(value: T): T | undefined => {
-  const members = withoutUndefined(value);
+  const members = withoutEmpty(value);
   return Object.keys(members).length > 0 ? members : undefined;
 };
 
@@ -53,7 +47,7 @@ export class AuditRecordsService {
     { deadline, signal, idempotency }: AppendOptions,
   ): Promise<AuditRecord | Replayed<AuditRecord>> {
     const { record, replayed } = await this.appender.append({
-      record: withoutUndefined({
+      record: withoutEmpty({
         id: randomUUID(),
         createdDate: new Date().toISOString(),
         sourceSystemName: body.sourceSystemName,

@@ -4,6 +4,7 @@ import {
   withThrottleRetry,
 } from '@app/shared/database';
 import { IfMatch, Versioned } from '@app/shared/http';
+import { withoutEmpty } from '@app/shared/json';
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { FilterQuery, Model, mongo } from 'mongoose';
@@ -37,11 +38,7 @@ function toPatient(doc: PatientDocument): Patient {
     preferredContactNumber: doc.preferredContactNumber,
     lastUpdated: doc.lastUpdated.toISOString(),
   };
-  return Object.fromEntries(
-    Object.entries(patient).filter(
-      ([, value]) => value !== undefined && value !== null,
-    ),
-  ) as Patient;
+  return withoutEmpty(patient);
 }
 
 const versioned = (doc: PatientDocument) =>

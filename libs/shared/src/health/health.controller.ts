@@ -10,11 +10,13 @@ import {
   responseHeaders,
 } from '../openapi/api-problem.decorator';
 
+import { HEALTH_ROUTE } from '../http/constants';
+
 const PING_TIMEOUT_MS = 2000;
 
 /** Liveness and readiness in one: 200 when the database answers a ping, 503 when it does not. */
 @ApiTags('health')
-@Controller('health')
+@Controller(HEALTH_ROUTE)
 export class HealthController {
   constructor(@InjectConnection() private readonly connection: Connection) {}
 

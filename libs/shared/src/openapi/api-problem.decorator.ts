@@ -7,6 +7,7 @@ import type {
 } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { CORRELATION_HEADER } from '../correlation/correlation';
 import { PROBLEM_CONTENT_TYPE } from '../errors/problem';
+import { BODY_LIMIT_TEXT } from '../http/constants';
 import { CONTINUATION_HEADER } from '../paging/paging';
 
 /** Name of the problem+json schema in `components.schemas` (added by `buildOpenApiDocument`). */
@@ -115,7 +116,7 @@ const DESCRIPTIONS: Record<number, string> = {
   404: 'The resource does not exist.',
   409: 'The request conflicts with the current state (for an Idempotency-Key still in flight: retry after Retry-After).',
   412: 'The If-Match precondition failed.',
-  413: 'The body is larger than 64 KiB.',
+  413: `The body is larger than ${BODY_LIMIT_TEXT}.`,
   415: 'The body is not JSON.',
   422: 'The Idempotency-Key was used with a different request.',
   503: 'A dependency is unavailable; retry after the Retry-After seconds.',
