@@ -76,7 +76,6 @@ export class AuditRecordsService {
   async query({
     limit = DEFAULT_PAGE_SIZE,
     continuationToken,
-    code: _key,
     from,
     to,
     ...filter

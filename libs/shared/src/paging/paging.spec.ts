@@ -88,10 +88,11 @@ describe('pageQuerySchema', () => {
     },
   );
 
-  it('accepts a continuation token and the API key as code, and nothing else', () => {
-    expect(
-      pageQuerySchema.parse({ continuationToken: 'abc', code: 'key' }),
-    ).toEqual({ continuationToken: 'abc', code: 'key' });
+  it("accepts a continuation token, and nothing else (the key's code is taken out by ApiKeyGuard)", () => {
+    expect(pageQuerySchema.parse({ continuationToken: 'abc' })).toEqual({
+      continuationToken: 'abc',
+    });
+    expect(pageQuerySchema.safeParse({ code: 'key' }).success).toBe(false);
     expect(pageQuerySchema.safeParse({ offset: '10' }).success).toBe(false);
   });
 

@@ -7,7 +7,7 @@ export const MAX_PAGE_SIZE = 200;
 /** Response header that carries the token for the next page, present only when more results exist. */
 export const CONTINUATION_HEADER = 'x-continuation-token';
 
-/** Query parameters of every paged list (`limit`, `continuationToken`), plus the Functions key `code`. */
+/** Query parameters of every paged list (`limit`, `continuationToken`); the key's `code` never reaches them (ApiKeyGuard). */
 export const pageQueryShape = {
   limit: z
     .string()
@@ -21,11 +21,6 @@ export const pageQueryShape = {
     .max(512)
     .optional()
     .describe('The x-continuation-token header of the previous page.'),
-  code: z
-    .string()
-    .max(256)
-    .optional()
-    .describe('API key, as an alternative to the x-functions-key header.'),
 };
 
 /** Query of a paged list with no other parameters. */
