@@ -3,7 +3,7 @@ import type { MedicalTest } from './medical-test.dto';
 
 export const MEDICAL_TEST_MODEL = 'MedicalTest';
 
-/** A test as stored: the API's fields, `_id` the test id, `_shardKey` its patient's id (as in the seed). */
+/** A medical test as stored: the API's fields, `_id` the test id, `_shardKey` its patient's id (as in the seed). */
 export type MedicalTestDocument = Omit<MedicalTest, 'id' | 'lastUpdated'> & {
   _id: string;
   _shardKey: string;
@@ -26,7 +26,7 @@ export const MedicalTestSchema = new Schema<MedicalTestDocument>(
 // Lists are by patient in id order; the shard key leads so Cosmos DB serves them from one partition.
 MedicalTestSchema.index({ _shardKey: 1, _id: 1 });
 
-/** The document a new test is stored as. */
+/** The document a new medical test is stored as. */
 export function toMedicalTestDocument({
   id,
   lastUpdated,
@@ -40,7 +40,7 @@ export function toMedicalTestDocument({
   };
 }
 
-/** The API's test: field by field, so no storage field (`_shardKey`) can reach a response. */
+/** The API's medical test: field by field, so no storage field (`_shardKey`) can reach a response. */
 export function toMedicalTest(doc: MedicalTestDocument): MedicalTest {
   return {
     id: doc._id,

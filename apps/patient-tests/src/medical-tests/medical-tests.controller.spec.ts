@@ -20,8 +20,8 @@ import { patientNotFound } from '../patients/patient.errors';
 import type { MedicalTest } from './medical-test.dto';
 import {
   invalidPatientId,
-  testNotFound,
-  testPatientMismatch,
+  medicalTestNotFound,
+  medicalTestPatientMismatch,
 } from './medical-test.errors';
 import { MedicalTestsController } from './medical-tests.controller';
 import { MedicalTestsService } from './medical-tests.service';
@@ -240,7 +240,7 @@ describe('MedicalTestsController (one controller, global pipeline)', () => {
 
     it('answers 400 PATIENT_ID_MISMATCH problem+json when the body patientId differs from the path', async () => {
       const { app } = await boot({
-        create: jest.fn().mockRejectedValue(testPatientMismatch()),
+        create: jest.fn().mockRejectedValue(medicalTestPatientMismatch()),
       });
 
       const response = await send(app, {
@@ -430,7 +430,7 @@ describe('MedicalTestsController (one controller, global pipeline)', () => {
 
     it('answers 404 TEST_NOT_FOUND problem+json when the test is not found or an id is malformed', async () => {
       const { app } = await boot({
-        get: jest.fn().mockRejectedValue(testNotFound()),
+        get: jest.fn().mockRejectedValue(medicalTestNotFound()),
       });
 
       const response = await send(app, {

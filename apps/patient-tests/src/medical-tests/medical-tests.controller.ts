@@ -29,7 +29,7 @@ import { ApiResourceIdParam } from '../patients/uuid';
 @ApiSecurity(FUNCTION_KEY_QUERY_SCHEME)
 @Controller('patient/:patientId/tests')
 export class MedicalTestsController {
-  constructor(private readonly tests: MedicalTestsService) {}
+  constructor(private readonly medicalTests: MedicalTestsService) {}
 
   @Post()
   @Idempotent()
@@ -50,7 +50,7 @@ export class MedicalTestsController {
     @Body() body: CreateMedicalTestDto,
     @AssignedId() id: string,
   ): Promise<MedicalTest> {
-    return this.tests.create(patientId, id, body);
+    return this.medicalTests.create(patientId, id, body);
   }
 
   /** Every test of one patient: the record names that patient, even when the list is empty. */
@@ -68,7 +68,7 @@ export class MedicalTestsController {
   })
   @ApiProblemResponses(400, 404)
   list(@Param('patientId') patientId: string, @Query() page: PageQueryDto) {
-    return this.tests.list(patientId, page);
+    return this.medicalTests.list(patientId, page);
   }
 
   @Get(':testId')
@@ -85,6 +85,6 @@ export class MedicalTestsController {
     @Param('patientId') patientId: string,
     @Param('testId') testId: string,
   ): Promise<MedicalTest> {
-    return this.tests.get(patientId, testId);
+    return this.medicalTests.get(patientId, testId);
   }
 }

@@ -12,8 +12,8 @@ import { isResourceId } from '../patients/uuid';
 import type { CreateMedicalTestDto, MedicalTest } from './medical-test.dto';
 import {
   invalidPatientId,
-  testNotFound,
-  testPatientMismatch,
+  medicalTestNotFound,
+  medicalTestPatientMismatch,
 } from './medical-test.errors';
 import { MedicalTestsRepository } from './medical-tests.repository';
 
@@ -36,7 +36,7 @@ export class MedicalTestsService {
       throw invalidPatientId();
     }
     if (body.patientId !== undefined && body.patientId !== patientId) {
-      throw testPatientMismatch();
+      throw medicalTestPatientMismatch();
     }
     await this.patients.assertExists(patientId);
     const test: MedicalTest = {
@@ -71,7 +71,7 @@ export class MedicalTestsService {
         ? await this.repository.find(patientId, testId)
         : undefined;
     if (!test) {
-      throw testNotFound();
+      throw medicalTestNotFound();
     }
     return test;
   }

@@ -5,12 +5,9 @@ import type { Connection } from 'mongoose';
 import { Public } from '../auth/public.decorator';
 import { UnavailableError } from '../errors/domain-error';
 import { DATABASE_RETRY_AFTER_SECONDS } from '../database/storage-errors';
-import {
-  ApiPublicProblemResponses,
-  responseHeaders,
-} from '../openapi/api-problem.decorator';
-
 import { HEALTH_ROUTE } from '../http/constants';
+import { ApiPublicProblemResponses } from '../openapi/problem-responses.decorator';
+import { responseHeaders } from '../openapi/response-headers';
 
 const PING_TIMEOUT_MS = 2000;
 

@@ -5,7 +5,7 @@ import { ApiKeyGuard, ApiKeyGuardOptions } from '../auth/api-key.guard';
 import { ApiKeys } from '../auth/api-keys';
 import { PageInterceptor } from '../paging/page.interceptor';
 import { ReplayedInterceptor } from '../idempotency/replayed';
-import { VersionInterceptor } from '../versioning/versioned';
+import { ETagInterceptor } from '../etag/etag';
 import { LocationInterceptor } from './location';
 import { ProblemFilter } from './problem.filter';
 import { WellFormedInputGuard } from './well-formed-input.guard';
@@ -51,7 +51,7 @@ const { ConfigurableModuleClass, MODULE_OPTIONS_TOKEN } =
     { provide: APP_FILTER, useClass: ProblemFilter },
     { provide: APP_INTERCEPTOR, useClass: PageInterceptor },
     { provide: APP_INTERCEPTOR, useClass: LocationInterceptor },
-    { provide: APP_INTERCEPTOR, useClass: VersionInterceptor },
+    { provide: APP_INTERCEPTOR, useClass: ETagInterceptor },
     { provide: APP_INTERCEPTOR, useClass: ReplayedInterceptor },
   ],
   exports: [ApiKeys],

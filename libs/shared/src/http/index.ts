@@ -26,10 +26,6 @@ export {
   toPage,
 } from '../paging/paging';
 export type { PageQuery } from '../paging/paging';
-export {
-  parseIfMatch,
-  preconditionFailed,
-  Versioned,
-} from '../versioning/versioned';
-export type { IfMatch } from '../versioning/versioned';
+export { parseIfMatch, preconditionFailed, Versioned } from '../etag/etag';
+export type { IfMatch } from '../etag/etag';
 export { truncateText } from '../text/well-formed-text';

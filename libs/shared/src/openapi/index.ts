@@ -6,9 +6,6 @@ export {
   writeOpenApiDocument,
 } from './openapi';
 export type { OpenApiInfo } from './openapi';
-export {
-  ApiIdempotencyKey,
-  ApiIfMatch,
-  ApiProblemResponses,
-  responseHeaders,
-} from './api-problem.decorator';
+export { ApiProblemResponses } from './problem-responses.decorator';
+export { ApiIdempotencyKey, ApiIfMatch } from './request-headers.decorator';
+export { responseHeaders } from './response-headers';

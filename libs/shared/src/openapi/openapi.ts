@@ -4,7 +4,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { cleanupOpenApiDoc } from 'nestjs-zod';
 import { API_KEY_HEADER, API_KEY_QUERY } from '../auth/api-key-names';
-import { PROBLEM_SCHEMA_NAME, problemSchema } from './api-problem.decorator';
+import { PROBLEM_SCHEMA_NAME, problemSchema } from './problem-schema';
 
 export interface OpenApiInfo {
   title: string;
