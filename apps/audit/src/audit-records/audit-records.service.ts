@@ -1,11 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import {
-  Caller,
-  decodeContinuationToken,
-  DEFAULT_PAGE_SIZE,
-  Page,
-  toPage,
-} from '@app/shared/http';
+import { Caller, Page, paginate } from '@app/shared/http';
 import { Replayed } from '@app/shared/idempotency';
 import { withoutEmpty } from '@app/shared/json';
 import { Injectable } from '@nestjs/common';
@@ -73,25 +67,24 @@ export class AuditRecordsService {
     return replayed ? new Replayed(record) : record;
   }
 
-  async query({
-    limit = DEFAULT_PAGE_SIZE,
+  query({
+    limit,
     continuationToken,
     from,
     to,
     ...filter
   }: AuditQuery): Promise<Page<AuditRecord>> {
-    const position = continuationToken
-      ? decodeContinuationToken(continuationToken, auditPosition)
-      : undefined;
-    const found = await this.repository.query(
-      {
-        ...filter,
-        from: from ? new Date(from) : undefined,
-        to: to ? new Date(to) : undefined,
-      },
-      limit + 1,
-      position?.before,
+    const criteria = {
+      ...filter,
+      from: from ? new Date(from) : undefined,
+      to: to ? new Date(to) : undefined,
+    };
+    return paginate(
+      { limit, continuationToken },
+      auditPosition,
+      (fetchLimit, position) =>
+        this.repository.query(criteria, fetchLimit, position?.before),
+      (record) => ({ before: record.sequence }),
     );
-    return toPage(found, limit, (record) => ({ before: record.sequence }));
   }
 }

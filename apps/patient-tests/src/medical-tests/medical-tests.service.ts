@@ -1,10 +1,4 @@
-import {
-  decodeContinuationToken,
-  DEFAULT_PAGE_SIZE,
-  Page,
-  PageQuery,
-  toPage,
-} from '@app/shared/http';
+import { Page, PageQuery, paginate } from '@app/shared/http';
 import { Injectable } from '@nestjs/common';
 import { z } from 'zod';
 import { PatientsService } from '../patients/patients.service';
@@ -49,20 +43,15 @@ export class MedicalTestsService {
     return test;
   }
 
-  async list(
-    patientId: string,
-    { limit = DEFAULT_PAGE_SIZE, continuationToken }: PageQuery,
-  ): Promise<Page<MedicalTest>> {
+  async list(patientId: string, page: PageQuery): Promise<Page<MedicalTest>> {
     await this.patients.assertExists(patientId);
-    const after = continuationToken
-      ? decodeContinuationToken(continuationToken, listPosition).after
-      : undefined;
-    const found = await this.repository.listByPatient(
-      patientId,
-      limit + 1,
-      after,
+    return paginate(
+      page,
+      listPosition,
+      (limit, from) =>
+        this.repository.listByPatient(patientId, limit, from?.after),
+      (medicalTest) => ({ after: medicalTest.id }),
     );
-    return toPage(found, limit, (test) => ({ after: test.id }));
   }
 
   async get(patientId: string, testId: string): Promise<MedicalTest> {

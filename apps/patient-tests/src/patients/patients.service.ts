@@ -1,11 +1,9 @@
 import {
-  decodeContinuationToken,
-  DEFAULT_PAGE_SIZE,
   Page,
   PageQuery,
+  paginate,
   parseIfMatch,
   preconditionFailed,
-  toPage,
   Versioned,
 } from '@app/shared/http';
 import { Injectable } from '@nestjs/common';
@@ -78,14 +76,14 @@ export class PatientsService {
 
   async search(
     criteria: SearchCriteria,
-    { limit = DEFAULT_PAGE_SIZE, continuationToken }: PageQuery,
+    page: PageQuery,
   ): Promise<Page<Patient>> {
-    const after = continuationToken
-      ? decodeContinuationToken(continuationToken, searchPosition).after
-      : undefined;
-    // One more than asked: its presence says there is a next page.
-    const found = await this.repository.search(criteria, limit + 1, after);
-    return toPage(found, limit, (patient) => ({ after: patient.id }));
+    return paginate(
+      page,
+      searchPosition,
+      (limit, from) => this.repository.search(criteria, limit, from?.after),
+      (patient) => ({ after: patient.id }),
+    );
   }
 
   /** Fails with PATIENT_NOT_FOUND unless `id` names a stored patient. */

@@ -17,13 +17,11 @@ export { IS_PUBLIC, Public } from '../auth/public.decorator';
 export { CorrelationId } from '../correlation/correlation-id.decorator';
 export { correlationIdOf, traceparentFor } from '../correlation/correlation';
 export {
-  decodeContinuationToken,
-  DEFAULT_PAGE_SIZE,
   encodeContinuationToken,
   Page,
   PageQueryDto,
   pageQueryShape,
-  toPage,
+  paginate,
 } from '../paging/paging';
 export type { PageQuery } from '../paging/paging';
 export { parseIfMatch, preconditionFailed, Versioned } from '../etag/etag';

@@ -79,3 +79,21 @@ export function toPage<T, P>(
     encodeContinuationToken(positionOf(items[items.length - 1])),
   );
 }
+
+/**
+ * One page of a keyset-paged list: decodes the continuation token (its shape checked by `position`:
+ * 400 otherwise), fetches one item more than the page holds (its presence says more exist) from where
+ * the token says, and builds the page with the token of its last item's position.
+ */
+export async function paginate<T, S extends z.ZodType>(
+  { limit = DEFAULT_PAGE_SIZE, continuationToken }: PageQuery,
+  position: S,
+  fetch: (limit: number, from: z.output<S> | undefined) => Promise<T[]>,
+  positionOf: (item: T) => z.output<S>,
+): Promise<Page<T>> {
+  const from =
+    continuationToken === undefined
+      ? undefined
+      : decodeContinuationToken(continuationToken, position);
+  return toPage(await fetch(limit + 1, from), limit, positionOf);
+}
