@@ -12,5 +12,6 @@ runMain(() =>
     createPatientTestsApp,
     PATIENT_TESTS_API,
     resolve('apps/patient-tests/openapi.json'),
+    ['AUDIT_API_KEY'],
   ),
 );

@@ -1,4 +1,4 @@
-import { KeyVaultSecrets } from '@app/shared/key-vault';
+import { KeyVaultSecrets, rotatingSecret } from '@app/shared/key-vault';
 import { HttpService } from '@nestjs/axios';
 import { AxiosError, AxiosHeaders, AxiosResponse } from 'axios';
 import { of, throwError } from 'rxjs';
@@ -51,7 +51,11 @@ const keySent = (post: jest.Mock, call: number) =>
 
 /** The client under test, posting through `post` and reading its key from `secrets`. */
 const auditClient = (post: jest.Mock, secrets: KeyVaultSecrets) =>
-  new AuditClient(strictMock<HttpService>({ post }), config, secrets);
+  new AuditClient(
+    strictMock<HttpService>({ post }),
+    config,
+    rotatingSecret(secrets, 'AUDIT_API_KEY', config.AUDIT_API_KEY),
+  );
 
 describe('AuditClient when audit rejects its key', () => {
   it('re-reads AUDIT_API_KEY once and retries once with the new key', async () => {

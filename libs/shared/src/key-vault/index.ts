@@ -4,3 +4,4 @@ export { keyVaultConfigProviders } from './key-vault-config.providers';
 export { keyVaultVariables } from './key-vault-variables';
 export { apiKeysFrom } from './key-vault-api-keys';
 export { SecretClientFactory } from './secret-client-factory';
+export { RotatingSecret, rotatingSecret } from './rotating-secret';
