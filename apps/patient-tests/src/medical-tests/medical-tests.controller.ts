@@ -21,7 +21,9 @@ import {
   MedicalTestDto,
 } from './medical-test.dto';
 import { MedicalTestsService } from './medical-tests.service';
-import { ApiResourceIdParam } from '../patients/uuid';
+import { patientNotFound } from '../patients/patient.errors';
+import { ApiResourceIdParam, ResourceIdPipe } from '../resource-id';
+import { invalidPatientId, medicalTestNotFound } from './medical-test.errors';
 
 @ApiTags('tests')
 @ApiResourceIdParam('patientId', 'The patient id')
@@ -46,7 +48,8 @@ export class MedicalTestsController {
   })
   @ApiProblemResponses(400, 404, 413, 415)
   create(
-    @Param('patientId') patientId: string,
+    @Param('patientId', new ResourceIdPipe(invalidPatientId))
+    patientId: string,
     @Body() body: CreateMedicalTestDto,
     @AssignedId() id: string,
   ): Promise<MedicalTest> {
@@ -67,7 +70,10 @@ export class MedicalTestsController {
     headers: responseHeaders('continuationToken'),
   })
   @ApiProblemResponses(400, 404)
-  list(@Param('patientId') patientId: string, @Query() page: PageQueryDto) {
+  list(
+    @Param('patientId', new ResourceIdPipe(patientNotFound)) patientId: string,
+    @Query() page: PageQueryDto,
+  ) {
     return this.medicalTests.list(patientId, page);
   }
 
@@ -82,8 +88,9 @@ export class MedicalTestsController {
   @ApiOkResponse({ type: MedicalTestDto, headers: responseHeaders() })
   @ApiProblemResponses(404)
   get(
-    @Param('patientId') patientId: string,
-    @Param('testId') testId: string,
+    @Param('patientId', new ResourceIdPipe(medicalTestNotFound))
+    patientId: string,
+    @Param('testId', new ResourceIdPipe(medicalTestNotFound)) testId: string,
   ): Promise<MedicalTest> {
     return this.medicalTests.get(patientId, testId);
   }

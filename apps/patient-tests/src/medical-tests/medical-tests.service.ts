@@ -2,10 +2,8 @@ import { Page, PageQuery, paginate } from '@app/shared/http';
 import { Injectable } from '@nestjs/common';
 import { z } from 'zod';
 import { PatientsService } from '../patients/patients.service';
-import { isResourceId } from '../patients/uuid';
 import type { CreateMedicalTestDto, MedicalTest } from './medical-test.dto';
 import {
-  invalidPatientId,
   medicalTestNotFound,
   medicalTestPatientMismatch,
 } from './medical-test.errors';
@@ -26,9 +24,6 @@ export class MedicalTestsService {
     id: string,
     body: CreateMedicalTestDto,
   ): Promise<MedicalTest> {
-    if (!isResourceId(patientId)) {
-      throw invalidPatientId();
-    }
     if (body.patientId !== undefined && body.patientId !== patientId) {
       throw medicalTestPatientMismatch();
     }
@@ -55,10 +50,7 @@ export class MedicalTestsService {
   }
 
   async get(patientId: string, testId: string): Promise<MedicalTest> {
-    const test =
-      isResourceId(patientId) && isResourceId(testId)
-        ? await this.repository.find(patientId, testId)
-        : undefined;
+    const test = await this.repository.find(patientId, testId);
     if (!test) {
       throw medicalTestNotFound();
     }

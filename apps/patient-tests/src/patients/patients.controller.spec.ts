@@ -325,11 +325,27 @@ describe('PatientsController (one controller, global pipeline)', () => {
 
       const response = await send(app, {
         method: 'GET',
-        url: '/api/patient/not-a-uuid',
+        url: `/api/patient/${PATIENT_ID}`,
       });
 
       expectProblem(response, 404, 'PATIENT_NOT_FOUND');
     });
+
+    it.each(['GET', 'PUT'] as const)(
+      'answers 404 PATIENT_NOT_FOUND problem+json to %s with a malformed patient id, without calling the service',
+      async (method) => {
+        // The service is a strict mock with nothing stubbed: calling it would fail the request.
+        const { app } = await boot();
+
+        const response = await send(app, {
+          method,
+          url: '/api/patient/not-a-uuid',
+          ...(method === 'PUT' && { body: samplePatient() }),
+        });
+
+        expectProblem(response, 404, 'PATIENT_NOT_FOUND');
+      },
+    );
 
     it('answers 404 problem+json for a path no route matches', async () => {
       const { app } = await boot();

@@ -34,7 +34,8 @@ import {
   UpdatePatientDto,
 } from './patient.dto';
 import { PatientsService } from './patients.service';
-import { ApiResourceIdParam } from './uuid';
+import { ApiResourceIdParam, ResourceIdPipe } from '../resource-id';
+import { patientNotFound } from './patient.errors';
 
 @ApiTags('patients')
 @ApiSecurity(FUNCTION_KEY_HEADER_SCHEME)
@@ -92,7 +93,9 @@ export class PatientsController {
   @ApiResourceIdParam('patientId', 'The patient id')
   @ApiOkResponse({ type: PatientDto, headers: responseHeaders('etag') })
   @ApiProblemResponses(404)
-  get(@Param('patientId') id: string): Promise<Versioned<Patient>> {
+  get(
+    @Param('patientId', new ResourceIdPipe(patientNotFound)) id: string,
+  ): Promise<Versioned<Patient>> {
     return this.patients.get(id);
   }
 
@@ -108,7 +111,7 @@ export class PatientsController {
   @ApiOkResponse({ type: PatientDto, headers: responseHeaders('etag') })
   @ApiProblemResponses(400, 404, 412, 413, 415)
   update(
-    @Param('patientId') id: string,
+    @Param('patientId', new ResourceIdPipe(patientNotFound)) id: string,
     @Body() body: UpdatePatientDto,
     @Headers('If-Match') ifMatch?: string,
   ): Promise<Versioned<Patient>> {

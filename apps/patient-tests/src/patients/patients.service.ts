@@ -16,7 +16,6 @@ import type {
 } from './patient.dto';
 import { patientIdMismatch, patientNotFound } from './patient.errors';
 import { PatientsRepository } from './patients.repository';
-import { isResourceId } from './uuid';
 
 const searchPosition = z.strictObject({ after: z.string().max(64) });
 
@@ -34,9 +33,7 @@ export class PatientsService {
   }
 
   async get(id: string): Promise<Versioned<Patient>> {
-    const patient = isResourceId(id)
-      ? await this.repository.findById(id)
-      : undefined;
+    const patient = await this.repository.findById(id);
     if (!patient) {
       throw patientNotFound();
     }
@@ -56,9 +53,6 @@ export class PatientsService {
     const { id: bodyId, lastUpdated: _ignored, ...fields } = body;
     if (bodyId !== undefined && bodyId !== id) {
       throw patientIdMismatch();
-    }
-    if (!isResourceId(id)) {
-      throw patientNotFound();
     }
     const result = await this.repository.replace(
       { ...fields, id, lastUpdated: new Date().toISOString() },
@@ -88,7 +82,7 @@ export class PatientsService {
 
   /** Fails with PATIENT_NOT_FOUND unless `id` names a stored patient. */
   async assertExists(id: string): Promise<void> {
-    if (!isResourceId(id) || !(await this.repository.exists(id))) {
+    if (!(await this.repository.exists(id))) {
       throw patientNotFound();
     }
   }
