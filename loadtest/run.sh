@@ -113,8 +113,12 @@ ensure_venv() {
     || die "$python is $("$python" -V 2>&1); Locust $(grep -o 'locust==[0-9.]*' "$loadtest_dir/requirements.txt") needs >= 3.11"
   wanted="$(sha256sum "$loadtest_dir/requirements.txt" | cut -d' ' -f1)"
   # The stamp is written only after a complete install: a changed requirements.txt or an install that
-  # was interrupted recreates the venv from scratch (pip's cache makes that quick).
-  if [[ -x "$venv_dir/bin/locust" && "$(cat "$stamp" 2>/dev/null)" == "$wanted" ]]; then
+  # was interrupted recreates the venv from scratch (pip's cache makes that quick). So does a venv
+  # whose scripts no longer start: they name its interpreter by path, which a venv made through
+  # another path (a moved folder, a symlinked .tools) does not have.
+  local interpreter
+  interpreter="$(head -n1 "$venv_dir/bin/locust" 2>/dev/null | cut -c3-)"
+  if [[ -x "$interpreter" && "$(cat "$stamp" 2>/dev/null)" == "$wanted" ]]; then
     return
   fi
   rm -rf "$venv_dir"
@@ -155,6 +159,10 @@ main() {
   ensure_venv
   preflight
   mkdir -p "$results_dir"
+  # The audit check reads the records created since then (a few seconds early, for clock skew
+  # between this machine and the audit app's).
+  local started
+  started="$(date -u -d '-5 seconds' +%Y-%m-%dT%H:%M:%SZ)"
   run_locust
 
   local status=0
@@ -165,7 +173,7 @@ main() {
     echo "audit completeness: skipped (--skip-audit)"
   else
     (cd "$loadtest_dir" && "$venv_dir/bin/python" -m checks.audit \
-      --correlations "$results_dir/correlations.csv" --audit-url "$audit_url") || status=1
+      --correlations "$results_dir/correlations.csv" --audit-url "$audit_url" --since "$started") || status=1
   fi
 
   echo "run.sh: results in $results_dir (report.html, locust_stats.csv, summary.md)"

@@ -1,12 +1,20 @@
 """Audit completeness: every successful response of a run has its audit record.
 
-Reads the correlation log written by the locustfile (--correlation-log), asks
-the audit API for each correlation id with bounded concurrency, re-asks for the
-missing ones a few times (audit writes may land a moment after the response),
-and prints "audit completeness: N/M = P%".
+Reads the correlation log written by the locustfile (--correlation-log) and
+finds each correlation id in the audit register, re-asking for the missing ones
+a few times (audit writes may land a moment after the response), then prints
+"audit completeness: N/M = P%".
+
+Two ways to find them:
+- with --since (what run.sh passes: the instant the run started), it reads every
+  record created since then, 200 per request, newest first: a stress run of
+  thousands of requests costs a few dozen audit queries instead of one per id;
+- without it (e.g. against a deployment whose clock you do not trust), it asks
+  for each correlation id, with bounded concurrency.
 
 Usage: python -m checks.audit --correlations results/<ts>/correlations.csv \
-           --audit-url http://localhost:7072 [--base-path /api/] [--concurrency 8]
+           --audit-url http://localhost:7072 [--since 2026-11-29T21:00:00Z] \
+           [--base-path /api/] [--concurrency 8]
        The key comes from LOADTEST_AUDIT_KEY (sent as x-functions-key): a reader key.
 
 Exit status 0 at 100%, 1 below, 2 when the log is unusable.
@@ -30,7 +38,9 @@ from pathlib import Path
 
 AUDIT_KEY_HEADER = "x-functions-key"
 
-Lookup = Callable[[str], bool]
+# Which of these correlation ids have an audit record.
+Finder = Callable[[Sequence[str]], set[str]]
+PAGE_SIZE = 200
 
 
 class AuditApiError(RuntimeError):
@@ -75,63 +85,82 @@ def read_operations(path: Path) -> list[Operation]:
         ]
 
 
-def audit_query_url(audit_url: str, base_path: str, correlation_id: str) -> str:
-    query = urllib.parse.urlencode({"correlationId": correlation_id})
-    return f"{audit_url.rstrip('/')}{base_path}auditrecord?{query}"
+def audit_query_url(audit_url: str, base_path: str, query: dict[str, str]) -> str:
+    return f"{audit_url.rstrip('/')}{base_path}auditrecord?{urllib.parse.urlencode(query)}"
 
 
-def http_lookup(audit_url: str, base_path: str, key: str, timeout_s: float = 10.0) -> Lookup:
-    """A Lookup that asks the audit API whether a record with this correlation id exists."""
+def _get_records(url: str, key: str, timeout_s: float) -> tuple[list[dict], str | None]:
+    """One page of records and the token of the next page, if any."""
+    request = urllib.request.Request(url, headers={AUDIT_KEY_HEADER: key, "Accept": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout_s) as response:
+            records = json.load(response)
+            token = response.headers.get("x-continuation-token")
+    except (urllib.error.URLError, OSError, json.JSONDecodeError) as error:
+        raise AuditApiError(f"{type(error).__name__}: {error}") from error
+    if not isinstance(records, list):
+        raise AuditApiError(f"expected a JSON array, got {type(records).__name__}")
+    return [r for r in records if isinstance(r, dict)], token
 
-    def lookup(correlation_id: str) -> bool:
-        request = urllib.request.Request(
-            audit_query_url(audit_url, base_path, correlation_id),
-            headers={AUDIT_KEY_HEADER: key, "Accept": "application/json"},
-        )
-        try:
-            with urllib.request.urlopen(request, timeout=timeout_s) as response:
-                records = json.load(response)
-        except (urllib.error.URLError, OSError, json.JSONDecodeError) as error:
-            raise AuditApiError(f"{type(error).__name__}: {error}") from error
-        if not isinstance(records, list):
-            raise AuditApiError(f"expected a JSON array, got {type(records).__name__}")
+
+def lookup_each(audit_url: str, base_path: str, key: str, concurrency: int = 8, timeout_s: float = 10.0) -> Finder:
+    """A Finder that asks the audit API for each correlation id, `concurrency` at a time."""
+
+    def found(correlation_id: str) -> bool:
+        url = audit_query_url(audit_url, base_path, {"correlationId": correlation_id})
+        records, _ = _get_records(url, key, timeout_s)
         # Match on the field itself, not on the count: a filter the API ignored
         # would otherwise return unrelated records and look complete.
-        return any(isinstance(r, dict) and r.get("correlationId") == correlation_id for r in records)
+        return any(r.get("correlationId") == correlation_id for r in records)
 
-    return lookup
+    def find(correlation_ids: Sequence[str]) -> set[str]:
+        with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
+            hits = list(pool.map(found, correlation_ids))
+        return {cid for cid, hit in zip(correlation_ids, hits, strict=True) if hit}
+
+    return find
 
 
-def _probe(lookup: Lookup, operation: Operation) -> tuple[bool, str | None]:
-    if not operation.correlation_id:
-        return False, None
-    try:
-        return lookup(operation.correlation_id), None
-    except AuditApiError as error:
-        return False, str(error)
+def scan_since(audit_url: str, base_path: str, key: str, since: str, timeout_s: float = 30.0) -> Finder:
+    """A Finder that reads every record created since `since` (ISO 8601), a page of 200 at a time."""
+
+    def find(correlation_ids: Sequence[str]) -> set[str]:
+        wanted = set(correlation_ids)
+        seen: set[str] = set()
+        query = {"from": since, "limit": str(PAGE_SIZE)}
+        while True:
+            records, token = _get_records(audit_query_url(audit_url, base_path, query), key, timeout_s)
+            seen.update(str(r["correlationId"]) for r in records if r.get("correlationId") in wanted)
+            if not token or seen == wanted:
+                return seen
+            query = {**query, "continuationToken": token}
+
+    return find
 
 
 def check_completeness(
     operations: Sequence[Operation],
-    lookup: Lookup,
-    concurrency: int = 8,
+    find: Finder,
     attempts: int = 5,
     retry_delay_s: float = 1.0,
     sleep: Callable[[float], None] = time.sleep,
 ) -> Completeness:
-    """Looks every operation up; re-asks only for the missing ones, up to `attempts` rounds."""
+    """Finds every operation's record; re-asks only for the missing ones, up to `attempts` rounds."""
     pending = list(operations)
     last_error: str | None = None
-    with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
-        for attempt in range(attempts):
-            if attempt:
-                sleep(retry_delay_s)
-            results = list(pool.map(lambda op: _probe(lookup, op), pending))
-            last_error = next((error for _, error in reversed(results) if error), last_error)
-            pending = [op for op, (found, _) in zip(pending, results, strict=True) if not found]
-            # Rows without an id can never be found; do not wait for them.
-            if all(not op.correlation_id for op in pending):
-                break
+    for attempt in range(attempts):
+        # Rows without an id can never be found; do not wait for them.
+        ids = sorted({op.correlation_id for op in pending if op.correlation_id})
+        if not ids:
+            break
+        if attempt:
+            sleep(retry_delay_s)
+        try:
+            found = find(ids)
+        except AuditApiError as error:
+            last_error = str(error)
+            continue
+        pending = [op for op in pending if op.correlation_id not in found]
     return Completeness(total=len(operations), missing=pending, last_error=last_error)
 
 
@@ -140,7 +169,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--correlations", type=Path, required=True, help="CSV written by --correlation-log")
     parser.add_argument("--audit-url", default="http://localhost:7072", help="audit API origin")
     parser.add_argument("--base-path", default="/api/", help="route prefix before 'auditrecord'")
-    parser.add_argument("--concurrency", type=int, default=8, help="parallel look-ups (keep it small: 2 cores)")
+    parser.add_argument("--since", help="ISO 8601 instant the run started: read the records since then")
+    parser.add_argument("--concurrency", type=int, default=8, help="parallel look-ups without --since (2 cores)")
     parser.add_argument("--attempts", type=int, default=5, help="look-up rounds for ids still missing")
     parser.add_argument("--retry-delay", type=float, default=1.0, help="seconds between rounds")
     args = parser.parse_args(argv)
@@ -153,10 +183,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not key:
         print("audit: LOADTEST_AUDIT_KEY is not set (run.sh sets it to the local stack's reader key)", file=sys.stderr)
         return 2
+    find = (
+        scan_since(args.audit_url, args.base_path, key, args.since)
+        if args.since
+        else lookup_each(args.audit_url, args.base_path, key, args.concurrency)
+    )
     result = check_completeness(
         operations,
-        http_lookup(args.audit_url, args.base_path, key),
-        concurrency=args.concurrency,
+        find,
         attempts=args.attempts,
         retry_delay_s=args.retry_delay,
     )

@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import csv
+import json
+import threading
+import urllib.parse
+from collections.abc import Callable, Iterator, Sequence
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import SimpleNamespace
+from typing import ClassVar
 
 import pytest
 
@@ -100,33 +106,38 @@ def ops(*ids: str) -> list[audit.Operation]:
     return [audit.Operation("POST", "patient/", cid) for cid in ids]
 
 
+def found_if(predicate: Callable[[str], bool]) -> audit.Finder:
+    return lambda ids: {cid for cid in ids if predicate(cid)}
+
+
 def test_every_operation_found_is_100_percent() -> None:
-    result = audit.check_completeness(ops("a", "b"), lookup=lambda cid: True, sleep=lambda _: None)
+    result = audit.check_completeness(ops("a", "b"), found_if(lambda cid: True), sleep=lambda _: None)
     assert result.complete
     assert result.summary() == "audit completeness: 2/2 = 100.0%"
 
 
-def test_a_record_that_lands_late_is_found_by_a_retry() -> None:
-    calls: dict[str, int] = {}
+def test_a_record_that_lands_late_is_found_by_a_retry_that_asks_only_for_the_missing() -> None:
+    asked: list[list[str]] = []
 
-    def eventually(cid: str) -> bool:
-        calls[cid] = calls.get(cid, 0) + 1
-        return cid == "a" or calls[cid] >= 3
+    def eventually(ids: Sequence[str]) -> set[str]:
+        asked.append(list(ids))
+        return {cid for cid in ids if cid == "a" or len(asked) >= 3}
 
     result = audit.check_completeness(ops("a", "late"), eventually, attempts=5, sleep=lambda _: None)
     assert result.complete
-    assert calls == {"a": 1, "late": 3}
+    assert asked == [["a", "late"], ["late"], ["late"]]
 
 
 def test_a_missing_record_and_a_response_without_id_count_against_completeness() -> None:
-    result = audit.check_completeness(ops("a", "gone", ""), lambda cid: cid == "a", attempts=3, sleep=lambda _: None)
+    only_a = found_if(lambda cid: cid == "a")
+    result = audit.check_completeness(ops("a", "gone", ""), only_a, attempts=3, sleep=lambda _: None)
     assert not result.complete
     assert [op.correlation_id for op in result.missing] == ["gone", ""]
     assert result.summary() == "audit completeness: 1/3 = 33.3%"
 
 
 def test_an_unreachable_audit_api_is_incomplete_and_reported() -> None:
-    def down(cid: str) -> bool:
+    def down(ids: Sequence[str]) -> set[str]:
         raise audit.AuditApiError("URLError: connection refused")
 
     result = audit.check_completeness(ops("a"), down, attempts=2, sleep=lambda _: None)
@@ -135,12 +146,73 @@ def test_an_unreachable_audit_api_is_incomplete_and_reported() -> None:
 
 
 def test_no_operations_is_not_complete() -> None:
-    assert not audit.check_completeness([], lambda cid: True, sleep=lambda _: None).complete
+    assert not audit.check_completeness([], found_if(lambda cid: True), sleep=lambda _: None).complete
 
 
-def test_the_audit_query_asks_by_correlation_id() -> None:
-    url = audit.audit_query_url("http://localhost:7072/", "/api/", "4bf92f3577b34da6a3ce929d0e0e4736")
-    assert url == "http://localhost:7072/api/auditrecord?correlationId=4bf92f3577b34da6a3ce929d0e0e4736"
+class FakeAuditApi(BaseHTTPRequestHandler):
+    """GET /api/auditrecord over RECORDS (newest first), paged like the audit API; logs each query."""
+
+    RECORDS = [{"correlationId": f"c{n}"} for n in range(450, 0, -1)]
+    queries: ClassVar[list[dict[str, list[str]]]] = []
+
+    def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+        url = urllib.parse.urlsplit(self.path)
+        query = urllib.parse.parse_qs(url.query)
+        FakeAuditApi.queries.append(query)
+        if url.path != "/api/auditrecord" or self.headers.get("x-functions-key") != "reader":
+            self.send_response(403)
+            self.end_headers()
+            return
+        records = self.RECORDS
+        if "correlationId" in query:
+            records = [r for r in records if r["correlationId"] == query["correlationId"][0]]
+        start = int(query.get("continuationToken", ["0"])[0])
+        limit = int(query.get("limit", ["50"])[0])
+        page = records[start : start + limit]
+        self.send_response(200)
+        self.send_header("content-type", "application/json")
+        if start + limit < len(records):
+            self.send_header("x-continuation-token", str(start + limit))
+        self.end_headers()
+        self.wfile.write(json.dumps(page).encode())
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def audit_api() -> Iterator[str]:
+    FakeAuditApi.queries = []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), FakeAuditApi)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+def test_the_scan_reads_pages_since_the_start_until_every_id_is_seen(audit_api: str) -> None:
+    find = audit.scan_since(audit_api, "/api/", "reader", "2026-11-29T21:00:00Z")
+    assert find(["c450", "c1", "c9999"]) == {"c450", "c1"}
+    assert len(FakeAuditApi.queries) == 3  # 450 records, 200 per page
+    assert all(q["from"] == ["2026-11-29T21:00:00Z"] and q["limit"] == ["200"] for q in FakeAuditApi.queries)
+
+
+def test_the_scan_stops_at_the_page_where_the_last_id_is_found(audit_api: str) -> None:
+    find = audit.scan_since(audit_api, "/api/", "reader", "2026-11-29T21:00:00Z")
+    assert find(["c450", "c300"]) == {"c450", "c300"}
+    assert len(FakeAuditApi.queries) == 1
+
+
+def test_each_id_is_asked_for_without_a_start(audit_api: str) -> None:
+    find = audit.lookup_each(audit_api, "/api/", "reader", concurrency=2)
+    assert find(["c5", "c9999"]) == {"c5"}
+    assert sorted(q["correlationId"][0] for q in FakeAuditApi.queries) == ["c5", "c9999"]
+
+
+def test_a_refused_key_is_an_audit_api_error(audit_api: str) -> None:
+    find = audit.scan_since(audit_api, "/api/", "append-key", "2026-11-29T21:00:00Z")
+    with pytest.raises(audit.AuditApiError, match="403"):
+        find(["c1"])
 
 
 def response(status: int, headers: dict[str, str] | None) -> SimpleNamespace:

@@ -39,7 +39,11 @@ build_tofu() {
 
 install_checkov() {
   local venv="${tools}/checkov-venv" stamp="${tools}/checkov-venv/.checkov-version"
-  if [[ -x "${venv}/bin/checkov" && "$(cat "${stamp}" 2>/dev/null)" == "${CHECKOV_VERSION}" ]]; then
+  # A venv's scripts name its interpreter by path: one made through another path (a moved folder,
+  # a symlinked .tools) has scripts that no longer start, so it is made again.
+  local interpreter
+  interpreter="$(head -n1 "${venv}/bin/checkov" 2>/dev/null | cut -c3-)"
+  if [[ -x "${interpreter}" && "$(cat "${stamp}" 2>/dev/null)" == "${CHECKOV_VERSION}" ]]; then
     echo "install-tools: checkov ${CHECKOV_VERSION} already installed"
     return
   fi

@@ -6,6 +6,7 @@ import { AuditRecordsModule } from './audit-records/audit-records.module';
 import { ChainModule } from './chain/chain.module';
 import { AuditConfigModule } from './config/audit-config.module';
 import { AuditConfig } from './config/audit.config';
+import { FhirModule } from './fhir/fhir.module';
 
 @Module({
   imports: [
@@ -17,6 +18,7 @@ import { AuditConfig } from './config/audit.config';
     AuditAccessModule,
     AuditRecordsModule,
     ChainModule,
+    FhirModule,
   ],
 })
 export class AppModule {}

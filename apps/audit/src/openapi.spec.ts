@@ -62,6 +62,15 @@ describe('the audit OpenAPI document', () => {
     );
   });
 
+  it('describes the JSON API only: the FHIR routes are described by their CapabilityStatement', () => {
+    expect(Object.keys(document.paths)).toContain('/api/auditrecord');
+    expect(
+      Object.keys(document.paths).filter((path) =>
+        path.startsWith('/api/fhir'),
+      ),
+    ).toEqual([]);
+  });
+
   it('GET /api/auditrecord documents x-continuation-token', () => {
     expect(Object.keys(auditRecord.get.responses[200].headers ?? {})).toContain(
       'x-continuation-token',

@@ -257,15 +257,27 @@ export class AuditRecordsRepository {
   }
 
   /** Up to `limit` matching records with a sequence below `beforeSequence`, newest first. */
-  async query(
+  query(
     filter: AuditFilter,
     limit: number,
     beforeSequence?: number,
   ): Promise<AuditRecord[]> {
-    const query = toFilter(filter);
-    if (beforeSequence !== undefined) {
-      query._id = { $lt: beforeSequence };
-    }
+    return this.findNewestFirst(toFilter(filter), limit, beforeSequence);
+  }
+
+  /**
+   * Like `query`, for a filter built elsewhere (the FHIR AuditEvent search, whose parameters OR and
+   * AND what the JSON API's filter cannot).
+   */
+  async findNewestFirst(
+    filter: FilterQuery<AuditRecordDocument>,
+    limit: number,
+    beforeSequence?: number,
+  ): Promise<AuditRecord[]> {
+    const query: FilterQuery<AuditRecordDocument> =
+      beforeSequence === undefined
+        ? filter
+        : { ...filter, _id: { $lt: beforeSequence } };
     const docs = await withThrottleRetry(() =>
       this.model
         .find(query)

@@ -18,7 +18,8 @@ const nonEmpty = <T extends object>(value: T): T | undefined => {
   return Object.keys(members).length > 0 ? members : undefined;
 };
 
-const auditPosition = z.strictObject({ before: z.int().min(1) });
+/** Where the next page of a newest-first listing starts: below this sequence. */
+export const auditPosition = z.strictObject({ before: z.int().min(1) });
 
 @Injectable()
 export class AuditRecordsService {
