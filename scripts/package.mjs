@@ -7,6 +7,7 @@
 //   dist/functions/<app>/main.js       the entry: loads app.js through that cache
 //                                      (scripts/lib/startup-cache-loader.cjs)
 //   dist/functions/<app>/host.json     apps/<app>/host.json
+//   dist/functions/audit/explorer-ui/  the audit explorer's page (scripts/build-explorer.mjs)
 //   dist/functions/<app>/package.json  main = main.js; dependencies = the run-time externals only,
 //                                      at the exact versions of package-lock.json
 //   dist/functions/<app>/node_modules  those externals, installed with `npm install --omit=dev`
@@ -35,6 +36,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
+import { buildExplorer } from './build-explorer.mjs';
 import offlineTelemetryEnv from './lib/offline-telemetry-env.cjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -229,6 +231,11 @@ async function packageApp(app, { skipBuild, zip, outDir }) {
     path.join(ROOT, 'apps', app, 'host.json'),
     path.join(out, 'host.json'),
   );
+  if (app === 'audit') {
+    // The explorer's page, beside app.js, where the bundle looks for it (apps/audit/src/explorer/).
+    log(`${app}: explorer page`);
+    await buildExplorer(path.join(out, 'explorer-ui'));
+  }
 
   // Reinstall only when the dependency list changed (the stamp is the manifest npm installed from).
   const stamp = path.join(out, 'node_modules', '.installed-from.json');

@@ -58,3 +58,5 @@ step "Terraform schema lint of rotation/, policy, collections and azure.yaml tes
   npx jest --selectProjects terraform
 step "The working tree is as the run found it (git status)" tree_unchanged
 log "All checks passed in $((SECONDS - started)) s"
+# What a reviewer looks at rather than reads: the audit explorer's main views, from its browser tests.
+log "Screenshots of the audit explorer: $ROOT/test-results/explorer-screenshots/"

@@ -27,12 +27,19 @@ async function main() {
   require(entry);
   const loaded = performance.now();
 
-  if (registry.functions.length !== 1) {
+  // The catch-all: every app's API goes through it (audit also registers its explorer's page, served
+  // by the same handler without a function key).
+  const catchAll = registry.functions.filter(({ metadata }) =>
+    Object.values(metadata.bindings).some(
+      (binding) => binding.route === '{*segments}',
+    ),
+  );
+  if (catchAll.length !== 1) {
     throw new Error(
-      `expected one registered function, found ${registry.functions.length}`,
+      `expected one catch-all function, found ${catchAll.length} of ${registry.functions.length}`,
     );
   }
-  const [{ metadata, callback }] = registry.functions;
+  const [{ metadata, callback }] = catchAll;
   // The entry's own copy of @azure/functions: for a package, the one in its node_modules.
   const { HttpRequest, InvocationContext } =
     createRequire(entry)('@azure/functions');

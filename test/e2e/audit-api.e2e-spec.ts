@@ -234,6 +234,34 @@ describe('the audit API on a real database', () => {
     expect(bySince.body).toEqual([second.body]);
   });
 
+  it('filters by actor: the verified caller or the client it acted for', async () => {
+    const client = `subscription:ward-${Date.now()}`;
+    const mine = await audit.appender.post(
+      '/auditrecord',
+      record({ actor: client }),
+    );
+    expect(mine.status).toBe(201);
+
+    const byClient = await audit.client.get(
+      `/auditrecord?actor=${encodeURIComponent(client)}`,
+    );
+    expect(byClient.body).toEqual([mine.body]);
+    // The appending key's fingerprint is the verified caller of this record and of others.
+    const byCaller = await audit.client.get(
+      `/auditrecord?actor=${encodeURIComponent(mine.body.actor)}&limit=200`,
+    );
+    expect(byCaller.body[0]).toEqual(mine.body);
+    expect(
+      byCaller.body.every(
+        (found: { actor: string }) => found.actor === mine.body.actor,
+      ),
+    ).toBe(true);
+    const byOther = await audit.client.get(
+      `/auditrecord?actor=${encodeURIComponent(`${client}-other`)}`,
+    );
+    expect(byOther.body).toEqual([]);
+  });
+
   it('pages newest first with a continuation token, without repeats', async () => {
     const resourceId = `paged-${Date.now()}`;
     const created: string[] = [];

@@ -1,9 +1,29 @@
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 import { ALL_HTTP_METHODS } from '@app/shared/functions';
+import { ROOT } from '../../scripts/lib/processes.cjs';
+import {
+  HttpRequest,
+  HttpResponseInit,
+  InvocationContext,
+} from '@azure/functions';
+import {
+  FUNCTIONS_BASE_URL,
+  invocationContext,
+  invoke,
+  received,
+} from './support/functions-host';
 import { FunctionsApp, startFunctionsApp } from './support/hosts';
 import { AUDIT_KEY, RunningAudit, startAudit } from './support/stack';
 
 interface StubRegistry {
-  functions: Array<{ metadata: { name: string; bindings: object } }>;
+  functions: Array<{
+    metadata: { name: string; bindings: object };
+    callback: (
+      request: HttpRequest,
+      context: InvocationContext,
+    ) => Promise<HttpResponseInit>;
+  }>;
   hooks: Array<{ hookName: string; callback: (context: object) => unknown }>;
 }
 
@@ -62,6 +82,78 @@ describe.each(['patient-tests', 'audit'] as const)(
     });
   },
 );
+
+describe("the audit explorer's page in Azure Functions", () => {
+  let app: FunctionsApp;
+
+  beforeAll(async () => {
+    execFileSync(process.execPath, [
+      join(ROOT, 'scripts', 'build-explorer.mjs'),
+    ]);
+    app = await startFunctionsApp('audit');
+  });
+
+  afterAll(() => app.close());
+
+  it('has a trigger of its own without a function key (a browser cannot send one), served by the audit app', async () => {
+    const explorer = registry().functions.filter(
+      (fn) => fn.metadata.name === 'audit-explorer',
+    );
+    expect(explorer.length).toBeGreaterThan(0);
+    expect(
+      Object.values(explorer[explorer.length - 1].metadata.bindings),
+    ).toEqual([
+      expect.objectContaining({
+        type: 'httpTrigger',
+        route: 'explorer/{*file}',
+        authLevel: 'anonymous',
+        methods: ['GET', 'HEAD'],
+      }),
+      expect.objectContaining({ type: 'http', direction: 'out' }),
+    ]);
+    // The audit app itself serves the page, without a key; its data routes stay behind the catch-all's.
+    const page = await received(
+      await invoke(app.handler, 'GET', `${FUNCTIONS_BASE_URL}/explorer`),
+    );
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toContain(
+      "default-src 'none'",
+    );
+  });
+
+  it("passes on only the page's own files: no other route of the app is reachable without a key", async () => {
+    // The last registration: this describe's app (each load of the entry registers its triggers).
+    const explorer = registry()
+      .functions.filter((fn) => fn.metadata.name === 'audit-explorer')
+      .at(-1)!;
+    const status = async (path: string) =>
+      (
+        await explorer.callback(
+          new HttpRequest({
+            method: 'GET',
+            url: `http://localhost:7071${path}`,
+          }),
+          invocationContext(),
+        )
+      ).status;
+    expect(await status('/api/explorer')).toBe(200);
+    expect(await status('/api/explorer/explorer.js')).toBe(200);
+    for (const path of [
+      '/api/auditrecord',
+      '/api/explorer/../auditrecord',
+      '/api/explorer/..%2Fauditrecord',
+      '/api/explorer/%2e%2e/auditrecord',
+      '/api/explorer/explorer.js/../../auditrecord',
+      '/api/explorer?patientId=x',
+      '/api/explorer/chain/verify',
+    ]) {
+      expect({ path, status: await status(path) }).toEqual({
+        path,
+        status: 404,
+      });
+    }
+  });
+});
 
 describe('a Functions entry without API_KEYS', () => {
   let app: FunctionsApp;

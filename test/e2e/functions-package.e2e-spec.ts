@@ -227,6 +227,23 @@ describe('the deployable Functions packages', () => {
     expect(JSON.parse(result.body!)).toEqual([]);
   });
 
+  it.each([
+    ['/api/explorer', '<title>Audit register explorer</title>'],
+    ['/api/explorer/explorer.js', 'x-functions-key'],
+  ])(
+    "serves the audit explorer's %s from the files packaged beside the bundle",
+    async (route, content) => {
+      const result = await invokePackage(
+        unpacked.audit,
+        'GET',
+        route,
+        packageEnv('audit', 'e2e-package-audit'),
+      );
+      expect(result.status).toBe(200);
+      expect(result.body).toContain(content);
+    },
+  );
+
   it.each(APPS)(
     '%s: compiles and resolves from its start-up cache in a folder other than the one it was built in',
     async (app) => {

@@ -6,6 +6,7 @@ import { AuditRecordsModule } from './audit-records/audit-records.module';
 import { ChainModule } from './chain/chain.module';
 import { AuditConfigModule } from './config/audit-config.module';
 import { AuditConfig } from './config/audit.config';
+import { ExplorerModule } from './explorer/explorer.module';
 import { FhirModule } from './fhir/fhir.module';
 
 @Module({
@@ -18,6 +19,7 @@ import { FhirModule } from './fhir/fhir.module';
     AuditAccessModule,
     AuditRecordsModule,
     ChainModule,
+    ExplorerModule,
     FhirModule,
   ],
 })

@@ -4,6 +4,7 @@
 import './instrument';
 import { registerFunctionApp } from '@app/shared/functions';
 import { createAuditApp } from './create-audit-app';
+import { registerExplorerFunction } from './explorer/explorer-function';
 
 // FUNCTIONS_WORKER_RUNTIME means "inside Azure Functions": the host checks function keys in front of
 // the app (audit still needs API_KEYS there, to tell append keys from reader keys). The host sets it
@@ -14,3 +15,4 @@ process.env.FUNCTIONS_WORKER_RUNTIME ??= 'node';
 
 /** The Function App's one HTTP function, exported for tests. */
 export const handler = registerFunctionApp('audit', createAuditApp);
+registerExplorerFunction(handler);

@@ -145,6 +145,11 @@ export const auditQuerySchema = z.strictObject({
       'Records naming this patient: every read, search or list that returned its data and every write of it, with attempts that failed (see `outcome`)',
     ),
   correlationId: z.string().min(1).max(64).optional(),
+  actor: actorSchema
+    .optional()
+    .describe(
+      "Records whose verified caller (`actor`) or whose caller's client (`onBehalfOf.actor`) is this actor",
+    ),
   from: z.iso
     .datetime({ offset: true })
     .optional()

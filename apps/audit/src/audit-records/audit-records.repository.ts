@@ -21,6 +21,7 @@ export interface AuditFilter {
   resourceId?: string;
   patientId?: string;
   correlationId?: string;
+  actor?: string;
   from?: Date;
   to?: Date;
 }
@@ -75,6 +76,7 @@ function toFilter({
   resourceId,
   patientId,
   correlationId,
+  actor,
   from,
   to,
 }: AuditFilter): FilterQuery<AuditRecordDocument> {
@@ -91,6 +93,11 @@ function toFilter({
   }
   if (correlationId !== undefined) {
     filter.correlationId = correlationId;
+  }
+  if (actor !== undefined) {
+    // The verified caller, or the client it acted for: an investigator asks about either. No index:
+    // a rare auditor's query, which may scan, rather than an index every append must maintain.
+    filter.$or = [{ actor }, { 'onBehalfOf.actor': actor }];
   }
   if (from !== undefined || to !== undefined) {
     filter.createdDate = {

@@ -75,6 +75,12 @@ describe('redactUrl, the one rule for request logs and telemetry', () => {
     );
   });
 
+  it('redacts the patient an auditor searches the register for, however spelled', () => {
+    expect(
+      redactUrl('/api/auditrecord?patientId=p-1&limit=200&PATIENTID=p-2'),
+    ).toBe('/api/auditrecord?patientId=REDACTED&limit=200&PATIENTID=REDACTED');
+  });
+
   it('keeps the path, other parameters and a URL without query as they are', () => {
     expect(
       redactUrl('https://h.test/api/patient/search?limit=5&codes=x&a'),

@@ -2,7 +2,9 @@ import { API_KEY_QUERY } from '../auth/api-key-names';
 
 /**
  * Query parameters whose values never reach logs or telemetry: the API key (`code`, as Azure
- * Functions names it), other credential-shaped names, and continuation tokens (they encode an id).
+ * Functions names it), other credential-shaped names, continuation tokens (they encode an id), and
+ * the patient an auditor looks up in the register (`GET /api/auditrecord?patientId=`, the audit
+ * explorer's search): that a patient's accesses are being examined is itself sensitive.
  */
 const SECRET_PARAMETERS = new Set([
   API_KEY_QUERY,
@@ -10,6 +12,7 @@ const SECRET_PARAMETERS = new Set([
   'sig',
   'token',
   'continuationtoken',
+  'patientid',
 ]);
 
 /** What a secret value is replaced with. */

@@ -1,0 +1,158 @@
+import type { AuditRecord, ChainVerification, Checkpoint } from './records';
+
+/** The header Azure Functions and the audit app read the key from; never the `code` query parameter. */
+const KEY_HEADER = 'x-functions-key';
+/** The largest page the list route serves. */
+const PAGE_SIZE = 200;
+/** More than a person reads on one page; the summary says when a search stopped here. */
+export const MAX_RECORDS = 5_000;
+/** Verify walks at most 10,000 records per call; this many calls covers a 1,000,000-record register. */
+const MAX_VERIFY_CALLS = 100;
+
+/** An answer other than success, with the problem+json detail the API gave. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string | undefined,
+    detail: string,
+  ) {
+    super(detail);
+    this.name = 'ApiError';
+  }
+}
+
+export interface RecordSearch {
+  patientId?: string;
+  correlationId?: string;
+  actor?: string;
+  from?: string;
+  to?: string;
+}
+
+export interface SearchResult {
+  records: AuditRecord[];
+  /** More records matched than MAX_RECORDS. */
+  truncated: boolean;
+}
+
+interface Problem {
+  code?: string;
+  detail?: string;
+  title?: string;
+}
+
+/**
+ * The reader-only audit API, called from the page with the key in a header. Paths are relative to the
+ * page (`/api/explorer`), so the page works wherever the app is mounted (e.g. behind a gateway prefix).
+ */
+export class AuditApi {
+  constructor(private readonly key: string) {}
+
+  private async get<T>(
+    path: string,
+    query: Record<string, string | undefined> = {},
+  ): Promise<{ body: T; headers: Headers }> {
+    const parameters = new URLSearchParams();
+    for (const [name, value] of Object.entries(query)) {
+      if (value !== undefined && value !== '') {
+        parameters.set(name, value);
+      }
+    }
+    const search = parameters.size > 0 ? `?${parameters.toString()}` : '';
+    const response = await fetch(`${path}${search}`, {
+      headers: { [KEY_HEADER]: this.key, accept: 'application/json' },
+      // Nothing from the page (a key, a patient id) is sent to another origin or kept by a cache.
+      credentials: 'omit',
+      cache: 'no-store',
+      referrerPolicy: 'no-referrer',
+    });
+    if (!response.ok) {
+      const problem = (await response.json().catch(() => ({}))) as Problem;
+      throw new ApiError(
+        response.status,
+        problem.code,
+        problem.detail ?? problem.title ?? `HTTP ${response.status}`,
+      );
+    }
+    return { body: (await response.json()) as T, headers: response.headers };
+  }
+
+  /** Every record matching, newest first, following continuation tokens up to MAX_RECORDS. */
+  async search(criteria: RecordSearch): Promise<SearchResult> {
+    const records: AuditRecord[] = [];
+    let continuationToken: string | undefined;
+    do {
+      const { body, headers } = await this.get<AuditRecord[]>('auditrecord', {
+        ...criteria,
+        limit: String(PAGE_SIZE),
+        continuationToken,
+      });
+      records.push(...body);
+      continuationToken = headers.get('x-continuation-token') ?? undefined;
+    } while (continuationToken && records.length < MAX_RECORDS);
+    return {
+      records: records.slice(0, MAX_RECORDS),
+      truncated:
+        continuationToken !== undefined || records.length > MAX_RECORDS,
+    };
+  }
+
+  /** One record by its sequence, from the chain export (the list route has no sequence filter). */
+  async recordAt(sequence: number): Promise<AuditRecord | undefined> {
+    const { body } = await this.get<{ records: AuditRecord[] }>(
+      'auditrecord/export',
+      { from: String(sequence), limit: '1' },
+    );
+    return body.records.find((record) => record.sequence === sequence);
+  }
+
+  /**
+   * Verifies `from`..`to` (the whole chain when absent), call after call as `next` says, and answers
+   * the first failing call or the last one, with `checked` summed over the calls.
+   */
+  async verify(
+    from?: number,
+    to?: number,
+    progress: (checked: number) => void = () => undefined,
+  ): Promise<ChainVerification> {
+    let checked = 0;
+    let start = from;
+    for (let call = 0; ; call++) {
+      const { body } = await this.get<ChainVerification>('auditrecord/verify', {
+        from: start?.toString(),
+        to: to?.toString(),
+      });
+      checked += body.checked;
+      progress(checked);
+      if (
+        !body.valid ||
+        body.next === undefined ||
+        call + 1 >= MAX_VERIFY_CALLS
+      ) {
+        return { ...body, checked };
+      }
+      start = body.next;
+    }
+  }
+
+  /** The newest signed checkpoint; undefined before the first or when checkpoints are not configured. */
+  async latestCheckpoint(): Promise<Checkpoint | undefined> {
+    try {
+      return (await this.get<Checkpoint>('auditrecord/checkpoints/latest'))
+        .body;
+    } catch (error) {
+      if (
+        error instanceof ApiError &&
+        (error.status === 404 || error.status === 409)
+      ) {
+        return undefined;
+      }
+      throw error;
+    }
+  }
+
+  /** Answers whether the key may read the register: one small list call. */
+  async checkKey(): Promise<void> {
+    await this.get<AuditRecord[]>('auditrecord', { limit: '1' });
+  }
+}
