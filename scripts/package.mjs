@@ -3,8 +3,10 @@
 //   dist/functions/<app>/app.js        the app, @app/shared and their libraries bundled into one
 //                                      file, without whitespace and comments (identifiers kept)
 //   dist/functions/<app>/startup.cache V8's code cache of app.js and the externals it loads, and where
-//                                      their require() calls resolved, from one warm-up invocation
-//   dist/functions/<app>/main.js       the entry: loads app.js through that cache
+//                                      their require() calls resolved, from one warm-up invocation;
+//                                      valid only for the Node version that runs this script
+//   dist/functions/<app>/main.js       the entry: loads app.js through that cache when its version
+//                                      tag and hashes hold, else with Node alone
 //                                      (scripts/lib/startup-cache-loader.cjs)
 //   dist/functions/<app>/host.json     apps/<app>/host.json
 //   dist/functions/audit/explorer-ui/  the audit explorer's page (scripts/build-explorer.mjs)
@@ -139,6 +141,8 @@ const compiledEntry = (app) =>
  * which saves the cache on exit. Telemetry is on, pointed at a closed local port with the SDK's
  * own statistics off, so the cache also covers the Application Insights / OpenTelemetry modules a
  * Function App with a connection string loads. Placeholder keys only; nothing is served or sent.
+ * The cache is tagged with this Node's version (process.execPath runs the warm-up), and a Function
+ * App on another Node version ignores it: build with the Node version the app runs (.node-version).
  */
 function writeStartupCache(app, out) {
   log(`${app}: start-up cache`);

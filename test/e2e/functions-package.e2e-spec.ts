@@ -110,7 +110,7 @@ function packageEnv(
 /** The loader's NODE_DEBUG=startup-cache report, from a package run's standard error. */
 function startupCacheReport(stderr: string) {
   const report =
-    /compiled (\d+) files from the cache; rejected: (.*); resolved (\d+) requests from the cache/.exec(
+    /compiled (\d+) files from the cache; rejected: (.*); resolved (\d+) requests from the cache; source changed: (.*); data damaged: (.*); checksums took/.exec(
       stderr,
     );
   if (!report) {
@@ -120,6 +120,11 @@ function startupCacheReport(stderr: string) {
     compiled: Number(report[1]),
     rejected: JSON.parse(report[2]) as string[],
     resolved: Number(report[3]),
+    // Files whose source or cached data did not match their hash: none in a package as built.
+    doubtful: [
+      ...(JSON.parse(report[4]) as string[]),
+      ...(JSON.parse(report[5]) as string[]),
+    ],
   };
 }
 
@@ -260,6 +265,7 @@ describe('the deployable Functions packages', () => {
       // app.js plus mongoose, mongodb, bson and @azure/functions: hundreds of files and requests.
       expect(report.compiled).toBeGreaterThan(100);
       expect(report.rejected).toEqual([]);
+      expect(report.doubtful).toEqual([]);
       expect(report.resolved).toBeGreaterThan(100);
     },
   );
@@ -272,9 +278,10 @@ describe('the deployable Functions packages', () => {
         const fs = require('node:fs');
         const { createRequire } = require('node:module');
         const path = require('node:path');
+        // Layout: index length (4 bytes), the index's SHA-256 (32 bytes), the index, V8 data.
         const bytes = fs.readFileSync('startup.cache');
         const length = bytes.readUInt32LE(0);
-        const { resolved } = JSON.parse(bytes.toString('utf8', 4, 4 + length));
+        const { resolved } = JSON.parse(bytes.toString('utf8', 36, 36 + length));
         const differing = Object.entries(resolved).filter(([key, file]) => {
           const [directory, request] = key.split('\\0');
           const actual = createRequire(path.resolve(directory, 'x.js')).resolve(request);
@@ -420,6 +427,7 @@ describe('the deployable Functions packages', () => {
       const report = startupCacheReport(result.stderr);
       expect(report.compiled).toBeGreaterThan(1000);
       expect(report.rejected).toEqual([]);
+      expect(report.doubtful).toEqual([]);
       // patient-tests' request, its MongoDB calls and its call to audit, parented to the host's span.
       expectOneOperation(
         await operation(collector, traceId),
