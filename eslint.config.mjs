@@ -4,6 +4,34 @@ import prettier from 'eslint-config-prettier';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
+// libs/shared is used only through its entry points (libs/shared/src/<entry>/index.ts, listed with
+// what each holds in libs/shared/README.md); everything else in it may change without notice.
+const SHARED_ENTRIES =
+  '@app/shared/config, /telemetry, /errors, /database, /http, /openapi, /platform, /key-vault, ' +
+  '/idempotency, /functions or /json';
+const sharedBoundary = {
+  paths: [
+    {
+      name: '@app/shared',
+      message: `There is no barrel: import from the entry point of the concern, ${SHARED_ENTRIES} (libs/shared/README.md says which holds what).`,
+    },
+  ],
+  patterns: [
+    {
+      group: ['@app/shared/*/**'],
+      message: `Only libs/shared's entry points are public: ${SHARED_ENTRIES} (libs/shared/README.md).`,
+    },
+    {
+      group: ['**/libs/shared/**'],
+      message: `Import libs/shared through its entry points, ${SHARED_ENTRIES}, not by a relative path.`,
+    },
+    {
+      group: ['**/test/support/**'],
+      message: 'Import test support as `@test/<file>`.',
+    },
+  ],
+};
+
 export default tseslint.config(
   {
     ignores: [
@@ -41,6 +69,25 @@ export default tseslint.config(
       eqeqeq: 'error',
       curly: 'error',
       'no-console': 'error',
+      'no-restricted-imports': ['error', sharedBoundary],
+    },
+  },
+  {
+    // Inside the library, relative imports: its own entry points would make import cycles.
+    files: ['libs/shared/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@app/*'],
+              message:
+                'Inside libs/shared, import the file itself by a relative path.',
+            },
+          ],
+        },
+      ],
     },
   },
   {

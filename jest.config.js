@@ -2,9 +2,11 @@
 // (`npx jest --selectProjects unit|e2e|terraform`).
 // tsconfig.json sets isolatedModules, so ts-jest transpiles file by file; `npm run typecheck` checks types.
 const tsJest = ['ts-jest', {}];
+// The same aliases as tsconfig.json: `@app/shared/<entry>` is libs/shared/src/<entry>/index.ts only
+// (no deep imports), `@test/<file>` is test/support/<file>.
 const moduleNameMapper = {
-  '^@app/shared$': '<rootDir>/libs/shared/src',
-  '^@app/shared/(.*)$': '<rootDir>/libs/shared/src/$1',
+  '^@app/shared/([a-z-]+)$': '<rootDir>/libs/shared/src/$1/index.ts',
+  '^@test/([a-z-]+)$': '<rootDir>/test/support/$1',
 };
 
 /** @type {import('jest').Config} */

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Test } from '@nestjs/testing';
 import { AppModule } from '../../apps/audit/src/app.module';
-import { canonicalJson } from '@app/shared';
+import { canonicalJson } from '@app/shared/json';
 import {
   AuditConfig,
   loadAuditConfig,

@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { HttpRequest, HttpRequestInit } from '@azure/functions';
-import { createHttpHandler, NEST_BOOTSTRAP_MEASURE } from '@app/shared';
+import {
+  createHttpHandler,
+  NEST_BOOTSTRAP_MEASURE,
+} from '@app/shared/functions';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createEchoApp, Echoed, echoLifecycle } from './support/echo-app';
 import {

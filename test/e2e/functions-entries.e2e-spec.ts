@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { ALL_HTTP_METHODS } from '@app/shared';
+import { ALL_HTTP_METHODS } from '@app/shared/functions';
 import { ROOT } from '../../scripts/lib/processes.cjs';
 import {
   HttpRequest,

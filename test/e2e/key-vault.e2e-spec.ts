@@ -1,4 +1,4 @@
-import { KeyVaultSecrets } from '@app/shared';
+import { KeyVaultSecrets } from '@app/shared/key-vault';
 import { Logger } from '@nestjs/common';
 import { samplePatient } from '../support/samples';
 import { databaseUri } from './support/databases';

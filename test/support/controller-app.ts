@@ -1,10 +1,6 @@
-import {
-  configureApp,
-  createFastifyAdapter,
-  HttpPipelineModule,
-  OpenApiInfo,
-  StaticApiKeys,
-} from '@app/shared';
+import { HttpPipelineModule, StaticApiKeys } from '@app/shared/http';
+import { OpenApiInfo } from '@app/shared/openapi';
+import { configureApp, createFastifyAdapter } from '@app/shared/platform';
 import type { Provider, Type } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';

@@ -1,4 +1,4 @@
-import { UnavailableError } from '@app/shared';
+import { UnavailableError } from '@app/shared/errors';
 import type { Provider } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { AuditClient } from '../../apps/patient-tests/src/audit/audit-client';

@@ -1,4 +1,4 @@
-import { platformImports } from '@app/shared';
+import { platformImports } from '@app/shared/platform';
 import { Module } from '@nestjs/common';
 import { AuditAccessModule } from './access/audit-access.module';
 import { AuditRoleKeys } from './access/audit-role';

@@ -1,4 +1,5 @@
-import { createApp, OpenApiInfo } from '@app/shared';
+import { OpenApiInfo } from '@app/shared/openapi';
+import { createApp } from '@app/shared/platform';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module';
 

@@ -2,7 +2,7 @@
 // Import order matters: telemetry starts first, so OpenTelemetry can patch http, mongoose and mongodb
 // before anything requires them.
 import './instrument';
-import { registerFunctionApp } from '@app/shared';
+import { registerFunctionApp } from '@app/shared/functions';
 import { createAuditApp } from './create-audit-app';
 import { registerExplorerFunction } from './explorer/explorer-function';
 

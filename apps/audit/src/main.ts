@@ -1,5 +1,5 @@
 import './instrument';
-import { runMain } from '@app/shared';
+import { runMain } from '@app/shared/platform';
 import { AuditConfig } from './config/audit.config';
 import { createAuditApp } from './create-audit-app';
 

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
-import { runMain, writeOpenApiDocument } from '@app/shared';
+import { writeOpenApiDocument } from '@app/shared/openapi';
+import { runMain } from '@app/shared/platform';
 import { AUDIT_API, createAuditApp } from './create-audit-app';
 
 /** `npm run openapi`: writes apps/audit/openapi.json from the code. */

@@ -2,7 +2,7 @@
 // Import order matters: telemetry starts first, so OpenTelemetry can patch http, mongoose and mongodb
 // before anything requires them.
 import './instrument';
-import { registerFunctionApp } from '@app/shared';
+import { registerFunctionApp } from '@app/shared/functions';
 import { createPatientTestsApp } from './create-patient-tests-app';
 
 // FUNCTIONS_WORKER_RUNTIME means "inside Azure Functions": the host checks function keys in front of

@@ -1,7 +1,7 @@
 // Imported first by every entry point. It reads .env, then starts telemetry before http and mongodb are
-// loaded, so they get instrumented. Deep imports on purpose: the library's index would load them first.
-import { loadDotEnv } from '../../../libs/shared/src/runtime/main';
-import { startTelemetry } from '../../../libs/shared/src/telemetry/telemetry';
+// loaded, so they get instrumented. Both entry points are light: neither loads Nest, HTTP nor MongoDB.
+import { loadDotEnv } from '@app/shared/config';
+import { startTelemetry } from '@app/shared/telemetry';
 
 loadDotEnv();
 startTelemetry('patient-tests');

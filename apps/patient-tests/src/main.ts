@@ -1,5 +1,5 @@
 import './instrument';
-import { runMain } from '@app/shared';
+import { runMain } from '@app/shared/platform';
 import { PatientTestsConfig } from './config/patient-tests.config';
 import { createPatientTestsApp } from './create-patient-tests-app';
 

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
-import { runMain, writeOpenApiDocument } from '@app/shared';
+import { writeOpenApiDocument } from '@app/shared/openapi';
+import { runMain } from '@app/shared/platform';
 import {
   createPatientTestsApp,
   PATIENT_TESTS_API,
@@ -11,5 +12,6 @@ runMain(() =>
     createPatientTestsApp,
     PATIENT_TESTS_API,
     resolve('apps/patient-tests/openapi.json'),
+    ['AUDIT_API_KEY'],
   ),
 );

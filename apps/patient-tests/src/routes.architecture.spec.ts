@@ -1,4 +1,4 @@
-import { IS_PUBLIC } from '@app/shared';
+import { IS_PUBLIC } from '@app/shared/http';
 import type { DynamicModule, Type } from '@nestjs/common';
 import { MODULE_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { AppModule } from './app.module';

@@ -1,4 +1,5 @@
-import { createFastifyAdapter, currentInvocation } from '@app/shared';
+import { currentInvocation } from '@app/shared/functions';
+import { createFastifyAdapter } from '@app/shared/platform';
 import {
   All,
   Controller,

@@ -7,7 +7,7 @@ import {
   HttpResponseInit,
   InvocationContext,
 } from '@azure/functions';
-import type { NestHttpHandler } from '@app/shared';
+import type { NestHttpHandler } from '@app/shared/functions';
 import mongoose, { Connection } from 'mongoose';
 import type { Transport } from '../../support/http';
 

@@ -1,4 +1,4 @@
-import type { NestHttpHandler } from '@app/shared';
+import type { NestHttpHandler } from '@app/shared/functions';
 import type { Connection } from 'mongoose';
 import { HttpClient } from '../../support/http';
 import {

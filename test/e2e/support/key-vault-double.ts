@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AccessToken, TokenCredential } from '@azure/identity';
 import { SecretClient } from '@azure/keyvault-secrets';
-import { SecretClientFactory } from '@app/shared';
+import { SecretClientFactory } from '@app/shared/key-vault';
 import { signDigest } from './ecdsa-p256';
 
 /** The bearer token the stub credential hands out and the double accepts; nothing else is accepted. */

@@ -1,4 +1,6 @@
-import { Environment, OpenApiInfo, SecretClientFactory } from '@app/shared';
+import { Environment } from '@app/shared/config';
+import { SecretClientFactory } from '@app/shared/key-vault';
+import { OpenApiInfo } from '@app/shared/openapi';
 import type { Type } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { AppModule as AuditAppModule } from '../../../apps/audit/src/app.module';

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { configureApp, createFastifyAdapter, OpenApiInfo } from '@app/shared';
+import { OpenApiInfo } from '@app/shared/openapi';
+import { configureApp, createFastifyAdapter } from '@app/shared/platform';
 import type { Type } from '@nestjs/common';
 import { getConnectionToken } from '@nestjs/mongoose';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';

@@ -1,4 +1,4 @@
-import { KeyVaultSecrets } from '@app/shared';
+import { KeyVaultSecrets } from '@app/shared/key-vault';
 import { Global, Module } from '@nestjs/common';
 import { AuditConfig } from '../config/audit.config';
 import { AuditRoleKeys } from './audit-role';

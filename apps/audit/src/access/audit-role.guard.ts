@@ -1,9 +1,9 @@
+import { DomainError } from '@app/shared/errors';
 import {
-  DomainError,
   matchesAnyKey,
   presentedApiKey,
   RequestWithKeyName,
-} from '@app/shared';
+} from '@app/shared/http';
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AUDIT_ROLE, AuditRole, AuditRoleKeys } from './audit-role';

@@ -1,9 +1,5 @@
-import {
-  ApiKeys,
-  apiKeysFrom,
-  CombinedApiKeys,
-  KeyVaultSecrets,
-} from '@app/shared';
+import { ApiKeys, CombinedApiKeys } from '@app/shared/http';
+import { apiKeysFrom, KeyVaultSecrets } from '@app/shared/key-vault';
 import { SetMetadata } from '@nestjs/common';
 import type { AuditConfig } from '../config/audit.config';
 

@@ -2,7 +2,7 @@ import {
   isDuplicateKey,
   typedCollection,
   withThrottleRetry,
-} from '@app/shared';
+} from '@app/shared/database';
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model, mongo } from 'mongoose';

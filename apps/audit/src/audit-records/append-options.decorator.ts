@@ -1,10 +1,6 @@
-import {
-  BadRequestError,
-  IdempotencyScope,
-  idempotencyScopeOf,
-  REQUEST_BUDGET_HEADER,
-  RequestWithKeyName,
-} from '@app/shared';
+import { BadRequestError } from '@app/shared/errors';
+import { REQUEST_BUDGET_HEADER, RequestWithKeyName } from '@app/shared/http';
+import { IdempotencyScope, idempotencyScopeOf } from '@app/shared/idempotency';
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 

@@ -1,4 +1,4 @@
-import { strictMock } from '../../../../test/support/strict-mock';
+import { strictMock } from '@test/strict-mock';
 import { GENESIS_HASH } from './audit-chain';
 import { AppendKeysRepository } from './append-keys.repository';
 import { AppendRequest, AuditAppender } from './audit-appender';

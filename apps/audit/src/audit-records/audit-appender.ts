@@ -1,13 +1,15 @@
 import {
+  isDuplicateKey,
+  isThrottlingError,
+  retryAfterMsOf,
+} from '@app/shared/database';
+import { UnavailableError } from '@app/shared/errors';
+import {
   idempotencyKeyInFlight,
   idempotencyKeyReused,
   IdempotencyScope,
   IDEMPOTENCY_KEY_TTL_MS,
-  isDuplicateKey,
-  isThrottlingError,
-  retryAfterMsOf,
-  UnavailableError,
-} from '@app/shared';
+} from '@app/shared/idempotency';
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import type { AuditRecord } from './audit-record.dto';
 import type { AuditRecordDocument } from './audit-record.schema';

@@ -1,4 +1,4 @@
-import { pageQueryShape } from '@app/shared';
+import { pageQueryShape } from '@app/shared/http';
 import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
 

@@ -1,4 +1,6 @@
-import { BadRequestError, Page, Replayed, StaticApiKeys } from '@app/shared';
+import { BadRequestError } from '@app/shared/errors';
+import { Page, StaticApiKeys } from '@app/shared/http';
+import { Replayed } from '@app/shared/idempotency';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import {
   createControllerApp,
@@ -7,7 +9,7 @@ import {
   strictProviderMock,
   TEST_API_KEY,
   validationPaths,
-} from '../../../../test/support/controller-app';
+} from '@test/controller-app';
 import { AuditRoleKeys } from '../access/audit-role';
 import { AuditRoleGuard } from '../access/audit-role.guard';
 import { AppendOptions, DEFAULT_BUDGET_MS } from './append-options.decorator';

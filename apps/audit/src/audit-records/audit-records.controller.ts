@@ -1,14 +1,12 @@
+import { Caller, CorrelationId, RequestCaller } from '@app/shared/http';
+import { Replayed } from '@app/shared/idempotency';
 import {
   ApiProblemResponses,
-  Caller,
-  CorrelationId,
-  RequestCaller,
   FUNCTION_KEY_HEADER_SCHEME,
   FUNCTION_KEY_QUERY_SCHEME,
   ApiIdempotencyKey,
-  Replayed,
   responseHeaders,
-} from '@app/shared';
+} from '@app/shared/openapi';
 import { Body, Controller, Get, Post, Query, UseGuards } from '@nestjs/common';
 import {
   ApiCreatedResponse,

@@ -2,7 +2,8 @@ import {
   isDuplicateKey,
   typedCollection,
   withThrottleRetry,
-} from '@app/shared';
+} from '@app/shared/database';
+import { withoutEmpty } from '@app/shared/json';
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { FilterQuery, Model } from 'mongoose';
@@ -27,15 +28,6 @@ export interface AuditFilter {
 
 /** A record's content before it has a place in the chain. */
 export type UnchainedRecord = Omit<ChainedContent, 'sequence' | 'previousHash'>;
-
-/** Drops absent members; the driver would store `undefined` as null, which the hash does not cover. */
-function withoutEmpty<T extends object>(value: T): T {
-  return Object.fromEntries(
-    Object.entries(value).filter(
-      ([, member]) => member !== undefined && member !== null,
-    ),
-  ) as T;
-}
 
 /** A nested caller object without empty members, or undefined when it was not stored. */
 function callerFields<T extends object>(value: T | undefined): T | undefined {

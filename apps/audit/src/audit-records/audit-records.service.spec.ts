@@ -1,5 +1,6 @@
-import { encodeContinuationToken, Page, Replayed } from '@app/shared';
-import { strictMock } from '../../../../test/support/strict-mock';
+import { encodeContinuationToken, Page } from '@app/shared/http';
+import { Replayed } from '@app/shared/idempotency';
+import { strictMock } from '@test/strict-mock';
 import { GENESIS_HASH } from './audit-chain';
 import type { AuditRecord, CreateAuditRecordDto } from './audit-record.dto';
 import { AuditRecordsRepository } from './audit-records.repository';
@@ -179,7 +180,7 @@ describe('AuditRecordsService', () => {
   });
 
   describe('query', () => {
-    it('passes the filters with from/to as dates and without the API key, fetching one more than the limit', async () => {
+    it('passes the filters with from/to as dates, fetching one more than the limit', async () => {
       const { service, repository } = setUp({
         query: jest.fn().mockResolvedValue([]),
       });
@@ -190,7 +191,6 @@ describe('AuditRecordsService', () => {
         correlationId: TRACE_ID,
         from: '2026-01-01T00:00:00Z',
         to: '2026-01-31T23:59:59+01:00',
-        code: 'the-api-key-in-the-query',
       });
 
       expect(repository.query).toHaveBeenCalledWith(

@@ -1,12 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import {
-  Caller,
-  decodeContinuationToken,
-  DEFAULT_PAGE_SIZE,
-  Page,
-  Replayed,
-  toPage,
-} from '@app/shared';
+import { Caller, Page, paginate } from '@app/shared/http';
+import { Replayed } from '@app/shared/idempotency';
+import { withoutEmpty } from '@app/shared/json';
 import { Injectable } from '@nestjs/common';
 import { z } from 'zod';
 import type { AppendOptions } from './append-options.decorator';
@@ -18,15 +13,8 @@ import type {
 } from './audit-record.dto';
 import { AuditRecordsRepository } from './audit-records.repository';
 
-/** Absent members are left out, so what is stored is exactly what is hashed. */
-function withoutUndefined<T extends object>(value: T): T {
-  return Object.fromEntries(
-    Object.entries(value).filter(([, member]) => member !== undefined),
-  ) as T;
-}
-
 const nonEmpty = <T extends object>(value: T): T | undefined => {
-  const members = withoutUndefined(value);
+  const members = withoutEmpty(value);
   return Object.keys(members).length > 0 ? members : undefined;
 };
 
@@ -54,7 +42,7 @@ export class AuditRecordsService {
     { deadline, signal, idempotency }: AppendOptions,
   ): Promise<AuditRecord | Replayed<AuditRecord>> {
     const { record, replayed } = await this.appender.append({
-      record: withoutUndefined({
+      record: withoutEmpty({
         id: randomUUID(),
         createdDate: new Date().toISOString(),
         sourceSystemName: body.sourceSystemName,
@@ -80,26 +68,24 @@ export class AuditRecordsService {
     return replayed ? new Replayed(record) : record;
   }
 
-  async query({
-    limit = DEFAULT_PAGE_SIZE,
+  query({
+    limit,
     continuationToken,
-    code: _key,
     from,
     to,
     ...filter
   }: AuditQuery): Promise<Page<AuditRecord>> {
-    const position = continuationToken
-      ? decodeContinuationToken(continuationToken, auditPosition)
-      : undefined;
-    const found = await this.repository.query(
-      {
-        ...filter,
-        from: from ? new Date(from) : undefined,
-        to: to ? new Date(to) : undefined,
-      },
-      limit + 1,
-      position?.before,
+    const criteria = {
+      ...filter,
+      from: from ? new Date(from) : undefined,
+      to: to ? new Date(to) : undefined,
+    };
+    return paginate(
+      { limit, continuationToken },
+      auditPosition,
+      (fetchLimit, position) =>
+        this.repository.query(criteria, fetchLimit, position?.before),
+      (record) => ({ before: record.sequence }),
     );
-    return toPage(found, limit, (record) => ({ before: record.sequence }));
   }
 }

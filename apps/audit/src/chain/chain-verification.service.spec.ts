@@ -1,4 +1,4 @@
-import { strictMock } from '../../../../test/support/strict-mock';
+import { strictMock } from '@test/strict-mock';
 import {
   chainHash,
   ChainedContent,

@@ -1,4 +1,4 @@
-import { StaticApiKeys } from '@app/shared';
+import { StaticApiKeys } from '@app/shared/http';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import {
   createControllerApp,
@@ -6,7 +6,7 @@ import {
   send,
   strictProviderMock,
   TEST_API_KEY,
-} from '../../../../test/support/controller-app';
+} from '@test/controller-app';
 import { AuditRoleKeys } from '../access/audit-role';
 import { AuditRoleGuard } from '../access/audit-role.guard';
 import { ChainController } from './chain.controller';

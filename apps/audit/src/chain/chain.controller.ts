@@ -3,7 +3,7 @@ import {
   FUNCTION_KEY_HEADER_SCHEME,
   FUNCTION_KEY_QUERY_SCHEME,
   responseHeaders,
-} from '@app/shared';
+} from '@app/shared/openapi';
 import { Controller, Get, Post, Query, UseGuards } from '@nestjs/common';
 import {
   ApiCreatedResponse,

@@ -1,4 +1,3 @@
-import { pageQueryShape } from '@app/shared';
 import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
 import { auditRecordSchema } from '../audit-records/audit-record.dto';
@@ -25,7 +24,6 @@ export const verifyQuerySchema = z
       .describe(
         `Last sequence to check (default: the head). At most ${VERIFY_MAX_RANGE} records are checked per call.`,
       ),
-    code: pageQueryShape.code,
   })
   .refine(
     ({ from, to }) => from === undefined || to === undefined || from <= to,
@@ -109,7 +107,6 @@ export const exportQuerySchema = z.strictObject({
     .describe(
       `Records per call, 1-${EXPORT_MAX_RECORDS} (default ${EXPORT_MAX_RECORDS}).`,
     ),
-  code: pageQueryShape.code,
 });
 export type ExportQuery = z.output<typeof exportQuerySchema>;
 export class ExportQueryDto extends createZodDto(exportQuerySchema) {}

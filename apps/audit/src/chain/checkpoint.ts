@@ -5,7 +5,7 @@ import {
   KeyObject,
   verify,
 } from 'node:crypto';
-import { canonicalJson } from '@app/shared';
+import { canonicalJson } from '@app/shared/json';
 import { z } from 'zod';
 
 /**

@@ -1,5 +1,5 @@
 import { generateKeyPairSync, sign } from 'node:crypto';
-import { strictMock } from '../../../../test/support/strict-mock';
+import { strictMock } from '@test/strict-mock';
 import type { AuditRecordDocument } from '../audit-records/audit-record.schema';
 import { AuditRecordsRepository } from '../audit-records/audit-records.repository';
 import type { AuditConfig } from '../config/audit.config';

@@ -1,4 +1,8 @@
-import { DomainError, NotFoundError, UnavailableError } from '@app/shared';
+import {
+  DomainError,
+  NotFoundError,
+  UnavailableError,
+} from '@app/shared/errors';
 import {
   Inject,
   Injectable,

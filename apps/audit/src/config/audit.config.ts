@@ -2,11 +2,11 @@ import {
   commonConfigShape,
   configToken,
   integerVariable,
-  keyVaultVariables,
   parseConfig,
   portVariable,
   secretListVariable,
-} from '@app/shared';
+} from '@app/shared/config';
+import { keyVaultVariables } from '@app/shared/key-vault';
 import { z } from 'zod';
 
 /** Signed checkpoints of the chain head, kept outside the database (README "Signed checkpoints"). */

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DomainError, NotFoundError } from '@app/shared';
+import { DomainError, NotFoundError } from '@app/shared/errors';
 
 /** One file of the page, as it is sent. */
 export interface ExplorerAsset {

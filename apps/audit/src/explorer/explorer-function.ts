@@ -1,4 +1,4 @@
-import type { NestHttpHandler } from '@app/shared';
+import type { NestHttpHandler } from '@app/shared/functions';
 import { app, HttpRequest, HttpResponseInit } from '@azure/functions';
 import { EXPLORER_FILE_NAMES } from './explorer-assets';
 

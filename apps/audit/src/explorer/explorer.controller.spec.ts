@@ -2,11 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import {
-  createControllerApp,
-  expectProblem,
-  send,
-} from '../../../../test/support/controller-app';
+import { createControllerApp, expectProblem, send } from '@test/controller-app';
 import { ExplorerAssets } from './explorer-assets';
 import { ExplorerController } from './explorer.controller';
 

@@ -1,4 +1,4 @@
-import { Public } from '@app/shared';
+import { Public } from '@app/shared/http';
 import { Controller, Get, Param, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';

@@ -1,4 +1,5 @@
-import { BadRequestError, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '@app/shared';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '@app/shared/http';
+import { BadRequestError } from '@app/shared/errors';
 import { CALLER_SYSTEM } from './fhir-namespace';
 import {
   dateRangeOf,

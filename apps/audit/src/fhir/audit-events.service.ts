@@ -1,4 +1,5 @@
-import { decodeContinuationToken, NotFoundError, toPage } from '@app/shared';
+import { decodeContinuationToken, toPage } from '@app/shared/http';
+import { NotFoundError } from '@app/shared/errors';
 import { Injectable } from '@nestjs/common';
 import type { AuditEvent, Bundle } from '@medplum/fhirtypes';
 import {

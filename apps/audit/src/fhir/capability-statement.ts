@@ -1,4 +1,4 @@
-import { MAX_PAGE_SIZE } from '@app/shared';
+import { MAX_PAGE_SIZE } from '@app/shared/http';
 import type {
   CapabilityStatement,
   CapabilityStatementRestResourceSearchParam,

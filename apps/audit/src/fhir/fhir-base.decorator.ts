@@ -1,4 +1,5 @@
-import { BadRequestError, GLOBAL_PREFIX } from '@app/shared';
+import { GLOBAL_PREFIX } from '@app/shared/http';
+import { BadRequestError } from '@app/shared/errors';
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 

@@ -1,4 +1,4 @@
-import { DomainError } from '@app/shared';
+import { DomainError } from '@app/shared/errors';
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { JSON_FORMATS } from './fhir-json';

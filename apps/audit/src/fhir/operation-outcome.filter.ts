@@ -1,4 +1,5 @@
-import { CORRELATION_HEADER, correlationIdOf, toProblem } from '@app/shared';
+import { CORRELATION_HEADER } from '@app/shared/http';
+import { correlationIdOf, toProblem } from '@app/shared/http';
 import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { FHIR_JSON } from './fhir-json';

@@ -1,4 +1,4 @@
-import type { ProblemDetails } from '@app/shared';
+import type { ProblemDetails } from '@app/shared/http';
 import type {
   OperationOutcome,
   OperationOutcomeIssue,

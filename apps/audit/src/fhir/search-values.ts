@@ -1,4 +1,4 @@
-import { BadRequestError } from '@app/shared';
+import { BadRequestError } from '@app/shared/errors';
 
 /** The longest value one search parameter may carry, and the most values it may OR together. */
 export const MAX_VALUE_LENGTH = 256;

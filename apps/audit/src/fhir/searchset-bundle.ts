@@ -1,4 +1,4 @@
-import type { Page } from '@app/shared';
+import type { Page } from '@app/shared/http';
 import type { AuditEvent, Bundle, BundleEntry } from '@medplum/fhirtypes';
 import type { AuditRecord } from '../audit-records/audit-record.dto';
 import { toAuditEvent } from './audit-event.mapping';

@@ -1,4 +1,4 @@
-import { DomainError, NotFoundError } from '@app/shared';
+import { DomainError, NotFoundError } from '@app/shared/errors';
 
 /** Paths this interface serves, for telling a wrong method (405) from a wrong path (404). */
 const SERVED_PATH = /^\/?(metadata|AuditEvent(\/[A-Za-z0-9.-]{1,64})?)\/?$/;

@@ -1,8 +1,9 @@
 import { createServer, IncomingMessage, Server } from 'node:http';
-import { KeyVaultSecrets, UnavailableError } from '@app/shared';
+import { UnavailableError } from '@app/shared/errors';
+import { KeyVaultSecrets, rotatingSecret } from '@app/shared/key-vault';
 import { HttpService } from '@nestjs/axios';
 import axios from 'axios';
-import { strictMock } from '../../../../test/support/strict-mock';
+import { strictMock } from '@test/strict-mock';
 import { PatientTestsConfig } from '../config/patient-tests.config';
 import { AuditClient, AuditEntry } from './audit-client';
 
@@ -55,7 +56,11 @@ const clientFor = (auditUrl: string) =>
       AUDIT_API_KEY: KEY,
       AUDIT_TIMEOUT_MS: 2000,
     } as PatientTestsConfig,
-    strictMock<KeyVaultSecrets>({ current: jest.fn() }),
+    rotatingSecret(
+      strictMock<KeyVaultSecrets>({ current: jest.fn() }),
+      'AUDIT_API_KEY',
+      KEY,
+    ),
   );
 
 const failure = (promise: Promise<unknown>) =>

@@ -1,8 +1,8 @@
-import { KeyVaultSecrets } from '@app/shared';
+import { KeyVaultSecrets, rotatingSecret } from '@app/shared/key-vault';
 import { HttpService } from '@nestjs/axios';
 import { AxiosError, AxiosHeaders, AxiosResponse } from 'axios';
 import { of, throwError } from 'rxjs';
-import { strictMock } from '../../../../test/support/strict-mock';
+import { strictMock } from '@test/strict-mock';
 import { PatientTestsConfig } from '../config/patient-tests.config';
 import { AuditClient, AuditEntry } from './audit-client';
 
@@ -51,7 +51,11 @@ const keySent = (post: jest.Mock, call: number) =>
 
 /** The client under test, posting through `post` and reading its key from `secrets`. */
 const auditClient = (post: jest.Mock, secrets: KeyVaultSecrets) =>
-  new AuditClient(strictMock<HttpService>({ post }), config, secrets);
+  new AuditClient(
+    strictMock<HttpService>({ post }),
+    config,
+    rotatingSecret(secrets, 'AUDIT_API_KEY', config.AUDIT_API_KEY),
+  );
 
 describe('AuditClient when audit rejects its key', () => {
   it('re-reads AUDIT_API_KEY once and retries once with the new key', async () => {

@@ -1,16 +1,16 @@
+import { UnavailableError } from '@app/shared/errors';
 import {
   Caller,
-  KeyVaultSecrets,
   REQUEST_BUDGET_HEADER,
   traceparentFor,
-  UnavailableError,
-} from '@app/shared';
+} from '@app/shared/http';
 import { trace } from '@opentelemetry/api';
 import { HttpService } from '@nestjs/axios';
 import { Injectable } from '@nestjs/common';
 import { AxiosError, AxiosRequestConfig, isAxiosError } from 'axios';
 import { firstValueFrom } from 'rxjs';
 import { PatientTestsConfig } from '../config/patient-tests.config';
+import { AuditApiKey } from './audit-api-key';
 import type { AuditedOperation, AuditedResource } from './audited.decorator';
 import { AuditFailureReason, recordAuditFailure } from './audit-metrics';
 
@@ -55,7 +55,7 @@ export class AuditClient {
   constructor(
     private readonly http: HttpService,
     private readonly config: PatientTestsConfig,
-    private readonly secrets: KeyVaultSecrets,
+    private readonly key: AuditApiKey,
   ) {}
 
   /**
@@ -91,7 +91,7 @@ export class AuditClient {
       correlationId,
       deadline: Date.now() + this.config.AUDIT_TIMEOUT_MS,
     };
-    const key = this.currentKey();
+    const key = this.key.current();
     try {
       try {
         return await this.post(body, key, attempt);
@@ -102,10 +102,9 @@ export class AuditClient {
         // Audit rejecting the key means it was rotated and our cached copy is stale: re-read it once
         // (unless a concurrent call already did) and retry once with the new value. An unchanged key
         // would be rejected again, so then there is no retry.
-        const cached = this.currentKey();
-        const fresh =
-          cached !== key ? cached : await this.secrets.refresh('AUDIT_API_KEY');
-        if (fresh === undefined || fresh === key) {
+        const cached = this.key.current();
+        const fresh = cached !== key ? cached : await this.key.refresh();
+        if (fresh === key) {
           throw error;
         }
         return await this.post(body, fresh, attempt);
@@ -119,11 +118,6 @@ export class AuditClient {
         error,
       );
     }
-  }
-
-  /** Key Vault's current copy when it holds the key, else the configured one. */
-  private currentKey(): string {
-    return this.secrets.current('AUDIT_API_KEY') ?? this.config.AUDIT_API_KEY;
   }
 
   private async post(

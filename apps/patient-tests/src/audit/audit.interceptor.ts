@@ -6,7 +6,7 @@ import {
   Page,
   toProblem,
   truncateText,
-} from '@app/shared';
+} from '@app/shared/http';
 import {
   CallHandler,
   ExecutionContext,

@@ -1,6 +1,7 @@
 import { HttpModule } from '@nestjs/axios';
 import { Module } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
+import { auditApiKeyProvider } from './audit-api-key';
 import { AuditClient } from './audit-client';
 import { AuditInterceptor } from './audit.interceptor';
 
@@ -8,6 +9,7 @@ import { AuditInterceptor } from './audit.interceptor';
 @Module({
   imports: [HttpModule],
   providers: [
+    auditApiKeyProvider,
     AuditClient,
     { provide: APP_INTERCEPTOR, useClass: AuditInterceptor },
   ],

@@ -1,4 +1,7 @@
-import { KeyVaultSecrets, keyVaultConfigProviders } from '@app/shared';
+import {
+  KeyVaultSecrets,
+  keyVaultConfigProviders,
+} from '@app/shared/key-vault';
 import { Global, Module } from '@nestjs/common';
 import {
   loadPatientTestsConfig,

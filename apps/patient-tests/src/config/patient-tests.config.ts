@@ -2,11 +2,11 @@ import {
   commonConfigShape,
   configToken,
   integerVariable,
-  keyVaultVariables,
   parseConfig,
   portVariable,
   requireApiKeysOutsideFunctions,
-} from '@app/shared';
+} from '@app/shared/config';
+import { keyVaultVariables } from '@app/shared/key-vault';
 import { z } from 'zod';
 
 /** Every environment variable patient-tests reads; this schema is the one list. */

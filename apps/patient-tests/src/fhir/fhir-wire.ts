@@ -2,7 +2,7 @@ import {
   GLOBAL_PREFIX,
   PROBLEM_CONTENT_TYPE,
   ProblemDetails,
-} from '@app/shared';
+} from '@app/shared/http';
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';

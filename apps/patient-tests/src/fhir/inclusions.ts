@@ -1,4 +1,4 @@
-import { BadRequestError } from '@app/shared';
+import { BadRequestError } from '@app/shared/errors';
 
 /**
  * An `_include` / `_revinclude` a search does not support: refused under `Prefer: handling=strict`,

@@ -1,4 +1,4 @@
-import type { ProblemDetails } from '@app/shared';
+import type { ProblemDetails } from '@app/shared/http';
 
 /** The OperationOutcome issue type (FHIR value set `issue-type`) for an HTTP status. */
 function issueCode(status: number): string {

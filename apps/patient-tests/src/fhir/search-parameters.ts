@@ -1,4 +1,5 @@
-import { BadRequestError, MAX_PAGE_SIZE } from '@app/shared';
+import { BadRequestError } from '@app/shared/errors';
+import { MAX_PAGE_SIZE } from '@app/shared/http';
 import { FHIR_CONTENT_TYPE } from './fhir-wire';
 
 /** The page size when a search names no `_count`. */

@@ -1,8 +1,8 @@
+import { BadRequestError } from '@app/shared/errors';
 import {
-  BadRequestError,
   decodeContinuationToken,
   encodeContinuationToken,
-} from '@app/shared';
+} from '@app/shared/http';
 import { z } from 'zod';
 import type { MedicalTest } from '../medical-tests/medical-test.dto';
 import type { MedicalTestQuery } from '../medical-tests/medical-test-query';

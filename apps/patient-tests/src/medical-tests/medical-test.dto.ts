@@ -13,7 +13,7 @@ const observationSchema = z.strictObject({
   issued: z.iso.datetime({ offset: true }),
 });
 
-const writableTestShape = {
+const writableMedicalTestShape = {
   /** Optional in the body; when present it must equal the path's patient id. */
   patientId: z.string().max(64).optional(),
   performer: z.string().min(1).max(128),
@@ -22,7 +22,7 @@ const writableTestShape = {
 };
 
 export const medicalTestSchema = z.strictObject({
-  ...writableTestShape,
+  ...writableMedicalTestShape,
   id: z.uuid({ version: 'v4' }),
   patientId: z.uuid({ version: 'v4' }),
   lastUpdated: z.iso.datetime(),
@@ -30,6 +30,6 @@ export const medicalTestSchema = z.strictObject({
 export type MedicalTest = z.output<typeof medicalTestSchema>;
 
 export class CreateMedicalTestDto extends createZodDto(
-  z.strictObject(writableTestShape),
+  z.strictObject(writableMedicalTestShape),
 ) {}
 export class MedicalTestDto extends createZodDto(medicalTestSchema) {}

@@ -1,6 +1,6 @@
-import { BadRequestError, NotFoundError } from '@app/shared';
+import { BadRequestError, NotFoundError } from '@app/shared/errors';
 
-export const testNotFound = () =>
+export const medicalTestNotFound = () =>
   new NotFoundError('TEST_NOT_FOUND', 'The patient has no test with this id.');
 
 export const invalidPatientId = () =>
@@ -9,7 +9,7 @@ export const invalidPatientId = () =>
     'The patient id in the path is not a valid id.',
   );
 
-export const testPatientMismatch = () =>
+export const medicalTestPatientMismatch = () =>
   new BadRequestError(
     'PATIENT_ID_MISMATCH',
     'The patientId in the body differs from the patient id in the path.',

@@ -1,4 +1,5 @@
-import { BadRequestError, Page } from '@app/shared';
+import { BadRequestError } from '@app/shared/errors';
+import { Page } from '@app/shared/http';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import {
   createControllerApp,
@@ -7,20 +8,19 @@ import {
   strictProviderMock,
   TEST_API_KEY,
   validationPaths,
-} from '../../../../test/support/controller-app';
+} from '@test/controller-app';
 import {
   auditAccepts,
   auditDown,
   auditProviders,
   AUDIT_RECORD_ID,
-} from '../../../../test/support/patient-tests-audit';
-import { sampleTest } from '../../../../test/support/samples';
+} from '@test/patient-tests-audit';
+import { sampleTest } from '@test/samples';
 import { patientNotFound } from '../patients/patient.errors';
 import type { MedicalTest } from './medical-test.dto';
 import {
-  invalidPatientId,
-  testNotFound,
-  testPatientMismatch,
+  medicalTestNotFound,
+  medicalTestPatientMismatch,
 } from './medical-test.errors';
 import { MedicalTestsController } from './medical-tests.controller';
 import { MedicalTestsService } from './medical-tests.service';
@@ -218,10 +218,9 @@ describe('MedicalTestsController (one controller, global pipeline)', () => {
       },
     );
 
-    it('answers 400 INVALID_PATIENT_ID problem+json when the service finds the path patient id malformed', async () => {
-      const { app, service } = await boot({
-        create: jest.fn().mockRejectedValue(invalidPatientId()),
-      });
+    it('answers 400 INVALID_PATIENT_ID problem+json for a malformed path patient id, without calling the service', async () => {
+      // The service is a strict mock with nothing stubbed: calling it would fail the request.
+      const { app } = await boot();
 
       const response = await send(app, {
         method: 'POST',
@@ -230,16 +229,11 @@ describe('MedicalTestsController (one controller, global pipeline)', () => {
       });
 
       expectProblem(response, 400, 'INVALID_PATIENT_ID');
-      expect(service.create).toHaveBeenCalledWith(
-        'not-a-uuid',
-        expect.any(String),
-        expect.anything(),
-      );
     });
 
     it('answers 400 PATIENT_ID_MISMATCH problem+json when the body patientId differs from the path', async () => {
       const { app } = await boot({
-        create: jest.fn().mockRejectedValue(testPatientMismatch()),
+        create: jest.fn().mockRejectedValue(medicalTestPatientMismatch()),
       });
 
       const response = await send(app, {
@@ -340,10 +334,19 @@ describe('MedicalTestsController (one controller, global pipeline)', () => {
       expect(service.list).toHaveBeenCalledWith(PATIENT_ID, {});
     });
 
-    it('answers 404 PATIENT_NOT_FOUND problem+json for an unknown or malformed patient', async () => {
+    it('answers 404 PATIENT_NOT_FOUND problem+json for an unknown patient', async () => {
       const { app } = await boot({
         list: jest.fn().mockRejectedValue(patientNotFound()),
       });
+
+      const response = await send(app, { method: 'GET', url: TESTS_URL });
+
+      expectProblem(response, 404, 'PATIENT_NOT_FOUND');
+    });
+
+    it('answers 404 PATIENT_NOT_FOUND problem+json for a malformed patient id, without calling the service', async () => {
+      // The service is a strict mock with nothing stubbed: calling it would fail the request.
+      const { app } = await boot();
 
       const response = await send(app, {
         method: 'GET',
@@ -427,18 +430,33 @@ describe('MedicalTestsController (one controller, global pipeline)', () => {
       ]);
     });
 
-    it('answers 404 TEST_NOT_FOUND problem+json when the test is not found or an id is malformed', async () => {
+    it('answers 404 TEST_NOT_FOUND problem+json when the test is not found', async () => {
       const { app } = await boot({
-        get: jest.fn().mockRejectedValue(testNotFound()),
+        get: jest.fn().mockRejectedValue(medicalTestNotFound()),
       });
 
       const response = await send(app, {
         method: 'GET',
-        url: `${TESTS_URL}/not-a-uuid`,
+        url: `${TESTS_URL}/${PATIENT_ID}`,
       });
 
       expectProblem(response, 404, 'TEST_NOT_FOUND');
     });
+
+    it.each([
+      ['the test id', `${TESTS_URL}/not-a-uuid`],
+      ['the patient id', `/api/patient/not-a-uuid/tests/${PATIENT_ID}`],
+    ])(
+      'answers 404 TEST_NOT_FOUND problem+json when %s is malformed, without calling the service',
+      async (_which, url) => {
+        // The service is a strict mock with nothing stubbed: calling it would fail the request.
+        const { app } = await boot();
+
+        const response = await send(app, { method: 'GET', url });
+
+        expectProblem(response, 404, 'TEST_NOT_FOUND');
+      },
+    );
   });
 
   describe('API key', () => {

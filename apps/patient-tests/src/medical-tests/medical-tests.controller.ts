@@ -1,12 +1,11 @@
+import { Location, PageQueryDto } from '@app/shared/http';
+import { Idempotent } from '@app/shared/idempotency';
 import {
   ApiProblemResponses,
   FUNCTION_KEY_HEADER_SCHEME,
   FUNCTION_KEY_QUERY_SCHEME,
-  Idempotent,
-  Location,
-  PageQueryDto,
   responseHeaders,
-} from '@app/shared';
+} from '@app/shared/openapi';
 import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
 import {
   ApiCreatedResponse,
@@ -22,7 +21,9 @@ import {
   MedicalTestDto,
 } from './medical-test.dto';
 import { MedicalTestsService } from './medical-tests.service';
-import { ApiResourceIdParam } from '../patients/uuid';
+import { patientNotFound } from '../patients/patient.errors';
+import { ApiResourceIdParam, ResourceIdPipe } from '../resource-id';
+import { invalidPatientId, medicalTestNotFound } from './medical-test.errors';
 
 @ApiTags('tests')
 @ApiResourceIdParam('patientId', 'The patient id')
@@ -30,7 +31,7 @@ import { ApiResourceIdParam } from '../patients/uuid';
 @ApiSecurity(FUNCTION_KEY_QUERY_SCHEME)
 @Controller('patient/:patientId/tests')
 export class MedicalTestsController {
-  constructor(private readonly tests: MedicalTestsService) {}
+  constructor(private readonly medicalTests: MedicalTestsService) {}
 
   @Post()
   @Idempotent()
@@ -47,11 +48,12 @@ export class MedicalTestsController {
   })
   @ApiProblemResponses(400, 404, 413, 415)
   create(
-    @Param('patientId') patientId: string,
+    @Param('patientId', new ResourceIdPipe(invalidPatientId))
+    patientId: string,
     @Body() body: CreateMedicalTestDto,
     @AssignedId() id: string,
   ): Promise<MedicalTest> {
-    return this.tests.create(patientId, id, body);
+    return this.medicalTests.create(patientId, id, body);
   }
 
   /** Every test of one patient: the record names that patient, even when the list is empty. */
@@ -68,8 +70,11 @@ export class MedicalTestsController {
     headers: responseHeaders('continuationToken'),
   })
   @ApiProblemResponses(400, 404)
-  list(@Param('patientId') patientId: string, @Query() page: PageQueryDto) {
-    return this.tests.list(patientId, page);
+  list(
+    @Param('patientId', new ResourceIdPipe(patientNotFound)) patientId: string,
+    @Query() page: PageQueryDto,
+  ) {
+    return this.medicalTests.list(patientId, page);
   }
 
   @Get(':testId')
@@ -83,9 +88,10 @@ export class MedicalTestsController {
   @ApiOkResponse({ type: MedicalTestDto, headers: responseHeaders() })
   @ApiProblemResponses(404)
   get(
-    @Param('patientId') patientId: string,
-    @Param('testId') testId: string,
+    @Param('patientId', new ResourceIdPipe(medicalTestNotFound))
+    patientId: string,
+    @Param('testId', new ResourceIdPipe(medicalTestNotFound)) testId: string,
   ): Promise<MedicalTest> {
-    return this.tests.get(patientId, testId);
+    return this.medicalTests.get(patientId, testId);
   }
 }

@@ -1,21 +1,15 @@
-import { typedCollection, withThrottleRetry } from '@app/shared';
+import { typedCollection, withThrottleRetry } from '@app/shared/database';
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { FilterQuery, Model } from 'mongoose';
 import type { MedicalTest } from './medical-test.dto';
 import type { MedicalTestQuery } from './medical-test-query';
-import { MEDICAL_TEST_MODEL, MedicalTestDocument } from './medical-test.schema';
-
-function toMedicalTest(doc: MedicalTestDocument): MedicalTest {
-  return {
-    id: doc._id,
-    patientId: doc.patientId,
-    performer: doc.performer,
-    orderReference: doc.orderReference,
-    observations: doc.observations,
-    lastUpdated: doc.lastUpdated.toISOString(),
-  };
-}
+import {
+  MEDICAL_TEST_MODEL,
+  MedicalTestDocument,
+  toMedicalTest,
+  toMedicalTestDocument,
+} from './medical-test.schema';
 
 /** Medical tests; every query names the shard key (the patient id), so none fans out across partitions. */
 @Injectable()
@@ -26,13 +20,7 @@ export class MedicalTestsRepository {
   ) {}
 
   async insert(test: MedicalTest): Promise<void> {
-    const { id, lastUpdated, ...fields } = test;
-    const doc: MedicalTestDocument = {
-      _id: id,
-      _shardKey: test.patientId,
-      ...fields,
-      lastUpdated: new Date(lastUpdated),
-    };
+    const doc = toMedicalTestDocument(test);
     await withThrottleRetry(() => typedCollection(this.model).insertOne(doc));
   }
 

@@ -1,21 +1,14 @@
-import {
-  decodeContinuationToken,
-  DEFAULT_PAGE_SIZE,
-  Page,
-  PageQuery,
-  toPage,
-} from '@app/shared';
+import { Page, PageQuery, paginate } from '@app/shared/http';
 import { Injectable } from '@nestjs/common';
 import { z } from 'zod';
 import { PatientsService } from '../patients/patients.service';
-import { isResourceId } from '../patients/uuid';
 import type { CreateMedicalTestDto, MedicalTest } from './medical-test.dto';
 import {
-  invalidPatientId,
-  testNotFound,
-  testPatientMismatch,
+  medicalTestNotFound,
+  medicalTestPatientMismatch,
 } from './medical-test.errors';
 import { MedicalTestsRepository } from './medical-tests.repository';
+import { isResourceId } from '../resource-id';
 import type { MedicalTestQuery } from './medical-test-query';
 
 const listPosition = z.strictObject({ after: z.string().max(64) });
@@ -33,11 +26,8 @@ export class MedicalTestsService {
     id: string,
     body: CreateMedicalTestDto,
   ): Promise<MedicalTest> {
-    if (!isResourceId(patientId)) {
-      throw invalidPatientId();
-    }
     if (body.patientId !== undefined && body.patientId !== patientId) {
-      throw testPatientMismatch();
+      throw medicalTestPatientMismatch();
     }
     await this.patients.assertExists(patientId);
     const test: MedicalTest = {
@@ -50,29 +40,21 @@ export class MedicalTestsService {
     return test;
   }
 
-  async list(
-    patientId: string,
-    { limit = DEFAULT_PAGE_SIZE, continuationToken }: PageQuery,
-  ): Promise<Page<MedicalTest>> {
+  async list(patientId: string, page: PageQuery): Promise<Page<MedicalTest>> {
     await this.patients.assertExists(patientId);
-    const after = continuationToken
-      ? decodeContinuationToken(continuationToken, listPosition).after
-      : undefined;
-    const found = await this.repository.listByPatient(
-      patientId,
-      limit + 1,
-      after,
+    return paginate(
+      page,
+      listPosition,
+      (limit, from) =>
+        this.repository.listByPatient(patientId, limit, from?.after),
+      (medicalTest) => ({ after: medicalTest.id }),
     );
-    return toPage(found, limit, (test) => ({ after: test.id }));
   }
 
   async get(patientId: string, testId: string): Promise<MedicalTest> {
-    const test =
-      isResourceId(patientId) && isResourceId(testId)
-        ? await this.repository.find(patientId, testId)
-        : undefined;
+    const test = await this.repository.find(patientId, testId);
     if (!test) {
-      throw testNotFound();
+      throw medicalTestNotFound();
     }
     return test;
   }
@@ -83,7 +65,7 @@ export class MedicalTestsService {
       ? await this.repository.findById(testId)
       : undefined;
     if (!test) {
-      throw testNotFound();
+      throw medicalTestNotFound();
     }
     return test;
   }

@@ -4,8 +4,11 @@ import { dateOfBirthSchema } from './date-of-birth';
 
 export const GENDERS = ['male', 'female', 'other', 'unknown'] as const;
 
-/** The fields a client writes; `id` and `lastUpdated` belong to the server. */
-const writablePatientShape = {
+/**
+ * The fields a client writes; `id` and `lastUpdated` belong to the server. The one list of a
+ * patient's fields: the stored document, its mongoose schema and the mappers are derived from it.
+ */
+export const writablePatientShape = {
   firstName: z.string().min(1).max(64),
   lastName: z.string().max(64).optional(),
   fullName: z.string().max(128).optional(),

@@ -1,4 +1,8 @@
-import { BadRequestError, DomainError, NotFoundError } from '@app/shared';
+import {
+  BadRequestError,
+  DomainError,
+  NotFoundError,
+} from '@app/shared/errors';
 
 export const patientNotFound = () =>
   new NotFoundError('PATIENT_NOT_FOUND', 'No patient has this id.');

@@ -1,4 +1,5 @@
-import { BadRequestError, Page } from '@app/shared';
+import { BadRequestError } from '@app/shared/errors';
+import { Page } from '@app/shared/http';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import {
   createControllerApp,
@@ -7,14 +8,14 @@ import {
   strictProviderMock,
   TEST_API_KEY,
   validationPaths,
-} from '../../../../test/support/controller-app';
+} from '@test/controller-app';
 import {
   auditAccepts,
   auditDown,
   auditProviders,
   AUDIT_RECORD_ID,
-} from '../../../../test/support/patient-tests-audit';
-import { samplePatient } from '../../../../test/support/samples';
+} from '@test/patient-tests-audit';
+import { samplePatient } from '@test/samples';
 import type { Patient } from './patient.dto';
 import { patientIdMismatch, patientNotFound } from './patient.errors';
 import { PatientsController } from './patients.controller';
@@ -324,11 +325,27 @@ describe('PatientsController (one controller, global pipeline)', () => {
 
       const response = await send(app, {
         method: 'GET',
-        url: '/api/patient/not-a-uuid',
+        url: `/api/patient/${PATIENT_ID}`,
       });
 
       expectProblem(response, 404, 'PATIENT_NOT_FOUND');
     });
+
+    it.each(['GET', 'PUT'] as const)(
+      'answers 404 PATIENT_NOT_FOUND problem+json to %s with a malformed patient id, without calling the service',
+      async (method) => {
+        // The service is a strict mock with nothing stubbed: calling it would fail the request.
+        const { app } = await boot();
+
+        const response = await send(app, {
+          method,
+          url: '/api/patient/not-a-uuid',
+          ...(method === 'PUT' && { body: samplePatient() }),
+        });
+
+        expectProblem(response, 404, 'PATIENT_NOT_FOUND');
+      },
+    );
 
     it('answers 404 problem+json for a path no route matches', async () => {
       const { app } = await boot();

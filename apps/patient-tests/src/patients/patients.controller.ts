@@ -1,14 +1,12 @@
+import { Location, PageQueryDto, Versioned } from '@app/shared/http';
+import { Idempotent } from '@app/shared/idempotency';
 import {
   ApiIfMatch,
   ApiProblemResponses,
   FUNCTION_KEY_HEADER_SCHEME,
   FUNCTION_KEY_QUERY_SCHEME,
-  Idempotent,
-  Location,
-  PageQueryDto,
   responseHeaders,
-  Versioned,
-} from '@app/shared';
+} from '@app/shared/openapi';
 import {
   Body,
   Controller,
@@ -36,7 +34,8 @@ import {
   UpdatePatientDto,
 } from './patient.dto';
 import { PatientsService } from './patients.service';
-import { ApiResourceIdParam } from './uuid';
+import { ApiResourceIdParam, ResourceIdPipe } from '../resource-id';
+import { patientNotFound } from './patient.errors';
 
 @ApiTags('patients')
 @ApiSecurity(FUNCTION_KEY_HEADER_SCHEME)
@@ -94,7 +93,9 @@ export class PatientsController {
   @ApiResourceIdParam('patientId', 'The patient id')
   @ApiOkResponse({ type: PatientDto, headers: responseHeaders('etag') })
   @ApiProblemResponses(404)
-  get(@Param('patientId') id: string): Promise<Versioned<Patient>> {
+  get(
+    @Param('patientId', new ResourceIdPipe(patientNotFound)) id: string,
+  ): Promise<Versioned<Patient>> {
     return this.patients.get(id);
   }
 
@@ -110,7 +111,7 @@ export class PatientsController {
   @ApiOkResponse({ type: PatientDto, headers: responseHeaders('etag') })
   @ApiProblemResponses(400, 404, 412, 413, 415)
   update(
-    @Param('patientId') id: string,
+    @Param('patientId', new ResourceIdPipe(patientNotFound)) id: string,
     @Body() body: UpdatePatientDto,
     @Headers('If-Match') ifMatch?: string,
   ): Promise<Versioned<Patient>> {

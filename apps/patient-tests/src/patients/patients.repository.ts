@@ -1,15 +1,21 @@
 import {
-  IfMatch,
   isDuplicateKey,
   typedCollection,
-  Versioned,
   withThrottleRetry,
-} from '@app/shared';
+} from '@app/shared/database';
+import { IfMatch, Versioned } from '@app/shared/http';
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { FilterQuery, Model, mongo } from 'mongoose';
 import type { Patient, SearchCriteria } from './patient.dto';
-import { PATIENT_MODEL, PatientDocument } from './patient.schema';
+import {
+  OPTIONAL_PATIENT_FIELDS,
+  PATIENT_MODEL,
+  PatientDocument,
+  toPatient,
+  toPatientDocument,
+  toWrittenFields,
+} from './patient.schema';
 import {
   PATIENT_IDENTIFIER_CLAIM_MODEL,
   PatientIdentifierClaimDocument,
@@ -20,35 +26,6 @@ import {
   PATIENT_VERSION_CLAIM_TTL_MS,
   PatientVersionClaimDocument,
 } from './patient-version-claim.schema';
-
-/** Optional fields: a replace that omits one removes it. */
-const OPTIONAL_FIELDS = [
-  'lastName',
-  'fullName',
-  'insuranceNumber',
-  'preferredContactNumber',
-] as const;
-
-function toPatient(doc: PatientDocument): Patient {
-  // Field by field, so no storage field (`_id`, `_shardKey`, `_version`) can ever reach a response.
-  const patient: Patient = {
-    id: doc._id,
-    firstName: doc.firstName,
-    lastName: doc.lastName,
-    fullName: doc.fullName,
-    gender: doc.gender,
-    dateOfBirth: doc.dateOfBirth,
-    postCode: doc.postCode,
-    insuranceNumber: doc.insuranceNumber,
-    preferredContactNumber: doc.preferredContactNumber,
-    lastUpdated: doc.lastUpdated.toISOString(),
-  };
-  return Object.fromEntries(
-    Object.entries(patient).filter(
-      ([, value]) => value !== undefined && value !== null,
-    ),
-  ) as Patient;
-}
 
 const versioned = (doc: PatientDocument) =>
   new Versioned(toPatient(doc), doc._version);
@@ -124,14 +101,7 @@ export class PatientsRepository {
   ) {}
 
   async insert(patient: Patient): Promise<Versioned<Patient>> {
-    const { id, lastUpdated, ...fields } = patient;
-    const doc: PatientDocument = {
-      ...fields,
-      _id: id,
-      _shardKey: id,
-      lastUpdated: new Date(lastUpdated),
-      _version: 1,
-    };
+    const doc = toPatientDocument(patient);
     await withThrottleRetry(() => typedCollection(this.model).insertOne(doc));
     return versioned(doc);
   }
@@ -159,7 +129,8 @@ export class PatientsRepository {
    * same ETag exactly one wins on every database, then writes conditionally on that version.
    */
   async replace(patient: Patient, ifMatch?: IfMatch): Promise<ReplaceResult> {
-    const { id, lastUpdated, ...fields } = patient;
+    const { id, lastUpdated } = patient;
+    const fields = toWrittenFields(patient);
     const filter: mongo.Filter<PatientDocument> = { _id: id, _shardKey: id };
     if (ifMatch && !ifMatch.any) {
       const version = await this.claimVersion(id, ifMatch.versions);
@@ -169,7 +140,7 @@ export class PatientsRepository {
       filter._version = version;
     }
     const unset = Object.fromEntries(
-      OPTIONAL_FIELDS.filter((name) => fields[name] === undefined).map(
+      OPTIONAL_PATIENT_FIELDS.filter((name) => fields[name] === undefined).map(
         (name) => [name, ''],
       ),
     ) as mongo.UpdateFilter<PatientDocument>['$unset'];

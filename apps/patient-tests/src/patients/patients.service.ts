@@ -1,13 +1,11 @@
 import {
-  decodeContinuationToken,
-  DEFAULT_PAGE_SIZE,
   Page,
   PageQuery,
+  paginate,
   parseIfMatch,
   preconditionFailed,
-  toPage,
   Versioned,
-} from '@app/shared';
+} from '@app/shared/http';
 import { Injectable } from '@nestjs/common';
 import { z } from 'zod';
 import type {
@@ -24,7 +22,6 @@ import {
 } from './patient.errors';
 import type { PatientQuery } from './patient-query';
 import { PatientsRepository } from './patients.repository';
-import { isResourceId } from './uuid';
 
 const searchPosition = z.strictObject({ after: z.string().max(64) });
 
@@ -57,9 +54,7 @@ export class PatientsService {
   }
 
   async get(id: string): Promise<Versioned<Patient>> {
-    const patient = isResourceId(id)
-      ? await this.repository.findById(id)
-      : undefined;
+    const patient = await this.repository.findById(id);
     if (!patient) {
       throw patientNotFound();
     }
@@ -80,9 +75,6 @@ export class PatientsService {
     if (bodyId !== undefined && bodyId !== id) {
       throw patientIdMismatch();
     }
-    if (!isResourceId(id)) {
-      throw patientNotFound();
-    }
     const result = await this.repository.replace(
       { ...fields, id, lastUpdated: new Date().toISOString() },
       parseIfMatch(ifMatchHeader),
@@ -99,19 +91,19 @@ export class PatientsService {
 
   async search(
     criteria: SearchCriteria,
-    { limit = DEFAULT_PAGE_SIZE, continuationToken }: PageQuery,
+    page: PageQuery,
   ): Promise<Page<Patient>> {
-    const after = continuationToken
-      ? decodeContinuationToken(continuationToken, searchPosition).after
-      : undefined;
-    // One more than asked: its presence says there is a next page.
-    const found = await this.repository.search(criteria, limit + 1, after);
-    return toPage(found, limit, (patient) => ({ after: patient.id }));
+    return paginate(
+      page,
+      searchPosition,
+      (limit, from) => this.repository.search(criteria, limit, from?.after),
+      (patient) => ({ after: patient.id }),
+    );
   }
 
   /** Fails with PATIENT_NOT_FOUND unless `id` names a stored patient. */
   async assertExists(id: string): Promise<void> {
-    if (!isResourceId(id) || !(await this.repository.exists(id))) {
+    if (!(await this.repository.exists(id))) {
       throw patientNotFound();
     }
   }
@@ -186,15 +178,16 @@ export class PatientsService {
   }
 
   /** FHIR search: a page of `query`'s matches in id order, continuing like `search`. */
-  async query(
+  query(
     query: PatientQuery,
-    { limit = DEFAULT_PAGE_SIZE, continuationToken }: PageQuery,
+    page: PageQuery,
   ): Promise<Page<Versioned<Patient>>> {
-    const after = continuationToken
-      ? decodeContinuationToken(continuationToken, searchPosition).after
-      : undefined;
-    const found = await this.repository.query(query, limit + 1, after);
-    return toPage(found, limit, (patient) => ({ after: patient.value.id }));
+    return paginate(
+      page,
+      searchPosition,
+      (limit, from) => this.repository.query(query, limit, from?.after),
+      (patient) => ({ after: patient.value.id }),
+    );
   }
 
   count(query: PatientQuery): Promise<number> {

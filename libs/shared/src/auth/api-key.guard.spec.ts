@@ -68,6 +68,19 @@ describe('ApiKeyGuard', () => {
   });
 
   it.each([
+    ['a protected route, with the key', 'protected' as const, [KEY], false],
+    ['a @Public() route', 'open' as const, [KEY], false],
+    ['a route behind the Functions host', 'protected' as const, [], true],
+  ])(
+    'takes the code query parameter out of the query on %s, so no handler or query schema sees it',
+    (_what, route, keys, hostChecksKeys) => {
+      const query = { code: KEY, limit: '5' };
+      guard(keys, hostChecksKeys).canActivate(contextFor(route, { query }));
+      expect(query).toStrictEqual({ limit: '5' });
+    },
+  );
+
+  it.each([
     ['no key', {}],
     ['a wrong key', { headers: { 'x-functions-key': `${KEY}x` } }],
     ['a key given twice as a query array', { query: { code: [KEY, KEY] } }],

@@ -2,14 +2,11 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { DomainError } from '../errors/domain-error';
+import { API_KEY_HEADER, API_KEY_QUERY } from './api-key-names';
 import { ApiKeys, matchingKeyName } from './api-keys';
 import type { RequestWithKeyName } from './caller';
 import { cameThroughGateway } from './gateway';
 import { IS_PUBLIC } from './public.decorator';
-
-/** The names Azure Functions uses for function keys, so clients need no change between hosts. */
-export const API_KEY_HEADER = 'x-functions-key';
-export const API_KEY_QUERY = 'code';
 
 /** Options of the guard, provided by the app from its configuration. */
 export abstract class ApiKeyGuardOptions {
@@ -19,8 +16,21 @@ export abstract class ApiKeyGuardOptions {
   abstract readonly gatewaySecrets: ApiKeys;
 }
 
+/**
+ * What `ApiKeyGuard` read before it took `code` out of the query. Kept beside the request rather than
+ * on it, so nothing that serializes a request (logs, errors) can carry the key.
+ */
+const keysReadByTheGuard = new WeakMap<FastifyRequest, string | undefined>();
+
 /** The key a request presents, in the header or the query parameter. */
 export function presentedApiKey(request: FastifyRequest): string | undefined {
+  if (keysReadByTheGuard.has(request)) {
+    return keysReadByTheGuard.get(request);
+  }
+  return keyInRequest(request);
+}
+
+function keyInRequest(request: FastifyRequest): string | undefined {
   const header = request.headers[API_KEY_HEADER];
   if (typeof header === 'string') {
     return header;
@@ -29,6 +39,13 @@ export function presentedApiKey(request: FastifyRequest): string | undefined {
     API_KEY_QUERY
   ];
   return typeof query === 'string' ? query : undefined;
+}
+
+function dropApiKeyQuery(request: FastifyRequest): void {
+  const query = request.query as Record<string, unknown> | undefined;
+  if (query !== null && typeof query === 'object') {
+    delete query[API_KEY_QUERY];
+  }
 }
 
 /** Global guard: every route needs a valid key unless marked `@Public()`. */
@@ -42,6 +59,11 @@ export class ApiKeyGuard implements CanActivate {
 
   canActivate(context: ExecutionContext): boolean {
     const request = context.switchToHttp().getRequest<RequestWithKeyName>();
+    const presented = keyInRequest(request);
+    keysReadByTheGuard.set(request, presented);
+    // The key is no query parameter of any route: taken out here, so no query schema declares it
+    // and no handler sees it (guards run before pipes).
+    dropApiKeyQuery(request);
     request.viaGateway = cameThroughGateway(
       request,
       this.options.gatewaySecrets.current(),
@@ -58,7 +80,6 @@ export class ApiKeyGuard implements CanActivate {
     if (keys.length === 0 && this.options.hostChecksKeys) {
       return true;
     }
-    const presented = presentedApiKey(request);
     const name =
       presented === undefined ? undefined : matchingKeyName(presented, keys);
     if (name === undefined) {

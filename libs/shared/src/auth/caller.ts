@@ -1,5 +1,6 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
+import { withoutEmpty } from '../json/without-empty';
 
 /**
  * Header API Management sets (its policy overwrites whatever a client sent) with the id of the
@@ -67,16 +68,16 @@ export function callerOf(request: RequestWithKeyName): Caller {
   const subscription = subscriptionOf(request);
   const forwardedFor = firstForwardedHop(request);
   if (request.viaGateway) {
-    return withoutUndefined({
+    return withoutEmpty({
       actor: subscription ?? keyActor,
       clientAddress: forwardedFor ?? peerAddress(request),
     });
   }
   const unverified =
     subscription !== undefined || forwardedFor !== undefined
-      ? withoutUndefined({ actor: subscription, clientAddress: forwardedFor })
+      ? withoutEmpty({ actor: subscription, clientAddress: forwardedFor })
       : undefined;
-  return withoutUndefined({
+  return withoutEmpty({
     actor: keyActor,
     clientAddress: peerAddress(request),
     unverified,
@@ -85,12 +86,6 @@ export function callerOf(request: RequestWithKeyName): Caller {
 
 const peerAddress = (request: FastifyRequest) =>
   request.socket?.remoteAddress?.slice(0, MAX_ADDRESS);
-
-function withoutUndefined<T extends object>(value: T): T {
-  return Object.fromEntries(
-    Object.entries(value).filter(([, member]) => member !== undefined),
-  ) as T;
-}
 
 /** Injects the request's `Caller`. */
 export const RequestCaller = createParamDecorator(

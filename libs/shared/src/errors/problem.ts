@@ -2,6 +2,7 @@ import { HttpException, HttpStatus } from '@nestjs/common';
 import { ZodValidationException } from 'nestjs-zod';
 import { z } from 'zod';
 import { DomainError } from './domain-error';
+import { BODY_LIMIT_TEXT } from '../http/constants';
 import { translateStorageError } from '../database/storage-errors';
 
 /** One entry of `errors` in a validation problem: where in the request, and what is wrong there. */
@@ -56,7 +57,7 @@ const GENERIC_DETAILS: Partial<Record<number, string>> = {
   401: 'A valid API key is required.',
   404: 'No resource matches this method and path.',
   405: 'This method is not allowed on this path.',
-  413: 'The request body exceeds 64 KiB.',
+  413: `The request body exceeds ${BODY_LIMIT_TEXT}.`,
   415: 'The request body must be application/json.',
 };
 

@@ -5,16 +5,15 @@ import type { Connection } from 'mongoose';
 import { Public } from '../auth/public.decorator';
 import { UnavailableError } from '../errors/domain-error';
 import { DATABASE_RETRY_AFTER_SECONDS } from '../database/storage-errors';
-import {
-  ApiPublicProblemResponses,
-  responseHeaders,
-} from '../openapi/api-problem.decorator';
+import { HEALTH_ROUTE } from '../http/constants';
+import { ApiPublicProblemResponses } from '../openapi/problem-responses.decorator';
+import { responseHeaders } from '../openapi/response-headers';
 
 const PING_TIMEOUT_MS = 2000;
 
 /** Liveness and readiness in one: 200 when the database answers a ping, 503 when it does not. */
 @ApiTags('health')
-@Controller('health')
+@Controller(HEALTH_ROUTE)
 export class HealthController {
   constructor(@InjectConnection() private readonly connection: Connection) {}
 

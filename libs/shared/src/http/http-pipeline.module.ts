@@ -5,7 +5,7 @@ import { ApiKeyGuard, ApiKeyGuardOptions } from '../auth/api-key.guard';
 import { ApiKeys } from '../auth/api-keys';
 import { PageInterceptor } from '../paging/page.interceptor';
 import { ReplayedInterceptor } from '../idempotency/replayed';
-import { VersionInterceptor } from '../versioning/versioned';
+import { ETagInterceptor } from '../etag/etag';
 import { LocationInterceptor } from './location';
 import { ProblemFilter } from './problem.filter';
 import { WellFormedInputGuard } from './well-formed-input.guard';
@@ -30,6 +30,17 @@ const { ConfigurableModuleClass, MODULE_OPTIONS_TOKEN } =
  * Registered as APP_* providers so the plain HTTP host, the Azure Functions host and
  * `Test.createTestingModule` all run exactly the same pipeline.
  */
+/**
+ * The pipeline's interceptors, outermost first (Nest applies global interceptors in the order they are
+ * registered): each turns a handler's result type (Page, Location, Versioned, Replayed) into headers.
+ */
+export const PIPELINE_INTERCEPTORS = [
+  PageInterceptor,
+  LocationInterceptor,
+  ETagInterceptor,
+  ReplayedInterceptor,
+];
+
 @Module({
   providers: [
     {
@@ -49,10 +60,10 @@ const { ConfigurableModuleClass, MODULE_OPTIONS_TOKEN } =
     { provide: APP_GUARD, useClass: WellFormedInputGuard },
     { provide: APP_PIPE, useClass: ZodValidationPipe },
     { provide: APP_FILTER, useClass: ProblemFilter },
-    { provide: APP_INTERCEPTOR, useClass: PageInterceptor },
-    { provide: APP_INTERCEPTOR, useClass: LocationInterceptor },
-    { provide: APP_INTERCEPTOR, useClass: VersionInterceptor },
-    { provide: APP_INTERCEPTOR, useClass: ReplayedInterceptor },
+    ...PIPELINE_INTERCEPTORS.map((useClass) => ({
+      provide: APP_INTERCEPTOR,
+      useClass,
+    })),
   ],
   exports: [ApiKeys],
 })

@@ -3,11 +3,8 @@ import { secretListVariable } from '../config/config-fields';
 import { KeyVaultSecrets } from './key-vault-secrets';
 import type { SecretSetting } from './key-vault-variables';
 
-/** The settings that hold a comma-separated list of keys or shared secrets. */
-export type KeyListSetting = Extract<
-  SecretSetting,
-  'API_KEYS' | 'AUDIT_READER_KEYS' | 'GATEWAY_SECRET'
->;
+/** A setting that holds a comma-separated list of keys or shared secrets (`API_KEYS`, ...). */
+export type KeyListSetting = SecretSetting;
 
 /**
  * The keys in a Key Vault secret as it is now: every key of the comma-separated list is accepted, so

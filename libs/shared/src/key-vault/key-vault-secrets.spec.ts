@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { strictMock } from '../../../../test/support/strict-mock';
+import { strictMock } from '@test/strict-mock';
 import { KeyVaultError } from './key-vault.errors';
 import { KeyVaultSecrets, SecretBinding } from './key-vault-secrets';
 import type { SecretReader } from './secret-client-factory';

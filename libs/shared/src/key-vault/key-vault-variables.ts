@@ -2,15 +2,10 @@ import { z } from 'zod';
 import { integerVariable } from '../config/config-fields';
 
 /**
- * The settings that may come from Key Vault. Each app lists the ones it reads (audit has no
- * `AUDIT_API_KEY`); the rest of its configuration always comes from the environment.
+ * The name of a setting that may come from Key Vault (`MONGODB_URI`, `API_KEYS`, ...). Each app lists
+ * its own in `keyVaultVariables`; the rest of its configuration always comes from the environment.
  */
-export type SecretSetting =
-  | 'MONGODB_URI'
-  | 'API_KEYS'
-  | 'AUDIT_API_KEY'
-  | 'AUDIT_READER_KEYS'
-  | 'GATEWAY_SECRET';
+export type SecretSetting = string;
 
 /** The prefix of the variables that name a setting's secret: `KEY_VAULT_SECRET_API_KEYS`, ... */
 export const SECRET_NAME_PREFIX = 'KEY_VAULT_SECRET_';

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { z } from 'zod';
-import { strictMock } from '../../../../test/support/strict-mock';
+import { strictMock } from '@test/strict-mock';
 import { secretListVariable } from '../config/config-fields';
 import { keyVaultVariables } from './key-vault-variables';
 import { loadKeyVaultSecrets } from './load-key-vault-secrets';

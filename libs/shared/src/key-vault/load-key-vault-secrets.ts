@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { parseConfig } from '../config/parse-config';
 import { KeyVaultSecrets, SecretBinding } from './key-vault-secrets';
-import { SECRET_NAME_PREFIX, SecretSetting } from './key-vault-variables';
+import { SECRET_NAME_PREFIX } from './key-vault-variables';
 import { SecretClientFactory } from './secret-client-factory';
 
 /**
@@ -38,7 +38,7 @@ export async function loadKeyVaultSecrets(
   }
   const bindings: SecretBinding[] = Object.keys(keyVaultShape)
     .filter((name) => name.startsWith(SECRET_NAME_PREFIX))
-    .map((name) => name.slice(SECRET_NAME_PREFIX.length) as SecretSetting)
+    .map((name) => name.slice(SECRET_NAME_PREFIX.length))
     .filter((setting) => !setInEnvironment(env[setting]))
     // An optional setting whose secret name variable is unset is not read from the vault.
     .filter(

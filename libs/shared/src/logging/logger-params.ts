@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Params } from 'nestjs-pino';
 import { correlationIdOf } from '../correlation/correlation';
+import { HEALTH_PATH } from '../http/constants';
 import { redactUrl } from './redact-url';
 
 export interface LoggingOptions {
@@ -32,7 +33,7 @@ export function loggerParams({ level, pretty }: LoggingOptions): Params {
       // mount path from `url` when this runs; `originalUrl` keeps the whole path.
       autoLogging: {
         ignore: (req: IncomingMessage & { originalUrl?: string }) =>
-          (req.originalUrl ?? req.url ?? '').split('?')[0] === '/api/health',
+          (req.originalUrl ?? req.url ?? '').split('?')[0] === HEALTH_PATH,
       },
       transport: pretty
         ? { target: 'pino-pretty', options: { singleLine: true } }

@@ -1,10 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import {
-  createControllerApp,
-  send,
-  TEST_API_KEY,
-} from '../../../../test/support/controller-app';
+import { createControllerApp, send, TEST_API_KEY } from '@test/controller-app';
 import { REDACTED, redactQuery, redactUrl } from './redact-url';
 
 const KEY = TEST_API_KEY;

@@ -1,4 +1,4 @@
-import { API_KEY_QUERY } from '../auth/api-key.guard';
+import { API_KEY_QUERY } from '../auth/api-key-names';
 
 /**
  * Query parameters whose values never reach logs or telemetry: the API key (`code`, as Azure

@@ -3,8 +3,8 @@ import type { INestApplication } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { cleanupOpenApiDoc } from 'nestjs-zod';
-import { API_KEY_HEADER, API_KEY_QUERY } from '../auth/api-key.guard';
-import { PROBLEM_SCHEMA_NAME, problemSchema } from './api-problem.decorator';
+import { API_KEY_HEADER, API_KEY_QUERY } from '../auth/api-key-names';
+import { PROBLEM_SCHEMA_NAME, problemSchema } from './problem-schema';
 
 export interface OpenApiInfo {
   title: string;
@@ -62,20 +62,22 @@ export function setupOpenApi(
   SwaggerModule.setup('api/docs', app, getDocument);
 }
 
-/** Placeholder secrets so an app can be built just to read its routes; it serves no request. */
-const DOCUMENT_ONLY_ENV = {
-  API_KEYS: 'openapi-document-only',
-  AUDIT_API_KEY: 'openapi-document-only',
-};
+/** The value of placeholder secrets, so an app can be built just to read its routes; it serves no request. */
+const DOCUMENT_ONLY = 'openapi-document-only';
 
-/** Builds an app (no database needed: connections are lazy) and writes its OpenAPI document to `path`. */
+/**
+ * Builds an app (no database needed: connections are lazy) and writes its OpenAPI document to `path`.
+ * `requiredSecrets`: the app's own required secret settings besides `API_KEYS`, given placeholders
+ * when unset.
+ */
 export async function writeOpenApiDocument(
   createApp: () => Promise<INestApplication>,
   info: OpenApiInfo,
   path: string,
+  requiredSecrets: readonly string[] = [],
 ): Promise<void> {
-  for (const [name, value] of Object.entries(DOCUMENT_ONLY_ENV)) {
-    process.env[name] ??= value;
+  for (const name of ['API_KEYS', ...requiredSecrets]) {
+    process.env[name] ??= DOCUMENT_ONLY;
   }
   process.env.LOG_LEVEL = 'silent';
   const app = await createApp();

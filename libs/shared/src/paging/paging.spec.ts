@@ -2,8 +2,10 @@ import { z } from 'zod';
 import { BadRequestError } from '../errors/domain-error';
 import {
   decodeContinuationToken,
+  DEFAULT_PAGE_SIZE,
   encodeContinuationToken,
   Page,
+  paginate,
   pageQuerySchema,
   toPage,
 } from './paging';
@@ -88,10 +90,11 @@ describe('pageQuerySchema', () => {
     },
   );
 
-  it('accepts a continuation token and the API key as code, and nothing else', () => {
-    expect(
-      pageQuerySchema.parse({ continuationToken: 'abc', code: 'key' }),
-    ).toEqual({ continuationToken: 'abc', code: 'key' });
+  it("accepts a continuation token, and nothing else (the key's code is taken out by ApiKeyGuard)", () => {
+    expect(pageQuerySchema.parse({ continuationToken: 'abc' })).toEqual({
+      continuationToken: 'abc',
+    });
+    expect(pageQuerySchema.safeParse({ code: 'key' }).success).toBe(false);
     expect(pageQuerySchema.safeParse({ offset: '10' }).success).toBe(false);
   });
 
@@ -99,5 +102,61 @@ describe('pageQuerySchema', () => {
     expect(
       pageQuerySchema.safeParse({ continuationToken: 'a'.repeat(513) }).success,
     ).toBe(false);
+  });
+});
+
+describe('paginate', () => {
+  const position = z.strictObject({ after: z.string() });
+  const fetchFrom = (items: string[]) =>
+    jest.fn((limit: number, from?: { after: string }) =>
+      Promise.resolve(
+        items.filter((item) => !from || item > from.after).slice(0, limit),
+      ),
+    );
+  const positionOf = (item: string) => ({ after: item });
+
+  it('fetches one more than the limit and gives a token to the last item when more exist', async () => {
+    const fetch = fetchFrom(['a', 'b', 'c']);
+    const page = await paginate({ limit: 2 }, position, fetch, positionOf);
+    expect(fetch).toHaveBeenCalledWith(3, undefined);
+    expect(page.items).toEqual(['a', 'b']);
+    expect(page.continuationToken).toBe(
+      encodeContinuationToken({ after: 'b' }),
+    );
+  });
+
+  it('continues after the token and gives no token on the last page', async () => {
+    const fetch = fetchFrom(['a', 'b', 'c']);
+    const page = await paginate(
+      { limit: 2, continuationToken: encodeContinuationToken({ after: 'b' }) },
+      position,
+      fetch,
+      positionOf,
+    );
+    expect(fetch).toHaveBeenCalledWith(3, { after: 'b' });
+    expect(page.items).toEqual(['c']);
+    expect(page.continuationToken).toBeUndefined();
+  });
+
+  it('uses the default page size without a limit', async () => {
+    const fetch = fetchFrom([]);
+    await paginate({}, position, fetch, positionOf);
+    expect(fetch).toHaveBeenCalledWith(DEFAULT_PAGE_SIZE + 1, undefined);
+  });
+
+  it('answers 400 INVALID_CONTINUATION_TOKEN for a token of another shape, before fetching', async () => {
+    const fetch = fetchFrom(['a']);
+    await expect(
+      paginate(
+        { continuationToken: encodeContinuationToken({ before: 1 }) },
+        position,
+        fetch,
+        positionOf,
+      ),
+    ).rejects.toMatchObject({
+      code: 'INVALID_CONTINUATION_TOKEN',
+      status: 400,
+    });
+    expect(fetch).not.toHaveBeenCalled();
   });
 });

@@ -7,7 +7,7 @@ export const MAX_PAGE_SIZE = 200;
 /** Response header that carries the token for the next page, present only when more results exist. */
 export const CONTINUATION_HEADER = 'x-continuation-token';
 
-/** Query parameters of every paged list (`limit`, `continuationToken`), plus the Functions key `code`. */
+/** Query parameters of every paged list (`limit`, `continuationToken`); the key's `code` never reaches them (ApiKeyGuard). */
 export const pageQueryShape = {
   limit: z
     .string()
@@ -21,11 +21,6 @@ export const pageQueryShape = {
     .max(512)
     .optional()
     .describe('The x-continuation-token header of the previous page.'),
-  code: z
-    .string()
-    .max(256)
-    .optional()
-    .describe('API key, as an alternative to the x-functions-key header.'),
 };
 
 /** Query of a paged list with no other parameters. */
@@ -83,4 +78,22 @@ export function toPage<T, P>(
     items,
     encodeContinuationToken(positionOf(items[items.length - 1])),
   );
+}
+
+/**
+ * One page of a keyset-paged list: decodes the continuation token (its shape checked by `position`:
+ * 400 otherwise), fetches one item more than the page holds (its presence says more exist) from where
+ * the token says, and builds the page with the token of its last item's position.
+ */
+export async function paginate<T, S extends z.ZodType>(
+  { limit = DEFAULT_PAGE_SIZE, continuationToken }: PageQuery,
+  position: S,
+  fetch: (limit: number, from: z.output<S> | undefined) => Promise<T[]>,
+  positionOf: (item: T) => z.output<S>,
+): Promise<Page<T>> {
+  const from =
+    continuationToken === undefined
+      ? undefined
+      : decodeContinuationToken(continuationToken, position);
+  return toPage(await fetch(limit + 1, from), limit, positionOf);
 }

@@ -1,14 +1,29 @@
-import type { DynamicModule, Type } from '@nestjs/common';
+import type { DynamicModule, NestInterceptor, Type } from '@nestjs/common';
 import type { ApiKeys } from '../auth/api-keys';
 import { MongooseModule } from '@nestjs/mongoose';
 import { LoggerModule } from 'nestjs-pino';
 import { apiKeysFrom } from '../key-vault/key-vault-api-keys';
 import { KeyVaultSecrets } from '../key-vault/key-vault-secrets';
 import { HealthModule } from '../health/health.module';
-import { HttpPipelineModule } from '../http/http-pipeline.module';
+import {
+  HttpPipelineModule,
+  PIPELINE_INTERCEPTORS,
+} from '../http/http-pipeline.module';
+import { IdempotencyInterceptor } from '../idempotency/idempotency.interceptor';
 import { IdempotencyModule } from '../idempotency/idempotency.module';
 import { loggerParams, wantsPrettyLogs } from '../logging/logger-params';
 import { mongooseOptions } from '../database/mongoose-options';
+
+/**
+ * The global interceptors `platformImports` registers, outermost first: the pipeline's, then
+ * idempotency. An app's own global interceptors come after these (its feature modules are imported
+ * after `platformImports`), so a replayed create never reaches them; each app pins its whole order
+ * in a test.
+ */
+export const PLATFORM_INTERCEPTORS: readonly Type<NestInterceptor>[] = [
+  ...PIPELINE_INTERCEPTORS,
+  IdempotencyInterceptor,
+];
 
 /** The settings every app's configuration has (from `commonConfigShape`), that the platform reads. */
 export interface PlatformConfig {

@@ -1,5 +1,6 @@
 import type { Span } from '@opentelemetry/api';
 import type * as AppInsights from 'applicationinsights';
+import { HEALTH_PATH } from '../http/constants';
 import { redactQuery, redactUrl } from '../logging/redact-url';
 
 /** URL attributes the HTTP instrumentation sets (old and new semantic conventions), and their form. */
@@ -68,7 +69,7 @@ export function startTelemetry(
         requestHook: scrubUrlAttributes,
         // Probes are not requests anyone investigates.
         ignoreIncomingRequestHook: (request: { url?: string }) =>
-          request.url === '/api/health',
+          request.url === HEALTH_PATH,
       } as object,
       mongoDb: {
         enabled: true,

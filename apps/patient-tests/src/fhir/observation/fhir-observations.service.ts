@@ -1,6 +1,6 @@
 import type { Observation } from '@medplum/fhirtypes';
 import { Injectable } from '@nestjs/common';
-import { NotFoundError } from '@app/shared';
+import { NotFoundError } from '@app/shared/errors';
 import type { MedicalTest } from '../../medical-tests/medical-test.dto';
 import { MedicalTestsService } from '../../medical-tests/medical-tests.service';
 import { SearchsetBundle, searchsetBundle } from '../bundle';

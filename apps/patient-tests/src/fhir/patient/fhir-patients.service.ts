@@ -1,4 +1,4 @@
-import { BadRequestError, NotFoundError } from '@app/shared';
+import { BadRequestError, NotFoundError } from '@app/shared/errors';
 import type { Patient as FhirPatient } from '@medplum/fhirtypes';
 import { Injectable } from '@nestjs/common';
 import { PatientsService } from '../../patients/patients.service';

@@ -1,4 +1,4 @@
-import type { Versioned } from '@app/shared';
+import type { Versioned } from '@app/shared/http';
 import type { Patient as FhirPatient } from '@medplum/fhirtypes';
 import type { Patient, WritablePatient } from '../../patients/patient.dto';
 import { FhirPatientInput, INSURANCE_NUMBER_SYSTEM } from './fhir-patient.dto';

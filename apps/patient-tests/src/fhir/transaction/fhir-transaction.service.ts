@@ -1,4 +1,4 @@
-import { BadRequestError } from '@app/shared';
+import { BadRequestError } from '@app/shared/errors';
 import { Injectable } from '@nestjs/common';
 import type { CreateMedicalTestDto } from '../../medical-tests/medical-test.dto';
 import { MedicalTestsService } from '../../medical-tests/medical-tests.service';

@@ -9,7 +9,7 @@ import { map, Observable } from 'rxjs';
 import { DomainError } from '../errors/domain-error';
 
 /**
- * A resource with its version. Handlers return it as is; `VersionInterceptor` sends the resource as the
+ * A resource with its version. Handlers return it as is; `ETagInterceptor` sends the resource as the
  * body and the version as a strong `ETag`, for optimistic concurrency with `If-Match`.
  */
 export class Versioned<T> {
@@ -53,7 +53,7 @@ export const preconditionFailed = () =>
 
 /** Sends a returned `Versioned` as its value with an `ETag` header. */
 @Injectable()
-export class VersionInterceptor implements NestInterceptor {
+export class ETagInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     return next.handle().pipe(
       map((result: unknown): unknown => {
