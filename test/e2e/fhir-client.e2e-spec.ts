@@ -6,6 +6,7 @@ import type {
   Observation,
   Patient,
 } from '@medplum/fhirtypes';
+import { transactionBundle } from './support/fhir-samples';
 import { expectValidFhir } from './support/fhir-validation';
 import { PATIENT_TESTS_KEY, startStack } from './support/stack';
 
@@ -71,50 +72,9 @@ describe('the FHIR interface driven by a FHIR client library', () => {
 
   it('creates a report with its observations in a transaction, then searches them', async () => {
     const created = await client.createResource(patient());
-    const subject = { reference: `Patient/${created.id}` };
-    const observationUrl = `urn:uuid:${randomUUID()}`;
-    const response: Bundle = await client.executeBatch({
-      resourceType: 'Bundle',
-      type: 'transaction',
-      entry: [
-        {
-          fullUrl: `urn:uuid:${randomUUID()}`,
-          resource: {
-            resourceType: 'DiagnosticReport',
-            status: 'final',
-            code: { text: 'Haemoglobin' },
-            subject,
-            basedOn: [
-              {
-                identifier: {
-                  system: 'urn:patient-tests:order-reference',
-                  value: 'ORD-1',
-                },
-              },
-            ],
-            performer: [{ display: 'Lab 3' }],
-            result: [{ reference: observationUrl }],
-          },
-          request: { method: 'POST', url: 'DiagnosticReport' },
-        },
-        {
-          fullUrl: observationUrl,
-          resource: {
-            resourceType: 'Observation',
-            identifier: [
-              { system: 'urn:patient-tests:observation-id', value: 'hb' },
-            ],
-            status: 'final',
-            code: { coding: [{ code: '718-7' }] },
-            subject,
-            issued: '2026-11-20T09:30:00Z',
-            valueString: '13.5 g/dL',
-            interpretation: [{ text: 'normal' }],
-          },
-          request: { method: 'POST', url: 'Observation' },
-        },
-      ],
-    });
+    const response: Bundle = await client.executeBatch(
+      transactionBundle(created.id, [{ code: '718-7' }]) as Bundle,
+    );
     expectValidFhir(response);
 
     const reports = await client.searchResources('DiagnosticReport', {

@@ -1,14 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type { HttpResult } from '../support/http';
 import { samplePatient, sampleTest } from '../support/samples';
+import {
+  OBSERVATION_ID,
+  ORDER,
+  transactionBundle,
+} from './support/fhir-samples';
 import { expectValidFhir } from './support/fhir-validation';
 import { startStack } from './support/stack';
 
 type Stack = Awaited<ReturnType<typeof startStack>>;
 
 const FHIR_JSON = { 'content-type': 'application/fhir+json' };
-const ORDER = 'urn:patient-tests:order-reference';
-const OBSERVATION_ID = 'urn:patient-tests:observation-id';
 
 interface Resource {
   resourceType: string;
@@ -25,55 +28,6 @@ interface Bundle {
     search?: { mode: string };
     response?: any;
   }[];
-}
-
-/** A transaction Bundle creating a report for `patientId` with observations of these codes. */
-function transaction(
-  patientId: string,
-  observations: { code: string; status?: string; issued?: string }[],
-  overrides: { report?: Record<string, unknown> } = {},
-) {
-  const urls = observations.map(() => `urn:uuid:${randomUUID()}`);
-  const subject = { reference: `Patient/${patientId}` };
-  return {
-    resourceType: 'Bundle',
-    type: 'transaction',
-    entry: [
-      {
-        fullUrl: `urn:uuid:${randomUUID()}`,
-        resource: {
-          resourceType: 'DiagnosticReport',
-          status: 'final',
-          code: { text: 'Full blood count' },
-          subject,
-          basedOn: [
-            {
-              type: 'ServiceRequest',
-              identifier: { system: ORDER, value: `ORD-${randomUUID()}` },
-            },
-          ],
-          performer: [{ display: 'Pathology lab 3' }],
-          result: urls.map((reference) => ({ reference })),
-          ...overrides.report,
-        },
-        request: { method: 'POST', url: 'DiagnosticReport' },
-      },
-      ...observations.map((observation, index) => ({
-        fullUrl: urls[index],
-        resource: {
-          resourceType: 'Observation',
-          identifier: [{ system: OBSERVATION_ID, value: `obs-${index + 1}` }],
-          status: observation.status ?? 'final',
-          code: { coding: [{ code: observation.code }] },
-          subject,
-          issued: observation.issued ?? '2026-11-20T09:30:00Z',
-          valueString: '13.5 g/dL',
-          interpretation: [{ text: 'normal' }],
-        },
-        request: { method: 'POST', url: 'Observation' },
-      })),
-    ],
-  };
 }
 
 describe('FHIR DiagnosticReport and Observation over the JSON API tests, on a real database, audited', () => {
@@ -148,7 +102,7 @@ describe('FHIR DiagnosticReport and Observation over the JSON API tests, on a re
 
   it('creates a report with its observations in one transaction, read back through FHIR and the JSON API', async () => {
     const patientId = await newPatient();
-    const bundle = transaction(patientId, [
+    const bundle = transactionBundle(patientId, [
       { code: '718-7' },
       { code: '789-8', status: 'preliminary' },
     ]);
@@ -247,7 +201,9 @@ describe('FHIR DiagnosticReport and Observation over the JSON API tests, on a re
         [{ code: 'A', issued: '2026-02-10T08:00:00+02:00' }],
         [{ code: 'C', status: 'preliminary', issued: '2026-03-10T08:00:00Z' }],
       ]) {
-        const { body } = await fhirPost(transaction(patientId, observations));
+        const { body } = await fhirPost(
+          transactionBundle(patientId, observations),
+        );
         reports.push(body.entry[0].resource.id);
       }
     });
@@ -369,14 +325,14 @@ describe('FHIR DiagnosticReport and Observation over the JSON API tests, on a re
       [
         'without a report',
         (p: string) => ({
-          ...transaction(p, [{ code: 'A' }]),
-          entry: transaction(p, [{ code: 'A' }]).entry.slice(1),
+          ...transactionBundle(p, [{ code: 'A' }]),
+          entry: transactionBundle(p, [{ code: 'A' }]).entry.slice(1),
         }),
       ],
       [
         'whose report misses an observation',
         (p: string) =>
-          transaction(p, [{ code: 'A' }], {
+          transactionBundle(p, [{ code: 'A' }], {
             report: {
               result: [
                 { reference: 'urn:uuid:00000000-0000-4000-8000-000000000000' },
@@ -387,22 +343,27 @@ describe('FHIR DiagnosticReport and Observation over the JSON API tests, on a re
       [
         'whose subjects differ',
         (p: string) =>
-          transaction(p, [{ code: 'A' }], {
+          transactionBundle(p, [{ code: 'A' }], {
             report: { subject: { reference: `Patient/${randomUUID()}` } },
           }),
       ],
       [
         'of type batch',
-        (p: string) => ({ ...transaction(p, [{ code: 'A' }]), type: 'batch' }),
+        (p: string) => ({
+          ...transactionBundle(p, [{ code: 'A' }]),
+          type: 'batch',
+        }),
       ],
       [
         'with an unknown element',
         (p: string) =>
-          transaction(p, [{ code: 'A' }], { report: { conclusion: 'fine' } }),
+          transactionBundle(p, [{ code: 'A' }], {
+            report: { conclusion: 'fine' },
+          }),
       ],
       [
         'with an observation status outside the value set',
-        (p: string) => transaction(p, [{ code: 'A', status: 'done' }]),
+        (p: string) => transactionBundle(p, [{ code: 'A', status: 'done' }]),
       ],
     ])('400 for a transaction %s', async (_what, build) => {
       const response = await fhirPost(build(await newPatient()));
@@ -412,7 +373,7 @@ describe('FHIR DiagnosticReport and Observation over the JSON API tests, on a re
 
     it('404 for a transaction about an unknown patient, and for unknown reports and observations', async () => {
       expectOutcome(
-        await fhirPost(transaction(randomUUID(), [{ code: 'A' }])),
+        await fhirPost(transactionBundle(randomUUID(), [{ code: 'A' }])),
         404,
         'PATIENT_NOT_FOUND',
       );
@@ -441,7 +402,9 @@ describe('FHIR DiagnosticReport and Observation over the JSON API tests, on a re
 
   it('audits the transaction before the write, naming its patient, and reads with the patient disclosed (an observation under its test)', async () => {
     const patientId = await newPatient();
-    const { body } = await fhirPost(transaction(patientId, [{ code: 'A' }]));
+    const { body } = await fhirPost(
+      transactionBundle(patientId, [{ code: 'A' }]),
+    );
     const reportId = body.entry[0].resource.id as string;
     await fhirGet(`/DiagnosticReport/${reportId}`);
     await fhirGet(`/Observation/${reportId}.1`);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { HttpResult } from '../support/http';
 import { samplePatient } from '../support/samples';
+import { transactionBundle } from './support/fhir-samples';
 import { expectValidFhir } from './support/fhir-validation';
 import { startStack } from './support/stack';
 
@@ -164,50 +165,7 @@ describe('the FHIR routes under hostile input: no 5xx, every error an OperationO
   });
 
   it('transaction Bundles with every element mutated', async () => {
-    const observationUrl = `urn:uuid:${randomUUID()}`;
-    const subject = { reference: `Patient/${patientId}` };
-    const valid = {
-      resourceType: 'Bundle',
-      type: 'transaction',
-      entry: [
-        {
-          fullUrl: `urn:uuid:${randomUUID()}`,
-          resource: {
-            resourceType: 'DiagnosticReport',
-            status: 'final',
-            code: { text: 'x' },
-            subject,
-            basedOn: [
-              {
-                identifier: {
-                  system: 'urn:patient-tests:order-reference',
-                  value: 'O',
-                },
-              },
-            ],
-            performer: [{ display: 'Lab' }],
-            result: [{ reference: observationUrl }],
-          },
-          request: { method: 'POST', url: 'DiagnosticReport' },
-        },
-        {
-          fullUrl: observationUrl,
-          resource: {
-            resourceType: 'Observation',
-            identifier: [
-              { system: 'urn:patient-tests:observation-id', value: 'o' },
-            ],
-            status: 'final',
-            code: { coding: [{ code: 'c' }] },
-            subject,
-            issued: '2026-11-20T09:30:00Z',
-            valueString: 'v',
-            interpretation: [{ text: 'i' }],
-          },
-          request: { method: 'POST', url: 'Observation' },
-        },
-      ],
-    };
+    const valid = transactionBundle(patientId, [{ code: 'c' }]);
     const sent = await sendAll(
       mutations(valid).map((body, index) => ({
         what: `transaction #${index}`,

@@ -80,6 +80,17 @@ describe('ApiKeyGuard', () => {
     },
   );
 
+  it("leaves a code query parameter alone when the key came in the header: it is then the route's own (FHIR Observation?code=)", () => {
+    const query = { code: 'http://loinc.org|2345-7', _count: '5' };
+    guard([KEY], false).canActivate(
+      contextFor('protected', { headers: { 'x-functions-key': KEY }, query }),
+    );
+    expect(query).toStrictEqual({
+      code: 'http://loinc.org|2345-7',
+      _count: '5',
+    });
+  });
+
   it.each([
     ['no key', {}],
     ['a wrong key', { headers: { 'x-functions-key': `${KEY}x` } }],

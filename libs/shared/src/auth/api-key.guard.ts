@@ -41,9 +41,18 @@ function keyInRequest(request: FastifyRequest): string | undefined {
   return typeof query === 'string' ? query : undefined;
 }
 
+/**
+ * Takes the key out of the query when the query is where it came from, so no query schema declares
+ * it and no handler sees it. With the key in the header, `code` is left alone: it is then a route's
+ * own parameter (FHIR's Observation search by `code`), and dropping it would silently widen a search.
+ */
 function dropApiKeyQuery(request: FastifyRequest): void {
   const query = request.query as Record<string, unknown> | undefined;
-  if (query !== null && typeof query === 'object') {
+  if (
+    typeof request.headers[API_KEY_HEADER] !== 'string' &&
+    query !== null &&
+    typeof query === 'object'
+  ) {
     delete query[API_KEY_QUERY];
   }
 }
@@ -61,8 +70,7 @@ export class ApiKeyGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<RequestWithKeyName>();
     const presented = keyInRequest(request);
     keysReadByTheGuard.set(request, presented);
-    // The key is no query parameter of any route: taken out here, so no query schema declares it
-    // and no handler sees it (guards run before pipes).
+    // Guards run before pipes: the handler's query is what is left.
     dropApiKeyQuery(request);
     request.viaGateway = cameThroughGateway(
       request,

@@ -1,4 +1,9 @@
-import { isDuplicateKey, translateStorageError } from './storage-errors';
+import {
+  isDuplicateKey,
+  isThrottlingError,
+  translateStorageError,
+} from './storage-errors';
+import { withThrottleRetry } from './throttle-retry';
 
 /** What the driver throws for an insertMany that failed as a whole, around the real error. */
 function bulkWriteError(errorResponse: unknown) {
@@ -42,6 +47,42 @@ describe('translateStorageError', () => {
       translateStorageError(bulkWriteError('not an error')),
     ).toBeUndefined();
     expect(translateStorageError('text')).toBeUndefined();
+  });
+});
+
+/** What FerretDB on SQLite answered a findAndModify that met another write's lock (stress load test). */
+const sqliteBusy = () =>
+  Object.assign(
+    new Error(
+      '[msg_findandmodify.go:196 handler.(*Handler).findAndModifyDocument] [collection.go:191 sqlite.(*collection).UpdateAll] database is locked (5) (SQLITE_BUSY)',
+    ),
+    { name: 'MongoServerError', code: 1 },
+  );
+
+describe('isThrottlingError', () => {
+  it("is true for Cosmos DB's 16500 and FerretDB's SQLite lock contention, false for other internal errors", () => {
+    expect(isThrottlingError({ code: 16500 })).toBe(true);
+    expect(isThrottlingError(sqliteBusy())).toBe(true);
+    expect(
+      isThrottlingError(Object.assign(new Error('no such table'), { code: 1 })),
+    ).toBe(false);
+    expect(isThrottlingError({ code: 11000 })).toBe(false);
+  });
+
+  it('so a locked database is retried, and answered 503 when it stays locked', async () => {
+    let calls = 0;
+    await expect(
+      withThrottleRetry(
+        () =>
+          ++calls < 3 ? Promise.reject(sqliteBusy()) : Promise.resolve('ok'),
+        { deadlineMs: 1000, baseDelayMs: 1, maxDelayMs: 1 },
+      ),
+    ).resolves.toBe('ok');
+    expect(calls).toBe(3);
+    expect(translateStorageError(sqliteBusy())).toMatchObject({
+      code: 'DATABASE_THROTTLED',
+      status: 503,
+    });
   });
 });
 

@@ -25,12 +25,31 @@ function errorCode(error: object): unknown {
   return (error as { code?: unknown }).code;
 }
 
-/** True for Cosmos DB throttling (16500), whether or not the message carries `RetryAfterMs`. */
+/**
+ * FerretDB on SQLite answers a write that found the database file locked by another write with an
+ * InternalError (code 1) naming SQLITE_BUSY: contention that passes, like throttling. Seen under the
+ * stress load test on concurrent If-Match updates; it was answered 500.
+ */
+const FERRETDB_INTERNAL_ERROR_CODE = 1;
+const SQLITE_BUSY = /\bSQLITE_BUSY\b/;
+
+/**
+ * True when the database asks the caller to back off and try again: Cosmos DB throttling (16500),
+ * whether or not the message carries `RetryAfterMs`, and FerretDB's SQLite lock contention.
+ */
 export function isThrottlingError(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) {
+    return false;
+  }
+  const code = errorCode(error);
+  if (code === THROTTLED_ERROR_CODE) {
+    return true;
+  }
+  const { message } = error as { message?: unknown };
   return (
-    typeof error === 'object' &&
-    error !== null &&
-    errorCode(error) === THROTTLED_ERROR_CODE
+    code === FERRETDB_INTERNAL_ERROR_CODE &&
+    typeof message === 'string' &&
+    SQLITE_BUSY.test(message)
   );
 }
 
