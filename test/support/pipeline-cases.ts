@@ -17,7 +17,7 @@ export interface PipelineRoute {
    * (500) instead of answering the 4xx asserted. `record` is the audit mock, when the app audits.
    */
   boot: () => Promise<{ app: NestFastifyApplication; record?: jest.Mock }>;
-  /** A valid body, for routes that take one. */
+  /** A JSON body, for routes that take one (the cases are answered before validation). */
   body?: () => Record<string, unknown>;
   /** Paged: takes `limit` and `continuationToken`, and no other query parameter. */
   paged?: boolean;

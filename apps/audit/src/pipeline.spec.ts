@@ -46,16 +46,8 @@ const chain = {
   ]),
 };
 
-const auditBody = () => ({
-  sourceSystemName: 'patient-tests',
-  resource: {
-    type: 'patient',
-    id: '0b6f1a52-4c1e-4a8e-9d3b-1f2a3b4c5d6e',
-    operation: 'read',
-  },
-  patientIds: ['0b6f1a52-4c1e-4a8e-9d3b-1f2a3b4c5d6e'],
-  outcome: 200,
-});
+// The cases never reach validation (they are answered before it), so any JSON object serves.
+const auditBody = () => ({ sourceSystemName: 'patient-tests' });
 
 const ROUTES: PipelineRoute[] = [
   { ...records, method: 'POST', url: '/api/auditrecord', body: auditBody },
