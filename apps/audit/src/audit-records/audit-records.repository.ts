@@ -188,9 +188,9 @@ export class AuditRecordsRepository {
   /** Moves the head hint forward to `position` (never back: concurrent writers may finish out of order). */
   async advanceHeadHint(position: ChainPosition): Promise<void> {
     try {
-      // Not retried either: the appender writes the hint off the append path, and a throttled one is
-      // only a stale hint (readers walk forward from it); the next batch moves it on.
-      await unretriedCollection(this.heads).updateOne(
+      // Retried like every other call (typedCollection), unlike insertChained: a register without a
+      // hint writes its first one on the append path (hintFromHead), where a throttled write must not fail.
+      await typedCollection(this.heads).updateOne(
         {
           _id: CHAIN_HEAD_ID,
           _shardKey: CHAIN_HEAD_ID,
