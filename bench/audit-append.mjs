@@ -5,8 +5,9 @@
 // and bench/lib/plain-insert-server.mjs (one `insertOne` per request). For each number of connections
 // (1, 8, 32, 128), each connection sends requests back to back (closed loop, keep-alive) for
 // --seconds, after a 1 s warm-up; the two targets alternate per row so that a busy machine slows both
-// alike. Every audit request carries an Idempotency-Key and the caller's time budget, as patient-tests
-// sends them. Printed per row: appends/s, p50 and p99 (ms), errors, and audit/plain throughput. Then
+// alike. Appends go as patient-tests sends them (its time budget, no Idempotency-Key), and again with
+// an Idempotency-Key each. Printed per row: requests/s, p50 and p99 (ms), errors, the server's CPU ms
+// per request (Linux, from /proc), and the throughput ratios to the plain insert. Then
 // the register is filled to --records records through the API and the table is measured again.
 // A benchmark prints figures; it asserts nothing.
 //
@@ -14,7 +15,7 @@
 // Database: MONGODB_URI if set, else a fresh FerretDB from .tools/bin. Needs `npm run build`.
 import { fork, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -122,9 +123,27 @@ function post(agent, url, body, headers) {
   });
 }
 
+/**
+ * CPU time (user + system, ms) the server process has used, from /proc on Linux; undefined elsewhere.
+ * Per request it says what the server spends of its own, which a shared machine's noise moves far less
+ * than throughput: at 1 connection, where nothing is batched, it is what separates the two servers.
+ */
+function cpuMsOf(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8')
+      .split(') ')[1]
+      .split(' ');
+    // utime and stime, fields 14 and 15 of stat(5), in clock ticks of 10 ms.
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Closed loop on `connections` keep-alive sockets for `ms`; statuses and latencies of each request. */
 async function load(target, headers, connections, ms, { record = true } = {}) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
+  const cpuBefore = cpuMsOf(target.child.pid);
   const latencies = [];
   let errors = 0;
   const end = performance.now() + ms;
@@ -147,11 +166,16 @@ async function load(target, headers, connections, ms, { record = true } = {}) {
     latencies[
       Math.min(latencies.length - 1, Math.floor(q * latencies.length))
     ] ?? NaN;
+  const cpuAfter = cpuMsOf(target.child.pid);
   return {
     rate: latencies.length / (ms / 1000),
     p50: at(0.5),
     p99: at(0.99),
     errors,
+    cpuMsPerRequest:
+      cpuBefore === undefined || cpuAfter === undefined
+        ? NaN
+        : (cpuAfter - cpuBefore) / latencies.length,
   };
 }
 
@@ -160,7 +184,7 @@ const NAMES = ['audit', 'keyed', 'plain'];
 async function measureTable(targets, label) {
   print(`\n${label}`);
   print(
-    'connections | append (as patient-tests) /s  p50  p99 err | append + Idempotency-Key /s  p50  p99 err | plain insertOne /s  p50  p99 err | append/plain  keyed/plain',
+    'connections | append (as patient-tests) /s  p50  p99 err  cpu | append + Idempotency-Key /s  p50  p99 err  cpu | plain insertOne /s  p50  p99 err  cpu | append/plain  keyed/plain',
   );
   for (const [row, connections] of CONNECTIONS.entries()) {
     const result = {};
@@ -178,8 +202,8 @@ async function measureTable(targets, label) {
         SECONDS * 1000,
       );
     }
-    const cell = ({ rate, p50, p99, errors }, width) =>
-      `${rate.toFixed(0).padStart(width)} ${p50.toFixed(0).padStart(4)} ${p99.toFixed(0).padStart(4)} ${String(errors).padStart(3)}`;
+    const cell = ({ rate, p50, p99, errors, cpuMsPerRequest }, width) =>
+      `${rate.toFixed(0).padStart(width)} ${p50.toFixed(0).padStart(4)} ${p99.toFixed(0).padStart(4)} ${String(errors).padStart(3)} ${cpuMsPerRequest.toFixed(1).padStart(4)}`;
     const ratio = (name) =>
       `${(result[name].rate / result.plain.rate).toFixed(2)}x`;
     print(
