@@ -163,6 +163,7 @@ describe('when Cosmos DB throttles (error 16500 injected on the wire)', () => {
   it('absorbs throttling on 30% of data commands: every request succeeds', async () => {
     throttle(0.3);
     const before = throttled();
+    const beforePatientTests = patientTestsProxy.throttled;
     const statuses: number[] = [];
     for (let i = 0; i < 20; i++) {
       const created = await patientTests.client.post(
@@ -178,6 +179,8 @@ describe('when Cosmos DB throttles (error 16500 injected on the wire)', () => {
     }
     expect(statuses.filter((status) => status >= 400)).toEqual([]);
     expect(throttled() - before).toBeGreaterThan(5);
+    // patient-tests' own reads and writes were throttled too, and retried (every request succeeded).
+    expect(patientTestsProxy.throttled - beforePatientTests).toBeGreaterThan(0);
   });
 
   it('answers 503 with Retry-After once throttling outlasts the retry deadline', async () => {

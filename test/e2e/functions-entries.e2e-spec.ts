@@ -13,6 +13,7 @@ import {
   invoke,
   received,
 } from './support/functions-host';
+import { createPatientTestsApp } from '../../apps/patient-tests/src/create-patient-tests-app';
 import { FunctionsApp, startFunctionsApp } from './support/hosts';
 import { AUDIT_KEY, RunningAudit, startAudit } from './support/stack';
 
@@ -160,7 +161,8 @@ describe('a Functions entry without API_KEYS', () => {
   let audit: RunningAudit;
 
   beforeAll(async () => {
-    // As on Azure without app-level keys: the host checks function keys before the app runs.
+    // As on Azure without app-level keys: the host checks function keys before the app runs. The
+    // environment does not say so (FUNCTIONS_WORKER_RUNTIME unset): the entry does.
     delete process.env.FUNCTIONS_WORKER_RUNTIME;
     delete process.env.API_KEYS;
     audit = await startAudit();
@@ -176,8 +178,27 @@ describe('a Functions entry without API_KEYS', () => {
     await audit?.close();
   });
 
-  it('starts, because the entry marks the process as running inside Azure Functions', () => {
-    expect(process.env.FUNCTIONS_WORKER_RUNTIME).toBe('node');
+  it('starts (startFunctionsApp checks its health), because the entry says the host checks keys: the environment does not', () => {
+    expect(process.env.FUNCTIONS_WORKER_RUNTIME).toBeUndefined();
+  });
+
+  it('while the plain HTTP factory, with the same settings, refuses to start', async () => {
+    const settings = {
+      API_KEYS: '',
+      AUDIT_API_URL: audit.url,
+      AUDIT_API_KEY: AUDIT_KEY,
+      LOG_LEVEL: 'silent',
+    };
+    Object.assign(process.env, settings);
+    try {
+      await expect(createPatientTestsApp()).rejects.toThrow(
+        /API_KEYS: must list at least one key/,
+      );
+    } finally {
+      for (const name of Object.keys(settings)) {
+        delete process.env[name];
+      }
+    }
   });
 
   it('leaves key checks to the host', async () => {

@@ -1,3 +1,4 @@
+import type { AppHost } from '@app/shared/config';
 import { OpenApiInfo } from '@app/shared/openapi';
 import { createApp } from '@app/shared/platform';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -11,5 +12,6 @@ export const AUDIT_API: OpenApiInfo = {
 };
 
 /** The one factory every host uses (plain HTTP, Azure Functions, tests), so all run the same pipeline. */
-export const createAuditApp = (): Promise<NestFastifyApplication> =>
-  createApp(AppModule, AUDIT_API);
+export const createAuditApp = (
+  host?: AppHost,
+): Promise<NestFastifyApplication> => createApp(AppModule, AUDIT_API, host);

@@ -6,13 +6,11 @@ import { registerFunctionApp } from '@app/shared/functions';
 import { createAuditApp } from './create-audit-app';
 import { registerExplorerFunction } from './explorer/explorer-function';
 
-// FUNCTIONS_WORKER_RUNTIME means "inside Azure Functions": the host checks function keys in front of
-// the app (audit still needs API_KEYS there, to tell append keys from reader keys). The host sets it
-// to `node`; this entry sets the same value
-// when it is missing (Core Tools without local.settings.json, tests, the cold-start bench), so running
-// this entry always means running behind the host. Config is parsed when the app is created, later.
-process.env.FUNCTIONS_WORKER_RUNTIME ??= 'node';
-
-/** The Function App's one HTTP function, exported for tests. */
-export const handler = registerFunctionApp('audit', createAuditApp);
+/**
+ * The Function App's one HTTP function, exported for tests. The host checks function keys in front of
+ * the app; audit still needs API_KEYS, to tell append keys from reader keys.
+ */
+export const handler = registerFunctionApp('audit', createAuditApp, {
+  hostChecksKeys: true,
+});
 registerExplorerFunction(handler);

@@ -1,3 +1,4 @@
+import type { AppHost } from '@app/shared/config';
 import { OpenApiInfo } from '@app/shared/openapi';
 import { createApp } from '@app/shared/platform';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -11,5 +12,7 @@ export const PATIENT_TESTS_API: OpenApiInfo = {
 };
 
 /** The one factory every host uses (plain HTTP, Azure Functions, tests), so all run the same pipeline. */
-export const createPatientTestsApp = (): Promise<NestFastifyApplication> =>
-  createApp(AppModule, PATIENT_TESTS_API);
+export const createPatientTestsApp = (
+  host?: AppHost,
+): Promise<NestFastifyApplication> =>
+  createApp(AppModule, PATIENT_TESTS_API, host);

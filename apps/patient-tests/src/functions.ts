@@ -5,14 +5,12 @@ import './instrument';
 import { registerFunctionApp } from '@app/shared/functions';
 import { createPatientTestsApp } from './create-patient-tests-app';
 
-// FUNCTIONS_WORKER_RUNTIME means "inside Azure Functions": the host checks function keys in front of
-// the app, so an empty API_KEYS is allowed. The host sets it to `node`; this entry sets the same value
-// when it is missing (Core Tools without local.settings.json, tests, the cold-start bench), so running
-// this entry always means running behind the host. Config is parsed when the app is created, later.
-process.env.FUNCTIONS_WORKER_RUNTIME ??= 'node';
-
-/** The Function App's one HTTP function, exported for tests. */
+/**
+ * The Function App's one HTTP function, exported for tests. The host checks function keys in front of
+ * the app, so an empty API_KEYS is allowed here (and only here).
+ */
 export const handler = registerFunctionApp(
   'patient-tests',
   createPatientTestsApp,
+  { hostChecksKeys: true },
 );

@@ -1,8 +1,4 @@
-import {
-  isDuplicateKey,
-  typedCollection,
-  withThrottleRetry,
-} from '@app/shared/database';
+import { isDuplicateKey, typedCollection } from '@app/shared/database';
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model, mongo } from 'mongoose';
@@ -33,9 +29,7 @@ export class AppendKeysRepository {
    */
   async claimAll(keys: AppendKeyDocument[]): Promise<Set<number>> {
     try {
-      await withThrottleRetry(() =>
-        typedCollection(this.model).insertMany(keys, { ordered: false }),
-      );
+      await typedCollection(this.model).insertMany(keys, { ordered: false });
       return new Set();
     } catch (error) {
       const failed = failedIndexes(error);
@@ -47,9 +41,10 @@ export class AppendKeysRepository {
   }
 
   async find(id: string): Promise<AppendKeyDocument | undefined> {
-    const key = await withThrottleRetry(() =>
-      typedCollection(this.model).findOne({ _id: id, _shardKey: id }),
-    );
+    const key = await typedCollection(this.model).findOne({
+      _id: id,
+      _shardKey: id,
+    });
     return key ?? undefined;
   }
 
@@ -65,23 +60,19 @@ export class AppendKeysRepository {
     if (previousRecordId === undefined) {
       return (await this.claimAll([fresh])).size === 0;
     }
-    const taken = await withThrottleRetry(() =>
-      collection.replaceOne(
-        { _id: fresh._id, _shardKey: fresh._id, recordId: previousRecordId },
-        fresh,
-      ),
+    const taken = await collection.replaceOne(
+      { _id: fresh._id, _shardKey: fresh._id, recordId: previousRecordId },
+      fresh,
     );
     return taken.modifiedCount === 1;
   }
 
   /** Frees the key of an append that surely wrote nothing, so the client can retry with it at once. */
   async release(id: string, recordId: string): Promise<void> {
-    await withThrottleRetry(() =>
-      typedCollection(this.model).deleteOne({
-        _id: id,
-        _shardKey: id,
-        recordId,
-      }),
-    );
+    await typedCollection(this.model).deleteOne({
+      _id: id,
+      _shardKey: id,
+      recordId,
+    });
   }
 }

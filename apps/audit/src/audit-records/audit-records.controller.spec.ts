@@ -325,30 +325,6 @@ describe('AuditRecordsController (one controller, global pipeline)', () => {
         expect(validationPaths(response)).toContain(path);
       },
     );
-
-    it('answers 400 problem+json for malformed JSON', async () => {
-      const { app } = await boot();
-
-      const response = await send(app, {
-        method: 'POST',
-        url: '/api/auditrecord',
-        rawBody: '{"sourceSystemName": "x"',
-      });
-
-      expectProblem(response, 400, 'BAD_REQUEST');
-    });
-
-    it('answers 413 problem+json for a body over 64 KiB', async () => {
-      const { app } = await boot();
-
-      const response = await send(app, {
-        method: 'POST',
-        url: '/api/auditrecord',
-        body: auditBody({ sourceSystemName: 'a'.repeat(64 * 1024) }),
-      });
-
-      expectProblem(response, 413, 'PAYLOAD_TOO_LARGE');
-    });
   });
 
   describe('GET /api/auditrecord', () => {
@@ -395,10 +371,6 @@ describe('AuditRecordsController (one controller, global pipeline)', () => {
     });
 
     it.each([
-      ['limit=0', 'limit'],
-      ['limit=201', 'limit'],
-      ['limit=abc', 'limit'],
-      ['limit=1&limit=2', 'limit'],
       ['from=yesterday', 'from'],
       ['to=2026-01-01', 'to'],
       [`resourceType=${'a'.repeat(65)}`, 'resourceType'],
@@ -416,18 +388,6 @@ describe('AuditRecordsController (one controller, global pipeline)', () => {
         expect(validationPaths(response)).toContain(path);
       },
     );
-
-    it('answers 400 problem+json for an unknown query parameter, without querying', async () => {
-      const { app } = await boot();
-
-      const response = await send(app, {
-        method: 'GET',
-        url: '/api/auditrecord?user=alice',
-      });
-
-      const body = expectProblem(response, 400, 'VALIDATION_FAILED');
-      expect(body.errors[0].message).toContain('user');
-    });
 
     it('answers 400 INVALID_CONTINUATION_TOKEN problem+json when the service rejects the token', async () => {
       const { app } = await boot({
@@ -498,27 +458,6 @@ describe('AuditRecordsController (one controller, global pipeline)', () => {
   });
 
   describe('API key', () => {
-    it.each([
-      ['POST', 'without a key', null],
-      ['POST', 'with a wrong key', 'not-the-key-0123456789'],
-      ['GET', 'without a key', null],
-      ['GET', 'with a wrong key', 'not-the-key-0123456789'],
-    ] as const)(
-      '%s answers 401 UNAUTHORIZED problem+json %s, without touching the service',
-      async (method, _what, key) => {
-        const { app } = await boot();
-
-        const response = await send(app, {
-          method,
-          url: '/api/auditrecord',
-          body: method === 'POST' ? auditBody() : undefined,
-          key,
-        });
-
-        expectProblem(response, 401, 'UNAUTHORIZED');
-      },
-    );
-
     it('accepts the key as the code query parameter', async () => {
       const { app } = await boot({ create: createEchoing() });
 

@@ -1,7 +1,7 @@
 import {
   isDuplicateKey,
   typedCollection,
-  withThrottleRetry,
+  unretriedCollection,
 } from '@app/shared/database';
 import { withoutEmpty } from '@app/shared/json';
 import { Injectable } from '@nestjs/common';
@@ -157,7 +157,9 @@ export class AuditRecordsRepository {
 
   /** Stores consecutive records in one ordered write; a taken sequence fails it there (duplicate key). */
   async insertChained(docs: AuditRecordDocument[]): Promise<void> {
-    await typedCollection(this.model).insertMany(docs, { ordered: true });
+    // Not retried here, unlike every other database call: the appender handles a throttled batch
+    // itself, within each request's deadline (audit-appender.ts), and a retry here would spend it.
+    await unretriedCollection(this.model).insertMany(docs, { ordered: true });
   }
 
   /**
@@ -175,29 +177,27 @@ export class AuditRecordsRepository {
    * see records past a gap. Never on the append path.
    */
   async head(): Promise<ChainPosition> {
-    const newest = await withThrottleRetry(() =>
-      this.model
-        .findOne({}, { _id: 1, hash: 1 })
-        .sort({ _id: -1 })
-        .lean<Pick<AuditRecordDocument, '_id' | 'hash'>>()
-        .exec(),
-    );
+    const newest = await this.model
+      .findOne({}, { _id: 1, hash: 1 })
+      .sort({ _id: -1 })
+      .lean<Pick<AuditRecordDocument, '_id' | 'hash'>>()
+      .exec();
     return newest ? { sequence: newest._id, hash: newest.hash } : CHAIN_START;
   }
 
   /** Moves the head hint forward to `position` (never back: concurrent writers may finish out of order). */
   async advanceHeadHint(position: ChainPosition): Promise<void> {
     try {
-      await withThrottleRetry(() =>
-        typedCollection(this.heads).updateOne(
-          {
-            _id: CHAIN_HEAD_ID,
-            _shardKey: CHAIN_HEAD_ID,
-            sequence: { $lt: position.sequence },
-          },
-          { $set: { sequence: position.sequence, hash: position.hash } },
-          { upsert: true },
-        ),
+      // Retried like every other call (typedCollection), unlike insertChained: a register without a
+      // hint writes its first one on the append path (hintFromHead), where a throttled write must not fail.
+      await typedCollection(this.heads).updateOne(
+        {
+          _id: CHAIN_HEAD_ID,
+          _shardKey: CHAIN_HEAD_ID,
+          sequence: { $lt: position.sequence },
+        },
+        { $set: { sequence: position.sequence, hash: position.hash } },
+        { upsert: true },
       );
     } catch (error) {
       // The upsert found the hint already further on; that is the outcome we wanted.
@@ -223,14 +223,12 @@ export class AuditRecordsRepository {
         { length: size },
         (_, n) => tip.sequence + 1 + n,
       );
-      const found = await withThrottleRetry(() =>
-        typedCollection(this.model)
-          .find(
-            { _id: { $in: window }, _shardKey: { $in: window.map(String) } },
-            { projection: { _id: 1, hash: 1 } },
-          )
-          .toArray(),
-      );
+      const found = await typedCollection(this.model)
+        .find(
+          { _id: { $in: window }, _shardKey: { $in: window.map(String) } },
+          { projection: { _id: 1, hash: 1 } },
+        )
+        .toArray();
       const hashes = new Map(found.map((doc) => [doc._id, doc.hash]));
       let next = hashes.get(tip.sequence + 1);
       while (next !== undefined) {
@@ -244,12 +242,10 @@ export class AuditRecordsRepository {
   }
 
   private async readHeadHint(): Promise<ChainPosition | undefined> {
-    const hint = await withThrottleRetry(() =>
-      typedCollection(this.heads).findOne({
-        _id: CHAIN_HEAD_ID,
-        _shardKey: CHAIN_HEAD_ID,
-      }),
-    );
+    const hint = await typedCollection(this.heads).findOne({
+      _id: CHAIN_HEAD_ID,
+      _shardKey: CHAIN_HEAD_ID,
+    });
     return hint ? { sequence: hint.sequence, hash: hint.hash } : undefined;
   }
 
@@ -285,30 +281,30 @@ export class AuditRecordsRepository {
       beforeSequence === undefined
         ? filter
         : { ...filter, _id: { $lt: beforeSequence } };
-    const docs = await withThrottleRetry(() =>
-      this.model
-        .find(query)
-        .sort({ _id: -1 })
-        .limit(limit)
-        .lean<AuditRecordDocument[]>()
-        .exec(),
-    );
+    const docs = await this.model
+      .find(query)
+      .sort({ _id: -1 })
+      .limit(limit)
+      .lean<AuditRecordDocument[]>()
+      .exec();
     return docs.map(toAuditRecord);
   }
 
   /** The record with this id (an index lookup, used only to replay an append). */
   async byRecordId(recordId: string): Promise<AuditRecordDocument | undefined> {
-    const doc = await withThrottleRetry(() =>
-      this.model.findOne({ recordId }).lean<AuditRecordDocument>().exec(),
-    );
+    const doc = await this.model
+      .findOne({ recordId })
+      .lean<AuditRecordDocument>()
+      .exec();
     return doc ?? undefined;
   }
 
   /** The record at `sequence`, if any. */
   async at(sequence: number): Promise<AuditRecordDocument | undefined> {
-    const doc = await withThrottleRetry(() =>
-      this.model.findOne(byId(sequence)).lean<AuditRecordDocument>().exec(),
-    );
+    const doc = await this.model
+      .findOne(byId(sequence))
+      .lean<AuditRecordDocument>()
+      .exec();
     return doc ?? undefined;
   }
 
@@ -318,13 +314,11 @@ export class AuditRecordsRepository {
     to: number,
     batchSize: number,
   ): Promise<AuditRecordDocument[]> {
-    return withThrottleRetry(() =>
-      this.model
-        .find({ _id: { $gte: from, $lte: to } })
-        .sort({ _id: 1 })
-        .limit(batchSize)
-        .lean<AuditRecordDocument[]>()
-        .exec(),
-    );
+    return this.model
+      .find({ _id: { $gte: from, $lte: to } })
+      .sort({ _id: 1 })
+      .limit(batchSize)
+      .lean<AuditRecordDocument[]>()
+      .exec();
   }
 }

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import {
   Caller,
   callerOf,
@@ -15,10 +14,10 @@ import {
   NestInterceptor,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { from, lastValueFrom, Observable } from 'rxjs';
 import { AuditClient, AuditEntry, AuditOutcome } from './audit-client';
-import type { RequestWithAssignedId } from './assigned-id.decorator';
+import { assignedIdOf } from './assigned-id.decorator';
 import { AUDIT_ACTION, AuditAction, isWrite } from './audited.decorator';
 
 /** Audit ids are bounded like every other string; a longer one cannot name a resource anyway. */
@@ -29,7 +28,7 @@ const MAX_PATIENTS_FROM_BODY = 16;
 /** One audited request: what it does, to whom, and who asked. */
 interface AuditedRequest {
   action: AuditAction;
-  request: RequestWithAssignedId;
+  request: FastifyRequest;
   reply: FastifyReply;
   resourceId?: string;
   correlationId: string;
@@ -73,7 +72,7 @@ export class AuditInterceptor implements NestInterceptor {
       return next.handle();
     }
     const http = context.switchToHttp();
-    const request = http.getRequest<RequestWithAssignedId>();
+    const request = http.getRequest<FastifyRequest>();
     const audited: AuditedRequest = {
       action,
       request,
@@ -166,11 +165,10 @@ export class AuditInterceptor implements NestInterceptor {
 
   private resourceIdFor(
     action: AuditAction,
-    request: RequestWithAssignedId,
+    request: FastifyRequest,
   ): string | undefined {
     if (action.resourceId === 'assigned') {
-      request.assignedId = randomUUID();
-      return request.assignedId;
+      return assignedIdOf(request);
     }
     if (action.resourceId === 'none') {
       return undefined;
@@ -183,13 +181,13 @@ export class AuditInterceptor implements NestInterceptor {
   /** The patients the request itself names, known before the handler runs. */
   private namedPatientIds(
     patients: AuditAction['patients'],
-    request: RequestWithAssignedId,
+    request: FastifyRequest,
   ): string[] {
     if (patients === 'returned' || patients === 'none') {
       return [];
     }
     if (patients === 'assigned') {
-      return request.assignedId ? [request.assignedId] : [];
+      return [assignedIdOf(request)];
     }
     if ('inBody' in patients) {
       // Read before validation: bounded like any audited id, so a hostile body cannot bloat a record.
@@ -224,10 +222,7 @@ export class AuditInterceptor implements NestInterceptor {
   }
 }
 
-function paramOf(
-  request: RequestWithAssignedId,
-  name: string,
-): string | undefined {
+function paramOf(request: FastifyRequest, name: string): string | undefined {
   const value = (request.params as Record<string, string | undefined>)[name];
   // Cut between characters: half an emoji would be stored as U+FFFD but hashed as itself.
   return value === undefined ? undefined : truncateText(value, MAX_AUDITED_ID);

@@ -1,4 +1,4 @@
-import { typedCollection, withThrottleRetry } from '@app/shared/database';
+import { typedCollection } from '@app/shared/database';
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { FilterQuery, Model } from 'mongoose';
@@ -21,19 +21,17 @@ export class MedicalTestsRepository {
 
   async insert(test: MedicalTest): Promise<void> {
     const doc = toMedicalTestDocument(test);
-    await withThrottleRetry(() => typedCollection(this.model).insertOne(doc));
+    await typedCollection(this.model).insertOne(doc);
   }
 
   async find(
     patientId: string,
     testId: string,
   ): Promise<MedicalTest | undefined> {
-    const doc = await withThrottleRetry(() =>
-      this.model
-        .findOne({ _shardKey: patientId, _id: testId })
-        .lean<MedicalTestDocument>()
-        .exec(),
-    );
+    const doc = await this.model
+      .findOne({ _shardKey: patientId, _id: testId })
+      .lean<MedicalTestDocument>()
+      .exec();
     return doc ? toMedicalTest(doc) : undefined;
   }
 
@@ -47,14 +45,12 @@ export class MedicalTestsRepository {
     if (afterId !== undefined) {
       filter._id = { $gt: afterId };
     }
-    const docs = await withThrottleRetry(() =>
-      this.model
-        .find(filter)
-        .sort({ _id: 1 })
-        .limit(limit)
-        .lean<MedicalTestDocument[]>()
-        .exec(),
-    );
+    const docs = await this.model
+      .find(filter)
+      .sort({ _id: 1 })
+      .limit(limit)
+      .lean<MedicalTestDocument[]>()
+      .exec();
     return docs.map(toMedicalTest);
   }
 
@@ -63,9 +59,10 @@ export class MedicalTestsRepository {
    * key, served by `_id` in every partition.
    */
   async findById(testId: string): Promise<MedicalTest | undefined> {
-    const doc = await withThrottleRetry(() =>
-      this.model.findOne({ _id: testId }).lean<MedicalTestDocument>().exec(),
-    );
+    const doc = await this.model
+      .findOne({ _id: testId })
+      .lean<MedicalTestDocument>()
+      .exec();
     return doc ? toMedicalTest(doc) : undefined;
   }
 
@@ -99,14 +96,12 @@ export class MedicalTestsRepository {
     if (fromId !== undefined) {
       conditions.push({ _id: { $gte: fromId } });
     }
-    const docs = await withThrottleRetry(() =>
-      this.model
-        .find(conditions.length > 0 ? { $and: conditions } : {})
-        .sort({ _id: 1 })
-        .limit(limit)
-        .lean<MedicalTestDocument[]>()
-        .exec(),
-    );
+    const docs = await this.model
+      .find(conditions.length > 0 ? { $and: conditions } : {})
+      .sort({ _id: 1 })
+      .limit(limit)
+      .lean<MedicalTestDocument[]>()
+      .exec();
     return docs.map(toMedicalTest);
   }
 }

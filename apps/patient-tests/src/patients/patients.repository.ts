@@ -1,8 +1,4 @@
-import {
-  isDuplicateKey,
-  typedCollection,
-  withThrottleRetry,
-} from '@app/shared/database';
+import { isDuplicateKey, typedCollection } from '@app/shared/database';
 import { IfMatch, Versioned } from '@app/shared/http';
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
@@ -102,24 +98,23 @@ export class PatientsRepository {
 
   async insert(patient: Patient): Promise<Versioned<Patient>> {
     const doc = toPatientDocument(patient);
-    await withThrottleRetry(() => typedCollection(this.model).insertOne(doc));
+    await typedCollection(this.model).insertOne(doc);
     return versioned(doc);
   }
 
   async findById(id: string): Promise<Versioned<Patient> | undefined> {
-    const doc = await withThrottleRetry(() =>
-      this.model
-        .findOne({ _id: id, _shardKey: id })
-        .lean<PatientDocument>()
-        .exec(),
-    );
+    const doc = await this.model
+      .findOne({ _id: id, _shardKey: id })
+      .lean<PatientDocument>()
+      .exec();
     return doc ? versioned(doc) : undefined;
   }
 
   async exists(id: string): Promise<boolean> {
-    const doc = await withThrottleRetry(() =>
-      this.model.findOne({ _id: id, _shardKey: id }, { _id: 1 }).lean().exec(),
-    );
+    const doc = await this.model
+      .findOne({ _id: id, _shardKey: id }, { _id: 1 })
+      .lean()
+      .exec();
     return doc !== null;
   }
 
@@ -145,16 +140,14 @@ export class PatientsRepository {
       ),
     ) as mongo.UpdateFilter<PatientDocument>['$unset'];
     const collection = typedCollection(this.model);
-    const updated = await withThrottleRetry(() =>
-      collection.findOneAndUpdate(
-        filter,
-        {
-          $set: { ...fields, lastUpdated: new Date(lastUpdated) },
-          ...(Object.keys(unset ?? {}).length > 0 && { $unset: unset }),
-          $inc: { _version: 1 },
-        },
-        { returnDocument: 'after' },
-      ),
+    const updated = await collection.findOneAndUpdate(
+      filter,
+      {
+        $set: { ...fields, lastUpdated: new Date(lastUpdated) },
+        ...(Object.keys(unset ?? {}).length > 0 && { $unset: unset }),
+        $inc: { _version: 1 },
+      },
+      { returnDocument: 'after' },
     );
     if (updated) {
       return { kind: 'replaced', patient: versioned(updated) };
@@ -169,12 +162,10 @@ export class PatientsRepository {
     id: string,
     versions: number[],
   ): Promise<number | 'stale' | 'not-found'> {
-    const current = await withThrottleRetry(() =>
-      this.model
-        .findOne({ _id: id, _shardKey: id }, { _version: 1 })
-        .lean<Pick<PatientDocument, '_version'>>()
-        .exec(),
-    );
+    const current = await this.model
+      .findOne({ _id: id, _shardKey: id }, { _version: 1 })
+      .lean<Pick<PatientDocument, '_version'>>()
+      .exec();
     if (!current) {
       return 'not-found';
     }
@@ -183,13 +174,11 @@ export class PatientsRepository {
     }
     const claimId = `${id}:${current._version}`;
     try {
-      await withThrottleRetry(() =>
-        typedCollection(this.claims).insertOne({
-          _id: claimId,
-          _shardKey: claimId,
-          expiresAt: new Date(Date.now() + PATIENT_VERSION_CLAIM_TTL_MS),
-        }),
-      );
+      await typedCollection(this.claims).insertOne({
+        _id: claimId,
+        _shardKey: claimId,
+        expiresAt: new Date(Date.now() + PATIENT_VERSION_CLAIM_TTL_MS),
+      });
       return current._version;
     } catch (error) {
       if (isDuplicateKey(error)) {
@@ -212,14 +201,12 @@ export class PatientsRepository {
           ? { $eq: criteria.id, $gt: afterId }
           : { $gt: afterId };
     }
-    const docs = await withThrottleRetry(() =>
-      this.model
-        .find(filter)
-        .sort({ _id: 1 })
-        .limit(limit)
-        .lean<PatientDocument[]>()
-        .exec(),
-    );
+    const docs = await this.model
+      .find(filter)
+      .sort({ _id: 1 })
+      .limit(limit)
+      .lean<PatientDocument[]>()
+      .exec();
     return docs.map(toPatient);
   }
 
@@ -234,21 +221,17 @@ export class PatientsRepository {
       afterId === undefined
         ? filter
         : { $and: [filter, { _id: { $gt: afterId } }] };
-    const docs = await withThrottleRetry(() =>
-      this.model
-        .find(paged)
-        .sort({ _id: 1 })
-        .limit(limit)
-        .lean<PatientDocument[]>()
-        .exec(),
-    );
+    const docs = await this.model
+      .find(paged)
+      .sort({ _id: 1 })
+      .limit(limit)
+      .lean<PatientDocument[]>()
+      .exec();
     return docs.map(versioned);
   }
 
   async count(query: PatientQuery): Promise<number> {
-    return withThrottleRetry(() =>
-      this.model.countDocuments(queryFilter(query)).exec(),
-    );
+    return this.model.countDocuments(queryFilter(query)).exec();
   }
 
   /**
@@ -260,26 +243,22 @@ export class PatientsRepository {
     patientId: string,
   ): Promise<ClaimResult> {
     try {
-      await withThrottleRetry(() =>
-        typedCollection(this.identifierClaims).insertOne({
-          _id: insuranceNumber,
-          _shardKey: insuranceNumber,
-          patientId,
-          claimedAt: new Date(),
-        }),
-      );
+      await typedCollection(this.identifierClaims).insertOne({
+        _id: insuranceNumber,
+        _shardKey: insuranceNumber,
+        patientId,
+        claimedAt: new Date(),
+      });
       return { kind: 'claimed' };
     } catch (error) {
       if (!isDuplicateKey(error)) {
         throw error;
       }
     }
-    const claim = await withThrottleRetry(() =>
-      this.identifierClaims
-        .findOne({ _id: insuranceNumber, _shardKey: insuranceNumber })
-        .lean<PatientIdentifierClaimDocument>()
-        .exec(),
-    );
+    const claim = await this.identifierClaims
+      .findOne({ _id: insuranceNumber, _shardKey: insuranceNumber })
+      .lean<PatientIdentifierClaimDocument>()
+      .exec();
     // Released between our insert and this read: the caller tries again.
     return claim
       ? {
@@ -295,12 +274,10 @@ export class PatientsRepository {
     insuranceNumber: string,
     patientId: string,
   ): Promise<void> {
-    await withThrottleRetry(() =>
-      typedCollection(this.identifierClaims).deleteOne({
-        _id: insuranceNumber,
-        _shardKey: insuranceNumber,
-        patientId,
-      }),
-    );
+    await typedCollection(this.identifierClaims).deleteOne({
+      _id: insuranceNumber,
+      _shardKey: insuranceNumber,
+      patientId,
+    });
   }
 }

@@ -4,7 +4,7 @@ import {
   logLevelVariable,
   mongoUriVariable,
   portVariable,
-  requireApiKeysOutsideFunctions,
+  requireApiKeysUnlessHostChecks,
   secretListVariable,
 } from './config-fields';
 
@@ -50,31 +50,34 @@ describe('secretListVariable (API_KEYS)', () => {
   });
 });
 
-describe('requireApiKeysOutsideFunctions', () => {
-  const schema = z
-    .object({
-      API_KEYS: secretListVariable,
-      FUNCTIONS_WORKER_RUNTIME: z.string().optional(),
-    })
-    .refine(...requireApiKeysOutsideFunctions);
+describe('requireApiKeysUnlessHostChecks', () => {
+  const schemaFor = (hostChecksKeys: boolean) =>
+    z
+      .object({ API_KEYS: secretListVariable })
+      .refine(...requireApiKeysUnlessHostChecks({ hostChecksKeys }));
 
-  it('rejects an empty API_KEYS outside Azure Functions', () => {
-    const result = schema.safeParse({});
+  it('rejects an empty API_KEYS when nothing in front of the app checks keys', () => {
+    const result = schemaFor(false).safeParse({});
 
     expect(result.error?.issues).toEqual([
       expect.objectContaining({ path: ['API_KEYS'] }),
     ]);
   });
 
-  it('allows an empty API_KEYS inside Azure Functions, where the host checks function keys', () => {
-    expect(schema.parse({ FUNCTIONS_WORKER_RUNTIME: 'node' })).toEqual({
-      API_KEYS: [],
-      FUNCTIONS_WORKER_RUNTIME: 'node',
-    });
+  it('ignores FUNCTIONS_WORKER_RUNTIME: only the entry point says the host checks keys', () => {
+    expect(
+      schemaFor(false).safeParse({ FUNCTIONS_WORKER_RUNTIME: 'node' }).success,
+    ).toBe(false);
   });
 
-  it('accepts configured keys outside Azure Functions', () => {
-    expect(schema.parse({ API_KEYS: KEY_A }).API_KEYS).toEqual([KEY_A]);
+  it('allows an empty API_KEYS when the host checks keys (Azure Functions)', () => {
+    expect(schemaFor(true).parse({})).toEqual({ API_KEYS: [] });
+  });
+
+  it('accepts configured keys on a plain host', () => {
+    expect(schemaFor(false).parse({ API_KEYS: KEY_A }).API_KEYS).toEqual([
+      KEY_A,
+    ]);
   });
 });
 

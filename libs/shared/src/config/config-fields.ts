@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { AppHost } from './app-host';
 
 /** Building blocks for the apps' environment schemas, so each variable is parsed the same way everywhere. */
 
@@ -45,12 +46,6 @@ export const logLevelVariable = z
   .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   .default('info');
 
-/**
- * `FUNCTIONS_WORKER_RUNTIME` is set by the Azure Functions host. There the host checks function keys
- * in front of the app, so an empty `API_KEYS` is allowed; everywhere else it is not.
- */
-export const functionsRuntimeVariable = z.string().optional();
-
 /** The variables every app reads, shared so their names and rules cannot drift apart. */
 export const commonConfigShape = {
   MONGODB_URI: mongoUriVariable,
@@ -59,7 +54,6 @@ export const commonConfigShape = {
   // Unset: no request is trusted as coming through the gateway, so its headers are recorded unverified.
   GATEWAY_SECRET: secretListVariable,
   LOG_LEVEL: logLevelVariable,
-  FUNCTIONS_WORKER_RUNTIME: functionsRuntimeVariable,
   // Read by `startTelemetry` before the app (and this schema) exists; listed so the schema stays the
   // one list of variables, and so a malformed value is reported with the others.
   APPLICATIONINSIGHTS_CONNECTION_STRING: z
@@ -73,32 +67,28 @@ export const commonConfigShape = {
 };
 
 /**
- * Rejects an empty `API_KEYS` outside Azure Functions: an app must never run open by accident.
- * Apply with `.refine(...requireApiKeysOutsideFunctions)`. `when` makes zod run it even when other
- * variables are invalid, so one start-up lists every problem at once.
+ * Rejects an empty `API_KEYS` unless the host checks keys in front of the app (`AppHost`): an app must
+ * never run open by accident. Apply with `.refine(...requireApiKeysUnlessHostChecks(host))`. `when`
+ * makes zod run it even when other variables are invalid, so one start-up lists every problem at once.
  */
-export const requireApiKeysOutsideFunctions: [
-  (config: {
-    API_KEYS?: unknown;
-    FUNCTIONS_WORKER_RUNTIME?: unknown;
-  }) => boolean,
+export function requireApiKeysUnlessHostChecks(host: AppHost): [
+  (config: { API_KEYS?: unknown }) => boolean,
   {
     path: PropertyKey[];
     message: string;
     when: (payload: z.core.ParsePayload) => boolean;
   },
-] = [
-  (config: { API_KEYS?: unknown; FUNCTIONS_WORKER_RUNTIME?: unknown }) =>
-    !(
-      Array.isArray(config.API_KEYS) &&
-      config.API_KEYS.length === 0 &&
-      !config.FUNCTIONS_WORKER_RUNTIME
-    ),
-  {
-    path: ['API_KEYS'],
-    message:
-      'must list at least one key (comma-separated) unless running inside Azure Functions',
-    when: (payload) =>
-      !payload.issues.some((issue) => issue.path?.[0] === 'API_KEYS'),
-  },
-];
+] {
+  return [
+    (config) =>
+      host.hostChecksKeys ||
+      !(Array.isArray(config.API_KEYS) && config.API_KEYS.length === 0),
+    {
+      path: ['API_KEYS'],
+      message:
+        'must list at least one key (comma-separated) unless running inside Azure Functions',
+      when: (payload) =>
+        !payload.issues.some((issue) => issue.path?.[0] === 'API_KEYS'),
+    },
+  ];
+}

@@ -6,7 +6,8 @@ export {
   commonConfigShape,
   integerVariable,
   portVariable,
-  requireApiKeysOutsideFunctions,
+  requireApiKeysUnlessHostChecks,
   secretListVariable,
 } from './config-fields';
+export { AppHost, PLAIN_HTTP_HOST } from './app-host';
 export { ConfigError, configToken, parseConfig } from './parse-config';

@@ -3,7 +3,7 @@ import {
   commonConfigShape,
   integerVariable,
   portVariable,
-  requireApiKeysOutsideFunctions,
+  requireApiKeysUnlessHostChecks,
 } from './config-fields';
 import { ConfigError, parseConfig } from './parse-config';
 
@@ -16,7 +16,7 @@ const schema = z
     PORT: portVariable(7071),
     TIMEOUT_MS: integerVariable(2000, 1, 60000),
   })
-  .refine(...requireApiKeysOutsideFunctions);
+  .refine(...requireApiKeysUnlessHostChecks({ hostChecksKeys: false }));
 
 function configErrorOf(run: () => unknown): ConfigError {
   try {

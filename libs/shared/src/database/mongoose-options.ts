@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { MongooseModuleOptions } from '@nestjs/mongoose';
 import type { Connection, ConnectOptions } from 'mongoose';
+import { retryThrottledQueriesOf } from './retry-throttled-calls';
 
 const logger = new Logger('Database');
 
@@ -74,7 +75,12 @@ export function mongooseOptions(
     uri,
     ...connectOptions,
     lazyConnection: true,
+    // Every query of every model retried on throttling (driver calls: `typedCollection`).
     connectionFactory: (connection: Connection) =>
-      reconnectUntilOpen(connection, uri, connectOptions),
+      reconnectUntilOpen(
+        retryThrottledQueriesOf(connection),
+        uri,
+        connectOptions,
+      ),
   };
 }

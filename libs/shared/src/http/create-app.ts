@@ -1,4 +1,5 @@
-import type { DynamicModule, Type } from '@nestjs/common';
+import { DynamicModule, Module, Type } from '@nestjs/common';
+import { AppHost, PLAIN_HTTP_HOST } from '../config/app-host';
 import { NestFactory } from '@nestjs/core';
 import {
   FastifyAdapter,
@@ -50,13 +51,31 @@ export function configureApp(
   return app;
 }
 
-/** Builds and initialises an app (no socket yet): the one factory `main.ts`, Functions and tests share. */
+/** The root of every app: the host, visible to every module, and the app's own module. */
+@Module({})
+class HostedAppModule {
+  static for(module: Type | DynamicModule, host: AppHost): DynamicModule {
+    return {
+      module: HostedAppModule,
+      global: true,
+      providers: [{ provide: AppHost, useValue: host }],
+      exports: [AppHost],
+      imports: [module],
+    };
+  }
+}
+
+/**
+ * Builds and initialises an app (no socket yet): the one factory `main.ts`, Functions and tests share.
+ * `host` says what the host does in front of the app (default: a plain HTTP server).
+ */
 export async function createApp(
   module: Type | DynamicModule,
   openApi: OpenApiInfo,
+  host: AppHost = PLAIN_HTTP_HOST,
 ): Promise<NestFastifyApplication> {
   const app = await NestFactory.create<NestFastifyApplication>(
-    module,
+    HostedAppModule.for(module, host),
     createFastifyAdapter(),
     {
       bufferLogs: true,

@@ -3,7 +3,6 @@ import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import { typedCollection } from '../database/typed-collection';
 import { isDuplicateKey } from '../database/storage-errors';
-import { withThrottleRetry } from '../database/throttle-retry';
 import {
   IDEMPOTENCY_RECORD_MODEL,
   IdempotencyRecordDocument,
@@ -48,16 +47,14 @@ export class IdempotencyStore {
     const collection = typedCollection(this.model);
     for (;;) {
       try {
-        await withThrottleRetry(() => collection.insertOne(fresh));
+        await collection.insertOne(fresh);
         return { kind: 'claimed' };
       } catch (error) {
         if (!isDuplicateKey(error)) {
           throw error;
         }
       }
-      const existing = await withThrottleRetry(() =>
-        collection.findOne({ _id: id, _shardKey: id }),
-      );
+      const existing = await collection.findOne({ _id: id, _shardKey: id });
       if (!existing) {
         continue; // released meanwhile: try the insert again
       }
@@ -66,16 +63,14 @@ export class IdempotencyStore {
         existing.state === 'in-flight' && existing.lockedUntil <= now;
       if (expired || abandoned) {
         // Take it over only if nobody else did since we read it.
-        const taken = await withThrottleRetry(() =>
-          collection.replaceOne(
-            {
-              _id: id,
-              _shardKey: id,
-              lockedUntil: existing.lockedUntil,
-              state: existing.state,
-            },
-            fresh,
-          ),
+        const taken = await collection.replaceOne(
+          {
+            _id: id,
+            _shardKey: id,
+            lockedUntil: existing.lockedUntil,
+            state: existing.state,
+          },
+          fresh,
         );
         if (taken.modifiedCount === 1) {
           return { kind: 'claimed' };
@@ -94,22 +89,18 @@ export class IdempotencyStore {
 
   /** Records what the claimed request answered, for replays within the next 24 hours. */
   async complete(id: string, outcome: StoredOutcome): Promise<void> {
-    await withThrottleRetry(() =>
-      typedCollection(this.model).updateOne(
-        { _id: id, _shardKey: id },
-        { $set: { state: 'completed', outcome } },
-      ),
+    await typedCollection(this.model).updateOne(
+      { _id: id, _shardKey: id },
+      { $set: { state: 'completed', outcome } },
     );
   }
 
   /** Forgets a claim whose request failed, so the client can retry with the same key. */
   async release(id: string): Promise<void> {
-    await withThrottleRetry(() =>
-      typedCollection(this.model).deleteOne({
-        _id: id,
-        _shardKey: id,
-        state: 'in-flight',
-      }),
-    );
+    await typedCollection(this.model).deleteOne({
+      _id: id,
+      _shardKey: id,
+      state: 'in-flight',
+    });
   }
 }

@@ -1,5 +1,6 @@
 import type { Provider } from '@nestjs/common';
 import type { z } from 'zod';
+import { AppHost, PLAIN_HTTP_HOST } from '../config/app-host';
 import { Environment } from '../config/environment';
 import { KeyVaultSecrets } from './key-vault-secrets';
 import { loadKeyVaultSecrets } from './load-key-vault-secrets';
@@ -15,12 +16,12 @@ import {
  *
  * @param token the app's configuration class (see `configToken`)
  * @param shape the app's configuration object shape (the schema's `.shape`)
- * @param load parses the merged variables, e.g. `loadAuditConfig`
+ * @param load parses the merged variables, e.g. `loadAuditConfig`, knowing the host the app runs in
  */
 export function keyVaultConfigProviders<T>(
   token: abstract new () => T,
   shape: Readonly<Record<string, z.ZodType>>,
-  load: (env: Record<string, string | undefined>) => T,
+  load: (env: Record<string, string | undefined>, host: AppHost) => T,
 ): Provider[] {
   return [
     { provide: Environment, useFactory: () => process.env },
@@ -33,9 +34,17 @@ export function keyVaultConfigProviders<T>(
     },
     {
       provide: token,
-      inject: [Environment, KeyVaultSecrets],
-      useFactory: (env: Environment, secrets: KeyVaultSecrets) =>
-        load({ ...env, ...secrets.values() }),
+      // Optional: a test module built without `createApp` runs as a plain HTTP server.
+      inject: [
+        Environment,
+        KeyVaultSecrets,
+        { token: AppHost, optional: true },
+      ],
+      useFactory: (
+        env: Environment,
+        secrets: KeyVaultSecrets,
+        host: AppHost | undefined,
+      ) => load({ ...env, ...secrets.values() }, host ?? PLAIN_HTTP_HOST),
     },
   ];
 }

@@ -1,5 +1,6 @@
 import type { DynamicModule, NestInterceptor, Type } from '@nestjs/common';
 import type { ApiKeys } from '../auth/api-keys';
+import { AppHost, PLAIN_HTTP_HOST } from '../config/app-host';
 import { MongooseModule } from '@nestjs/mongoose';
 import { LoggerModule } from 'nestjs-pino';
 import { apiKeysFrom } from '../key-vault/key-vault-api-keys';
@@ -32,7 +33,6 @@ export interface PlatformConfig {
   MONGODB_DATABASE: string;
   API_KEYS: string[];
   GATEWAY_SECRET: string[];
-  FUNCTIONS_WORKER_RUNTIME?: string;
 }
 
 /** What an app may change in the platform: e.g. audit accepts its reader keys besides `API_KEYS`. */
@@ -69,10 +69,18 @@ export function platformImports<C extends PlatformConfig>(
         mongooseOptions(config.MONGODB_URI, config.MONGODB_DATABASE),
     }),
     HttpPipelineModule.forRootAsync({
-      inject: [configToken, KeyVaultSecrets],
-      useFactory: (config: C, secrets: KeyVaultSecrets) => ({
+      inject: [
+        configToken,
+        KeyVaultSecrets,
+        { token: AppHost, optional: true },
+      ],
+      useFactory: (
+        config: C,
+        secrets: KeyVaultSecrets,
+        host: AppHost | undefined,
+      ) => ({
         apiKeys: inboundKeys(config, secrets),
-        hostChecksKeys: Boolean(config.FUNCTIONS_WORKER_RUNTIME),
+        hostChecksKeys: (host ?? PLAIN_HTTP_HOST).hostChecksKeys,
         gatewaySecrets: apiKeysFrom(
           secrets,
           config.GATEWAY_SECRET,
