@@ -117,7 +117,7 @@ ensure_venv() {
   # whose scripts no longer start: they name its interpreter by path, which a venv made through
   # another path (a moved folder, a symlinked .tools) does not have.
   local interpreter
-  interpreter="$(head -n1 "$venv_dir/bin/locust" 2>/dev/null | cut -c3-)"
+  interpreter="$(head -n1 "$venv_dir/bin/locust" 2>/dev/null | cut -c3-)" || true
   if [[ -x "$interpreter" && "$(cat "$stamp" 2>/dev/null)" == "$wanted" ]]; then
     return
   fi

@@ -42,7 +42,7 @@ install_checkov() {
   # A venv's scripts name its interpreter by path: one made through another path (a moved folder,
   # a symlinked .tools) has scripts that no longer start, so it is made again.
   local interpreter
-  interpreter="$(head -n1 "${venv}/bin/checkov" 2>/dev/null | cut -c3-)"
+  interpreter="$(head -n1 "${venv}/bin/checkov" 2>/dev/null | cut -c3-)" || true
   if [[ -x "${interpreter}" && "$(cat "${stamp}" 2>/dev/null)" == "${CHECKOV_VERSION}" ]]; then
     echo "install-tools: checkov ${CHECKOV_VERSION} already installed"
     return
