@@ -95,12 +95,7 @@ export async function startAudit(
     LOG_LEVEL: 'silent',
     ...overrides,
   };
-  const audit = await start(
-    AuditAppModule,
-    env,
-    AUDIT_API,
-    AUDIT_READER_KEY,
-  );
+  const audit = await start(AuditAppModule, env, AUDIT_API, AUDIT_READER_KEY);
   return {
     ...audit,
     appender: audit.client.with({ 'x-functions-key': AUDIT_KEY }),

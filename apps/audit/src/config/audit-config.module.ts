@@ -13,10 +13,6 @@ import {
  */
 @Global()
 @Module(
-  keyVaultConfigModule(
-    AuditConfig,
-    auditConfigSchema.shape,
-    loadAuditConfig,
-  ),
+  keyVaultConfigModule(AuditConfig, auditConfigSchema.shape, loadAuditConfig),
 )
 export class AuditConfigModule {}

@@ -68,7 +68,7 @@ describe('AuditClient when audit rejects its key', () => {
     await client.record(ENTRY, 'correlation-1');
 
     expect(key.refresh).toHaveBeenCalledTimes(1);
-        expect(post).toHaveBeenCalledTimes(2);
+    expect(post).toHaveBeenCalledTimes(2);
     expect([keySent(post, 0), keySent(post, 1)]).toEqual([OLD, NEW]);
   });
 
