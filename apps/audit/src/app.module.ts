@@ -13,8 +13,7 @@ import { FhirModule } from './fhir/fhir.module';
   imports: [
     // A key of either role authenticates; AuditRoleGuard then checks the route's role.
     ...platformImports(AuditConfigModule, AuditConfig, {
-      inboundKeys: (config, secrets) =>
-        AuditRoleKeys.from(config, secrets).all(),
+      inboundKeys: AuditRoleKeys,
     }),
     AuditAccessModule,
     AuditRecordsModule,

@@ -1,11 +1,8 @@
+import { Environment } from '@app/shared/config';
 import { Test } from '@nestjs/testing';
 import { AppModule } from '../../../apps/audit/src/app.module';
 import { CheckpointSigner } from '../../../apps/audit/src/chain/checkpoint-signer';
 import { KeyVaultCheckpointSigner } from '../../../apps/audit/src/chain/key-vault-checkpoint-signer';
-import {
-  AuditConfig,
-  loadAuditConfig,
-} from '../../../apps/audit/src/config/audit.config';
 import { AUDIT_API } from '../../../apps/audit/src/create-audit-app';
 import { KeyVaultDouble, stubCredential } from './key-vault-double';
 import {
@@ -18,26 +15,26 @@ import {
 
 /**
  * The audit app signing checkpoints with `keyId` in the Key Vault double, its client holding the
- * reader key. `env` names the database and the checkpoint store (CHECKPOINT_DIR or
+ * reader key, through its real configuration path (the environment it reads is this one, not the
+ * process's). `overrides` names the database and the checkpoint store (CHECKPOINT_DIR or
  * CHECKPOINT_CONTAINER_URL). Only the credential differs from production (the stub instead of the
  * managed identity), and the double's certificate is trusted.
  */
 export async function startAuditWithCheckpoints(
   vault: KeyVaultDouble,
   keyId: string,
-  env: Record<string, string> & { MONGODB_DATABASE: string },
+  overrides: Record<string, string> & { MONGODB_DATABASE: string },
 ): Promise<RunningApp> {
-  const config = loadAuditConfig({
-    MONGODB_URI: databaseUri('audit'),
-    API_KEYS: AUDIT_KEY,
-    AUDIT_READER_KEYS: AUDIT_READER_KEY,
-    LOG_LEVEL: 'silent',
-    CHECKPOINT_KEY_ID: keyId,
-    ...env,
-  });
   const moduleRef = await Test.createTestingModule({ imports: [AppModule] })
-    .overrideProvider(AuditConfig)
-    .useValue(config)
+    .overrideProvider(Environment)
+    .useValue({
+      MONGODB_URI: databaseUri('audit'),
+      API_KEYS: AUDIT_KEY,
+      AUDIT_READER_KEYS: AUDIT_READER_KEY,
+      LOG_LEVEL: 'silent',
+      CHECKPOINT_KEY_ID: keyId,
+      ...overrides,
+    })
     .overrideProvider(CheckpointSigner)
     .useValue(
       new KeyVaultCheckpointSigner(
