@@ -51,24 +51,6 @@ resource "azurerm_storage_container" "deployments" {
   container_access_type = "private"
 }
 
-resource "azurerm_monitor_diagnostic_setting" "storage" {
-  for_each = {
-    for pair in setproduct(keys(local.apps), ["blob", "queue", "table"]) :
-    "${pair[0]}-${pair[1]}" => { app = pair[0], service = pair[1] }
-  }
-  name                       = "to-log-analytics"
-  target_resource_id         = "${azurerm_storage_account.functions[each.value.app].id}/${each.value.service}Services/default"
-  log_analytics_workspace_id = azurerm_log_analytics_workspace.this.id
-
-  enabled_log {
-    category_group = "allLogs"
-  }
-
-  enabled_metric {
-    category = "Transaction"
-  }
-}
-
 # --- Signed audit checkpoints: write-once blobs the database's writers cannot change ----------------
 
 # Its own account: nothing else lives here, the audit identity may only add blobs to one container,
@@ -137,9 +119,22 @@ resource "azurerm_role_assignment" "checkpoint_writer" {
   principal_type       = "ServicePrincipal"
 }
 
-resource "azurerm_monitor_diagnostic_setting" "checkpoints_blob" {
+# --- Logs: every storage service in use sends its logs and transactions to Log Analytics ------------
+
+locals {
+  storage_services = merge(
+    {
+      for pair in setproduct(keys(local.apps), ["blob", "queue", "table"]) :
+      "${pair[0]}-${pair[1]}" => "${azurerm_storage_account.functions[pair[0]].id}/${pair[1]}Services/default"
+    },
+    { "checkpoints-blob" = "${azurerm_storage_account.checkpoints.id}/blobServices/default" },
+  )
+}
+
+resource "azurerm_monitor_diagnostic_setting" "storage" {
+  for_each                   = local.storage_services
   name                       = "to-log-analytics"
-  target_resource_id         = "${azurerm_storage_account.checkpoints.id}/blobServices/default"
+  target_resource_id         = each.value
   log_analytics_workspace_id = azurerm_log_analytics_workspace.this.id
 
   enabled_log {
@@ -149,4 +144,10 @@ resource "azurerm_monitor_diagnostic_setting" "checkpoints_blob" {
   enabled_metric {
     category = "Transaction"
   }
+}
+
+# Was a resource of its own; the same setting, so it is moved rather than replaced.
+moved {
+  from = azurerm_monitor_diagnostic_setting.checkpoints_blob
+  to   = azurerm_monitor_diagnostic_setting.storage["checkpoints-blob"]
 }

@@ -36,6 +36,15 @@ locals {
     for app in keys(local.apps) :
     app => join(",", [random_password.function_key["${app}-a"].result, random_password.function_key["${app}-b"].result])
   }
+
+  # For every PUT of a host key: right after a deployment the host may still be starting; the key API
+  # then answers 400 or 500 (the Flex host's "not ready" answers) or a gateway error. Bounded by each
+  # action's timeouts.
+  host_not_ready_retry = {
+    error_message_regex  = ["(?i)(service ?unavailable|bad ?gateway|gateway ?timeout|too ?many ?requests|conflict|not ?found|internal ?server ?error|bad ?request)"]
+    interval_seconds     = 15
+    max_interval_seconds = 120
+  }
 }
 
 resource "time_rotating" "key_a" {
@@ -83,13 +92,7 @@ resource "azapi_resource_action" "function_key" {
 
   response_export_values = []
 
-  # Right after a deployment the host may still be starting; the key API then answers 400 or 500 (the
-  # Flex host's "not ready" answers) or a gateway error. Bounded by the timeouts below.
-  retry = {
-    error_message_regex  = ["(?i)(service ?unavailable|bad ?gateway|gateway ?timeout|too ?many ?requests|conflict|not ?found|internal ?server ?error|bad ?request)"]
-    interval_seconds     = 15
-    max_interval_seconds = 120
-  }
+  retry = local.host_not_ready_retry
 
   timeouts {
     create = "20m"
@@ -129,11 +132,7 @@ resource "azapi_resource_action" "host_key" {
 
   response_export_values = []
 
-  retry = {
-    error_message_regex  = ["(?i)(service ?unavailable|bad ?gateway|gateway ?timeout|too ?many ?requests|conflict|not ?found|internal ?server ?error|bad ?request)"]
-    interval_seconds     = 15
-    max_interval_seconds = 120
-  }
+  retry = local.host_not_ready_retry
 
   timeouts {
     create = "20m"

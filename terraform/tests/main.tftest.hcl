@@ -192,6 +192,15 @@ run "plan" {
     error_message = "Every data service needs its private endpoint (both Cosmos accounts, Key Vault, every storage sub-resource in use)."
   }
 
+  # The keys are those of the private endpoints: "checkpoints-blob" is also the moved{} target of the
+  # checkpoint account's former diagnostic setting (storage.tf).
+  assert {
+    condition = toset(keys(azurerm_monitor_diagnostic_setting.storage)) == toset([
+      for key in keys(azurerm_private_endpoint.this) : trimprefix(key, "st-") if startswith(key, "st-")
+    ])
+    error_message = "Every storage sub-resource in use must send its logs to Log Analytics."
+  }
+
   # --- Both apps without public network access ------------------------------------------------------
 
   assert {

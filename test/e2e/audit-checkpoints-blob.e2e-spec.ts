@@ -2,26 +2,17 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ContainerClient } from '@azure/storage-blob';
-import { Environment } from '@app/shared/config';
-import { Test } from '@nestjs/testing';
-import { AppModule } from '../../apps/audit/src/app.module';
 import { BlobCheckpointStore } from '../../apps/audit/src/chain/blob-checkpoint-store';
 import { checkpointName } from '../../apps/audit/src/chain/checkpoint';
-import { CheckpointSigner } from '../../apps/audit/src/chain/checkpoint-signer';
 import { CheckpointExistsError } from '../../apps/audit/src/chain/checkpoint-store';
-import { KeyVaultCheckpointSigner } from '../../apps/audit/src/chain/key-vault-checkpoint-signer';
-import { AUDIT_API } from '../../apps/audit/src/create-audit-app';
 import { runAuditVerify } from './support/audit-verify-command';
 import { Azurite } from './support/azurite';
-import { KeyVaultDouble, stubCredential } from './support/key-vault-double';
 import {
-  AUDIT_KEY,
-  AUDIT_READER_KEY,
-  databaseUri,
-  RunningApp,
-  serve,
-  uniqueDatabase,
-} from './support/stack';
+  appendRecords,
+  startAuditWithCheckpoints,
+} from './support/checkpointing-audit';
+import { KeyVaultDouble } from './support/key-vault-double';
+import { AUDIT_READER_KEY, RunningApp, uniqueDatabase } from './support/stack';
 import { truncateFrom } from './support/tamper';
 
 const CONTAINER = 'audit-checkpoints';
@@ -50,29 +41,9 @@ describe('checkpoints in a blob container (Azurite, the real @azure/storage-blob
     );
     // The app may create and read blobs, but not write over one: what the immutability policy
     // guarantees in Azure, a create-only signature guarantees here.
-    const env = {
-      MONGODB_URI: databaseUri('audit'),
+    app = await startAuditWithCheckpoints(vault, keyId, {
       MONGODB_DATABASE: uniqueDatabase('e2e-blob-checkpoints'),
-      API_KEYS: AUDIT_KEY,
-      AUDIT_READER_KEYS: AUDIT_READER_KEY,
-      LOG_LEVEL: 'silent',
-      CHECKPOINT_KEY_ID: keyId,
       CHECKPOINT_CONTAINER_URL: azurite.sasUrl(CONTAINER, 'rcl'),
-    };
-    const moduleRef = await Test.createTestingModule({ imports: [AppModule] })
-      .overrideProvider(Environment)
-      .useValue(env)
-      .overrideProvider(CheckpointSigner)
-      .useValue(
-        new KeyVaultCheckpointSigner(
-          keyId,
-          () => Promise.resolve(stubCredential),
-          vault.clientOptions(),
-        ),
-      )
-      .compile();
-    app = await serve(moduleRef, AUDIT_API, {
-      'x-functions-key': AUDIT_READER_KEY,
     });
   });
 
@@ -83,20 +54,7 @@ describe('checkpoints in a blob container (Azurite, the real @azure/storage-blob
   });
 
   it('stores each checkpoint as its own blob, which cannot be overwritten, and finds truncation with a read-only auditor', async () => {
-    for (let n = 0; n < 6; n++) {
-      expect(
-        (
-          await app.client
-            .with({ 'x-functions-key': AUDIT_KEY })
-            .post('/auditrecord', {
-              sourceSystemName: 'blob-test',
-              resource: { type: 'patient', operation: 'read' },
-              patientIds: [],
-              outcome: 200,
-            })
-        ).status,
-      ).toBe(201);
-    }
+    await appendRecords(app, 6);
     const created = await app.client.post('/auditrecord/checkpoints');
     expect(created.status).toBe(201);
     expect(created.body.sequence).toBe(6);

@@ -2,77 +2,16 @@ import { createPublicKey, JsonWebKey, verify } from 'node:crypto';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Environment } from '@app/shared/config';
-import { Test } from '@nestjs/testing';
-import { AppModule } from '../../apps/audit/src/app.module';
 import { canonicalJson } from '@app/shared/json';
-import { AUDIT_API } from '../../apps/audit/src/create-audit-app';
-import { CheckpointSigner } from '../../apps/audit/src/chain/checkpoint-signer';
-import { KeyVaultCheckpointSigner } from '../../apps/audit/src/chain/key-vault-checkpoint-signer';
 import { runAuditVerify } from './support/audit-verify-command';
-import { eventually } from './support/key-vault-stack';
-import { KeyVaultDouble, stubCredential } from './support/key-vault-double';
 import {
-  AUDIT_KEY,
-  AUDIT_READER_KEY,
-  databaseUri,
-  RunningApp,
-  serve,
-  uniqueDatabase,
-} from './support/stack';
+  appendRecords,
+  startAuditWithCheckpoints,
+} from './support/checkpointing-audit';
+import { eventually } from './support/key-vault-stack';
+import { KeyVaultDouble } from './support/key-vault-double';
+import { AUDIT_READER_KEY, RunningApp, uniqueDatabase } from './support/stack';
 import { rewriteFrom, truncateFrom } from './support/tamper';
-
-/**
- * The audit app configured with CHECKPOINT_KEY_ID and CHECKPOINT_DIR; only the credential differs
- * from production (the stub instead of the managed identity), and the double's certificate is trusted.
- */
-async function startAuditWithCheckpoints(
-  vault: KeyVaultDouble,
-  keyId: string,
-  dir: string,
-  database = uniqueDatabase('e2e-checkpoints'),
-  overrides: Record<string, string> = {},
-): Promise<RunningApp> {
-  const env = {
-    MONGODB_URI: databaseUri('audit'),
-    MONGODB_DATABASE: database,
-    API_KEYS: AUDIT_KEY,
-    AUDIT_READER_KEYS: AUDIT_READER_KEY,
-    LOG_LEVEL: 'silent',
-    CHECKPOINT_KEY_ID: keyId,
-    CHECKPOINT_DIR: dir,
-    ...overrides,
-  };
-  const moduleRef = await Test.createTestingModule({ imports: [AppModule] })
-    .overrideProvider(Environment)
-    .useValue(env)
-    .overrideProvider(CheckpointSigner)
-    .useValue(
-      new KeyVaultCheckpointSigner(
-        keyId,
-        () => Promise.resolve(stubCredential),
-        vault.clientOptions(),
-      ),
-    )
-    .compile();
-  return serve(moduleRef, AUDIT_API, {
-    'x-functions-key': AUDIT_READER_KEY,
-  });
-}
-
-async function append(app: RunningApp, count: number) {
-  for (let n = 0; n < count; n++) {
-    const response = await app.client
-      .with({ 'x-functions-key': AUDIT_KEY })
-      .post('/auditrecord', {
-        sourceSystemName: 'checkpoint-test',
-        resource: { type: 'patient', id: `p-${n}`, operation: 'read' },
-        patientIds: [`p-${n}`],
-        outcome: 200,
-      });
-    expect(response.status).toBe(201);
-  }
-}
 
 async function checkpoint(app: RunningApp) {
   const response = await app.client.post('/auditrecord/checkpoints');
@@ -110,7 +49,10 @@ describe('signed checkpoints of the audit chain (Key Vault protocol double, real
     dir = join(work, 'checkpoints');
     publicKeyFile = join(work, 'checkpoint-key.jwk.json');
     writeFileSync(publicKeyFile, JSON.stringify(vault.publicJwk(KEY_NAME)));
-    app = await startAuditWithCheckpoints(vault, keyId, dir);
+    app = await startAuditWithCheckpoints(vault, keyId, {
+      MONGODB_DATABASE: uniqueDatabase('e2e-checkpoints'),
+      CHECKPOINT_DIR: dir,
+    });
   });
 
   afterEach(async () => {
@@ -135,7 +77,7 @@ describe('signed checkpoints of the audit chain (Key Vault protocol double, real
     );
 
   it('signs the head in the vault and stores a checkpoint that the public key alone verifies', async () => {
-    await append(app, 3);
+    await appendRecords(app, 3);
     const head = (await verifyChain(app)).head;
 
     const signed = await checkpoint(app);
@@ -181,7 +123,7 @@ describe('signed checkpoints of the audit chain (Key Vault protocol double, real
   });
 
   it('answers the newest checkpoint again, without signing, while the head has not moved', async () => {
-    await append(app, 2);
+    await appendRecords(app, 2);
     const first = await checkpoint(app);
     expect(await checkpoint(app)).toEqual(first);
     expect(vault.signatures.get(KEY_NAME)).toBe(1);
@@ -191,10 +133,10 @@ describe('signed checkpoints of the audit chain (Key Vault protocol double, real
   });
 
   it('keeps old checkpoints checkable after the key is rotated', async () => {
-    await append(app, 2);
+    await appendRecords(app, 2);
     const before = await checkpoint(app);
     vault.createKey(KEY_NAME);
-    await append(app, 2);
+    await appendRecords(app, 2);
     const after = await checkpoint(app);
 
     expect(after.keyId).not.toBe(before.keyId);
@@ -205,7 +147,7 @@ describe('signed checkpoints of the audit chain (Key Vault protocol double, real
   });
 
   it('passes an intact chain with the auditor command too', async () => {
-    await append(app, 4);
+    await appendRecords(app, 4);
     await checkpoint(app);
 
     const result = await auditorVerify();
@@ -217,7 +159,7 @@ describe('signed checkpoints of the audit chain (Key Vault protocol double, real
   });
 
   it('detects the newest records removed, where they start, in verify and in the auditor command', async () => {
-    await append(app, 8);
+    await appendRecords(app, 8);
     await checkpoint(app);
     await truncateFrom(app, 6);
 
@@ -237,7 +179,7 @@ describe('signed checkpoints of the audit chain (Key Vault protocol double, real
   });
 
   it('finds where the newest records were removed also when the head hint was left behind', async () => {
-    await append(app, 8);
+    await appendRecords(app, 8);
     await checkpoint(app);
     await truncateFrom(app, 6, { hint: false });
 
@@ -253,9 +195,9 @@ describe('signed checkpoints of the audit chain (Key Vault protocol double, real
   });
 
   it('detects a rewrite with recomputed hashes, from the record after the last matching checkpoint, in verify and in the auditor command', async () => {
-    await append(app, 5);
+    await appendRecords(app, 5);
     await checkpoint(app);
-    await append(app, 5);
+    await appendRecords(app, 5);
     await checkpoint(app);
     await rewriteFrom(app, 6);
 
@@ -275,7 +217,7 @@ describe('signed checkpoints of the audit chain (Key Vault protocol double, real
   });
 
   it('detects a rewrite of the whole chain from sequence 1', async () => {
-    await append(app, 4);
+    await appendRecords(app, 4);
     await checkpoint(app);
     await rewriteFrom(app, 1);
 
@@ -290,10 +232,10 @@ describe('signed checkpoints of the audit chain (Key Vault protocol double, real
   });
 
   it('refuses to sign a chain that no longer matches its checkpoints, so a new checkpoint cannot hide a truncation', async () => {
-    await append(app, 6);
+    await appendRecords(app, 6);
     await checkpoint(app);
     await truncateFrom(app, 4);
-    await append(app, 1);
+    await appendRecords(app, 1);
 
     const response = await app.client.post('/auditrecord/checkpoints');
 
@@ -303,7 +245,7 @@ describe('signed checkpoints of the audit chain (Key Vault protocol double, real
   });
 
   it('ignores and reports a checkpoint someone wrote into the store without the key', async () => {
-    await append(app, 3);
+    await appendRecords(app, 3);
     const real = await checkpoint(app);
     const forged = { ...real, sequence: 50, hash: 'f'.repeat(64) };
     writeFileSync(
@@ -324,9 +266,12 @@ describe('signed checkpoints of the audit chain (Key Vault protocol double, real
 
   it('lets two instances checkpoint the same store at once without replacing each other', async () => {
     const database = (await app.database.asPromise()).db!.databaseName;
-    const second = await startAuditWithCheckpoints(vault, keyId, dir, database);
+    const second = await startAuditWithCheckpoints(vault, keyId, {
+      MONGODB_DATABASE: database,
+      CHECKPOINT_DIR: dir,
+    });
     try {
-      await append(app, 3);
+      await appendRecords(app, 3);
       const both = await Promise.all([
         app.client.post('/auditrecord/checkpoints'),
         second.client.post('/auditrecord/checkpoints'),
@@ -344,15 +289,13 @@ describe('signed checkpoints of the audit chain (Key Vault protocol double, real
 
   it('signs the head on its own every CHECKPOINT_INTERVAL_SECONDS', async () => {
     const scheduledDir = join(work, 'scheduled');
-    const scheduled = await startAuditWithCheckpoints(
-      vault,
-      keyId,
-      scheduledDir,
-      uniqueDatabase('e2e-checkpoints-scheduled'),
-      { CHECKPOINT_INTERVAL_SECONDS: '1' },
-    );
+    const scheduled = await startAuditWithCheckpoints(vault, keyId, {
+      MONGODB_DATABASE: uniqueDatabase('e2e-checkpoints-scheduled'),
+      CHECKPOINT_DIR: scheduledDir,
+      CHECKPOINT_INTERVAL_SECONDS: '1',
+    });
     try {
-      await append(scheduled, 2);
+      await appendRecords(scheduled, 2);
       await eventually(async () => {
         const latest = await scheduled.client.get(
           '/auditrecord/checkpoints/latest',

@@ -29,6 +29,15 @@ const searchUrl = (
   return `${baseUrl}/${resourceType}${query ? `?${query}` : ''}`;
 };
 
+/** The inclusions a search kept, as query parameters: both links repeat them. */
+const inclusionParameters = (search: ParsedSearch): [string, string][] => [
+  ...search.includes.map((value): [string, string] => ['_include', value]),
+  ...search.revIncludes.map((value): [string, string] => [
+    '_revinclude',
+    value,
+  ]),
+];
+
 /**
  * A searchset Bundle of one page: the matches, what `_include`/`_revinclude` added, a self link with
  * the parameters the search applied, and a `next` link carrying the JSON API's continuation token when
@@ -56,14 +65,7 @@ export function searchsetBundle({
       relation: 'self',
       url: searchUrl(baseUrl, resourceType, [
         ...search.applied,
-        ...search.includes.map((value): [string, string] => [
-          '_include',
-          value,
-        ]),
-        ...search.revIncludes.map((value): [string, string] => [
-          '_revinclude',
-          value,
-        ]),
+        ...inclusionParameters(search),
         ...(search.continuationToken
           ? [
               [CONTINUATION_PARAMETER, search.continuationToken] as [
@@ -81,14 +83,7 @@ export function searchsetBundle({
       url: searchUrl(baseUrl, resourceType, [
         ...search.applied.filter(([name]) => name !== '_count'),
         ['_count', String(search.count)],
-        ...search.includes.map((value): [string, string] => [
-          '_include',
-          value,
-        ]),
-        ...search.revIncludes.map((value): [string, string] => [
-          '_revinclude',
-          value,
-        ]),
+        ...inclusionParameters(search),
         [CONTINUATION_PARAMETER, continuationToken],
       ]),
     });

@@ -15,7 +15,7 @@ import {
   pageOfTestItems,
   patientOfSearch,
 } from '../test-search';
-import { unsupportedInclusion } from '../inclusions';
+import { keepSupportedInclusions } from '../inclusions';
 import {
   reportIssued,
   reportStatus,
@@ -50,16 +50,13 @@ export class FhirDiagnosticReportsService {
     baseUrl: string,
   ): Promise<SearchsetBundle> {
     const strict = isStrict(prefer);
-    const search = parseSearch(query, DIAGNOSTIC_REPORT_SEARCH_PARAMETERS, {
+    const search = keepSupportedInclusions(
+      parseSearch(query, DIAGNOSTIC_REPORT_SEARCH_PARAMETERS, {
+        strict,
+        keyParameter: true,
+      }),
+      { includes: [REPORT_RESULT_INCLUDE] },
       strict,
-      keyParameter: true,
-    });
-    search.revIncludes = search.revIncludes.filter((value) =>
-      unsupportedInclusion(value, strict),
-    );
-    search.includes = search.includes.filter(
-      (value) =>
-        value === REPORT_RESULT_INCLUDE || unsupportedInclusion(value, strict),
     );
     const patient = patientOfSearch(search.values);
     const ids = (search.values.get('_id') ?? []).map(({ value }) => value);

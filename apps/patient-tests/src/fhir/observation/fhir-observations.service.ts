@@ -6,7 +6,7 @@ import { MedicalTestsService } from '../../medical-tests/medical-tests.service';
 import { SearchsetBundle, searchsetBundle } from '../bundle';
 import { toFhirDiagnosticReport } from '../diagnostic-report/diagnostic-report.mapper';
 import { FhirResult } from '../fhir-result';
-import { unsupportedInclusion } from '../inclusions';
+import { keepSupportedInclusions } from '../inclusions';
 import {
   isStrict,
   parseSearch,
@@ -63,17 +63,13 @@ export class FhirObservationsService {
   ): Promise<SearchsetBundle> {
     const strict = isStrict(prefer);
     // `code` is a search parameter here, so the API key must come as the header.
-    const search = parseSearch(query, OBSERVATION_SEARCH_PARAMETERS, {
+    const search = keepSupportedInclusions(
+      parseSearch(query, OBSERVATION_SEARCH_PARAMETERS, {
+        strict,
+        keyParameter: false,
+      }),
+      { revIncludes: [REPORT_OF_RESULT_REVINCLUDE] },
       strict,
-      keyParameter: false,
-    });
-    search.includes = search.includes.filter((value) =>
-      unsupportedInclusion(value, strict),
-    );
-    search.revIncludes = search.revIncludes.filter(
-      (value) =>
-        value === REPORT_OF_RESULT_REVINCLUDE ||
-        unsupportedInclusion(value, strict),
     );
     const patient = patientOfSearch(search.values);
     const ids = (search.values.get('_id') ?? []).map(({ value }) =>
