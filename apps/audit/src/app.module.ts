@@ -15,6 +15,10 @@ import { FhirModule } from './fhir/fhir.module';
     ...platformImports(AuditConfigModule, AuditConfig, {
       inboundKeys: (config, secrets) =>
         AuditRoleKeys.from(config, secrets).all(),
+      // The auditors' API in API Management passes the Functions host with a key of its own, which is
+      // in neither role's list, and forwards the auditor's reader key for this app to check
+      // (terraform/README.md, "The auditors' path").
+      gatewayForwardsCallerKeys: true,
     }),
     AuditAccessModule,
     AuditRecordsModule,

@@ -39,6 +39,11 @@ export interface PlatformConfig {
 export interface PlatformOptions<C extends PlatformConfig> {
   /** Every key that authenticates a request (default: `API_KEYS`, from Key Vault when it holds them). */
   inboundKeys?: (config: C, secrets: KeyVaultSecrets) => ApiKeys;
+  /**
+   * True for an app that API Management calls with a Functions host key of its own, forwarding the
+   * caller's key in `x-forwarded-functions-key` (audit's read side: terraform/README.md). Default false.
+   */
+  gatewayForwardsCallerKeys?: boolean;
 }
 
 /**
@@ -81,6 +86,7 @@ export function platformImports<C extends PlatformConfig>(
       ) => ({
         apiKeys: inboundKeys(config, secrets),
         hostChecksKeys: (host ?? PLAIN_HTTP_HOST).hostChecksKeys,
+        gatewayForwardsCallerKeys: options.gatewayForwardsCallerKeys ?? false,
         gatewaySecrets: apiKeysFrom(
           secrets,
           config.GATEWAY_SECRET,
