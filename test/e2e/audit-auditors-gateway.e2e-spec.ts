@@ -10,6 +10,8 @@ import {
 // with the gateway secret, and forwards the auditor's own key in x-forwarded-functions-key.
 const GATEWAY_SECRET = 'e2e-gateway-secret-auditors-01';
 const GATEWAY_HOST_KEY = 'e2e-gateway-host-key-in-no-list';
+// What auditors call: the gateway's URL, under the auditors' API path (terraform/functions.tf).
+const FHIR_BASE_URL = 'https://apim-e2e.azure-api.net/audit/api/fhir';
 
 const record = () => ({
   sourceSystemName: 'e2e-suite',
@@ -22,7 +24,7 @@ describe("the auditors' path through API Management, on a real database", () => 
   let audit: RunningAudit;
 
   beforeAll(async () => {
-    audit = await startAudit({ GATEWAY_SECRET });
+    audit = await startAudit({ GATEWAY_SECRET, FHIR_BASE_URL });
     expect((await audit.appender.post('/auditrecord', record())).status).toBe(
       201,
     );
@@ -96,5 +98,20 @@ describe("the auditors' path through API Management, on a real database", () => 
     expect((await audit.appender.post('/auditrecord', record())).status).toBe(
       201,
     );
+  });
+
+  it("links AuditEvents under the gateway's URL (FHIR_BASE_URL), which no request header carries", async () => {
+    const bundle = await throughGateway({
+      'x-forwarded-functions-key': AUDIT_READER_KEY,
+    }).get('/fhir/AuditEvent?_count=1');
+    expect(bundle.status).toBe(200);
+    expect(bundle.body.link[0].url).toMatch(
+      new RegExp(`^${FHIR_BASE_URL}/AuditEvent\\?`),
+    );
+    expect(bundle.body.entry[0].fullUrl).toMatch(
+      new RegExp(`^${FHIR_BASE_URL}/AuditEvent/[^/]+$`),
+    );
+    const metadata = await audit.client.get('/fhir/metadata');
+    expect(metadata.body.implementation.url).toBe(FHIR_BASE_URL);
   });
 });
