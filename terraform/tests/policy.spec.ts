@@ -404,6 +404,7 @@ describe('terraform policy', () => {
         '<set-header name="x-forwarded-functions-key" exists-action="override">',
         'context.Request.Headers.GetValueOrDefault("x-functions-key", "")',
         '<set-header name="x-functions-key" exists-action="delete" />',
+        '<set-header name="Ocp-Apim-Subscription-Key" exists-action="delete" />',
         '<set-header name="x-gateway-secret" exists-action="override">\n      <value>{{${gateway_secret}}}</value>',
         '<set-backend-service backend-id="${backend_id}" />',
       ].map((fragment) => xml.indexOf(fragment));
@@ -430,6 +431,7 @@ describe('terraform policy', () => {
       const xml = inbound(policyXml('audit-explorer-api.xml'));
       for (const header of [
         'x-functions-key',
+        'Ocp-Apim-Subscription-Key',
         'x-forwarded-functions-key',
         'x-gateway-secret',
         'x-apim-subscription-id',
