@@ -145,7 +145,7 @@ export class GatewayDouble {
     const upstream = await fetch(`${this.backendOrigin}${path}${url.search}`, {
       method,
       headers,
-      body: body.length > 0 ? body : undefined,
+      body: body.length > 0 ? new Uint8Array(body) : undefined,
       redirect: 'manual',
     });
     const answer: Record<string, string> = {};
