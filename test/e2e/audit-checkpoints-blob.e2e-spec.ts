@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ContainerClient } from '@azure/storage-blob';
+import { Environment } from '@app/shared/config';
 import { Test } from '@nestjs/testing';
 import { AppModule } from '../../apps/audit/src/app.module';
 import { BlobCheckpointStore } from '../../apps/audit/src/chain/blob-checkpoint-store';
@@ -9,10 +10,6 @@ import { checkpointName } from '../../apps/audit/src/chain/checkpoint';
 import { CheckpointSigner } from '../../apps/audit/src/chain/checkpoint-signer';
 import { CheckpointExistsError } from '../../apps/audit/src/chain/checkpoint-store';
 import { KeyVaultCheckpointSigner } from '../../apps/audit/src/chain/key-vault-checkpoint-signer';
-import {
-  AuditConfig,
-  loadAuditConfig,
-} from '../../apps/audit/src/config/audit.config';
 import { AUDIT_API } from '../../apps/audit/src/create-audit-app';
 import { runAuditVerify } from './support/audit-verify-command';
 import { Azurite } from './support/azurite';
@@ -53,7 +50,7 @@ describe('checkpoints in a blob container (Azurite, the real @azure/storage-blob
     );
     // The app may create and read blobs, but not write over one: what the immutability policy
     // guarantees in Azure, a create-only signature guarantees here.
-    const config = loadAuditConfig({
+    const env = {
       MONGODB_URI: databaseUri('audit'),
       MONGODB_DATABASE: uniqueDatabase('e2e-blob-checkpoints'),
       API_KEYS: AUDIT_KEY,
@@ -61,10 +58,10 @@ describe('checkpoints in a blob container (Azurite, the real @azure/storage-blob
       LOG_LEVEL: 'silent',
       CHECKPOINT_KEY_ID: keyId,
       CHECKPOINT_CONTAINER_URL: azurite.sasUrl(CONTAINER, 'rcl'),
-    });
+    };
     const moduleRef = await Test.createTestingModule({ imports: [AppModule] })
-      .overrideProvider(AuditConfig)
-      .useValue(config)
+      .overrideProvider(Environment)
+      .useValue(env)
       .overrideProvider(CheckpointSigner)
       .useValue(
         new KeyVaultCheckpointSigner(

@@ -2,13 +2,10 @@ import { createPublicKey, JsonWebKey, verify } from 'node:crypto';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Environment } from '@app/shared/config';
 import { Test } from '@nestjs/testing';
 import { AppModule } from '../../apps/audit/src/app.module';
 import { canonicalJson } from '@app/shared/json';
-import {
-  AuditConfig,
-  loadAuditConfig,
-} from '../../apps/audit/src/config/audit.config';
 import { AUDIT_API } from '../../apps/audit/src/create-audit-app';
 import { CheckpointSigner } from '../../apps/audit/src/chain/checkpoint-signer';
 import { KeyVaultCheckpointSigner } from '../../apps/audit/src/chain/key-vault-checkpoint-signer';
@@ -34,9 +31,9 @@ async function startAuditWithCheckpoints(
   keyId: string,
   dir: string,
   database = uniqueDatabase('e2e-checkpoints'),
-  env: Record<string, string> = {},
+  overrides: Record<string, string> = {},
 ): Promise<RunningApp> {
-  const config = loadAuditConfig({
+  const env = {
     MONGODB_URI: databaseUri('audit'),
     MONGODB_DATABASE: database,
     API_KEYS: AUDIT_KEY,
@@ -44,11 +41,11 @@ async function startAuditWithCheckpoints(
     LOG_LEVEL: 'silent',
     CHECKPOINT_KEY_ID: keyId,
     CHECKPOINT_DIR: dir,
-    ...env,
-  });
+    ...overrides,
+  };
   const moduleRef = await Test.createTestingModule({ imports: [AppModule] })
-    .overrideProvider(AuditConfig)
-    .useValue(config)
+    .overrideProvider(Environment)
+    .useValue(env)
     .overrideProvider(CheckpointSigner)
     .useValue(
       new KeyVaultCheckpointSigner(

@@ -162,6 +162,37 @@ describe('secrets from Key Vault', () => {
     expect(await status(key('pt-new'))).toBe(201);
   });
 
+  it("honours a rotation of audit's reader keys without a restart, and a rotated key keeps its role", async () => {
+    const names = await seed(vault, 'reader', {
+      auditKeys: key('audit-w'),
+      patientTestsKeys: key('pt-w'),
+      auditKey: key('audit-w'),
+    });
+    const audit = await startAuditWithVault(vault, 'reader', {
+      KEY_VAULT_REFRESH_SECONDS: '1',
+    });
+    running.push(audit);
+    const read = async (apiKey: string) =>
+      (await withKey(audit, apiKey).get('/auditrecord')).status;
+    const newReader = key('reader-new');
+    expect(await read(newReader)).toBe(401);
+
+    await vault.set(
+      names.auditReaderKeys,
+      `${readerKey('reader')},${newReader}`,
+    );
+    await eventually(async () => expect(await read(newReader)).toBe(200));
+    expect(await read(readerKey('reader'))).toBe(200);
+    // The append key is still refused the reader's routes.
+    expect(await read(key('audit-w'))).toBe(403);
+
+    await vault.set(names.auditReaderKeys, newReader);
+    await eventually(async () =>
+      expect(await read(readerKey('reader'))).toBe(401),
+    );
+    expect(await read(newReader)).toBe(200);
+  });
+
   it('recovers from a rotated audit key through the 401 path: the stale key is re-read once and no client request fails', async () => {
     const names = await seed(vault, 'audit-key', {
       auditKeys: key('audit-old'),

@@ -1,6 +1,6 @@
 import { mongo } from 'mongoose';
+import { MongoDbUri } from '@app/shared/key-vault';
 import { AuditConfig } from '../../apps/audit/src/config/audit.config';
-import { PatientTestsConfig } from '../../apps/patient-tests/src/config/patient-tests.config';
 import { samplePatient } from '../support/samples';
 import { startStack } from './support/stack';
 
@@ -55,9 +55,8 @@ describe("separation of duties: patient-tests' database credential", () => {
 
   beforeAll(async () => {
     stack = await startStack();
-    patientTestsUri =
-      stack.patientTests.app.get(PatientTestsConfig).MONGODB_URI;
-    auditUri = stack.audit.app.get(AuditConfig).MONGODB_URI;
+    patientTestsUri = stack.patientTests.app.get(MongoDbUri).current();
+    auditUri = stack.audit.app.get(MongoDbUri).current();
     auditDatabase = stack.audit.app.get(AuditConfig).MONGODB_DATABASE;
     // Records exist before the attempts, so "nothing read" means something.
     expect(

@@ -9,5 +9,6 @@ runMain(() =>
     createAuditApp,
     AUDIT_API,
     resolve('apps/audit/openapi.json'),
+    ['API_KEYS'],
   ),
 );

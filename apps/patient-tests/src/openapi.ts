@@ -12,6 +12,6 @@ runMain(() =>
     createPatientTestsApp,
     PATIENT_TESTS_API,
     resolve('apps/patient-tests/openapi.json'),
-    ['AUDIT_API_KEY'],
+    ['API_KEYS', 'AUDIT_API_KEY'],
   ),
 );

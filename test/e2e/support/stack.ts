@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { Environment } from '@app/shared/config';
 import { OpenApiInfo } from '@app/shared/openapi';
 import { configureApp, createFastifyAdapter } from '@app/shared/platform';
 import type { Type } from '@nestjs/common';
@@ -7,16 +8,8 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test, TestingModule } from '@nestjs/testing';
 import type { Connection } from 'mongoose';
 import { AppModule as AuditAppModule } from '../../../apps/audit/src/app.module';
-import {
-  AuditConfig,
-  loadAuditConfig,
-} from '../../../apps/audit/src/config/audit.config';
 import { AUDIT_API } from '../../../apps/audit/src/create-audit-app';
 import { AppModule as PatientTestsAppModule } from '../../../apps/patient-tests/src/app.module';
-import {
-  loadPatientTestsConfig,
-  PatientTestsConfig,
-} from '../../../apps/patient-tests/src/config/patient-tests.config';
 import { PATIENT_TESTS_API } from '../../../apps/patient-tests/src/create-patient-tests-app';
 import { HttpClient } from '../../support/http';
 import { databaseUri } from './databases';
@@ -42,16 +35,19 @@ export { databaseUri } from './databases';
 export const uniqueDatabase = (prefix: string) =>
   `${prefix}-${randomBytes(4).toString('hex')}`;
 
+/**
+ * Starts an app through its real configuration path, reading `env` instead of this process's
+ * environment (which both apps share here).
+ */
 async function start(
   module: Type,
-  configToken: abstract new () => unknown,
-  config: unknown,
+  env: Record<string, string>,
   openApi: OpenApiInfo,
   key: string,
 ): Promise<RunningApp> {
   const moduleRef = await Test.createTestingModule({ imports: [module] })
-    .overrideProvider(configToken)
-    .useValue(config)
+    .overrideProvider(Environment)
+    .useValue(env)
     .compile();
   return serve(moduleRef, openApi, { 'x-functions-key': key });
 }
@@ -89,23 +85,17 @@ export interface RunningAudit extends RunningApp {
 
 /** The audit app on its own store, configured as in production but for keys and names. */
 export async function startAudit(
-  env: Record<string, string> = {},
+  overrides: Record<string, string> = {},
 ): Promise<RunningAudit> {
-  const config = loadAuditConfig({
+  const env = {
     MONGODB_URI: databaseUri('audit'),
     MONGODB_DATABASE: uniqueDatabase('e2e-audit'),
     API_KEYS: AUDIT_KEY,
     AUDIT_READER_KEYS: AUDIT_READER_KEY,
     LOG_LEVEL: 'silent',
-    ...env,
-  });
-  const audit = await start(
-    AuditAppModule,
-    AuditConfig,
-    config,
-    AUDIT_API,
-    AUDIT_READER_KEY,
-  );
+    ...overrides,
+  };
+  const audit = await start(AuditAppModule, env, AUDIT_API, AUDIT_READER_KEY);
   return {
     ...audit,
     appender: audit.client.with({ 'x-functions-key': AUDIT_KEY }),
@@ -115,9 +105,9 @@ export async function startAudit(
 /** patient-tests on its own store, calling the audit API at `auditUrl` over HTTP. */
 export function startPatientTests(
   auditUrl: string,
-  env: Record<string, string> = {},
+  overrides: Record<string, string> = {},
 ): Promise<RunningApp> {
-  const config = loadPatientTestsConfig({
+  const env = {
     MONGODB_URI: databaseUri('patient-tests'),
     MONGODB_DATABASE: uniqueDatabase('e2e-patient-tests'),
     API_KEYS: PATIENT_TESTS_KEY,
@@ -126,12 +116,11 @@ export function startPatientTests(
     // Generous: suites run in parallel on 2 cores; the timeout tests set their own short one.
     AUDIT_TIMEOUT_MS: '5000',
     LOG_LEVEL: 'silent',
-    ...env,
-  });
+    ...overrides,
+  };
   return start(
     PatientTestsAppModule,
-    PatientTestsConfig,
-    config,
+    env,
     PATIENT_TESTS_API,
     PATIENT_TESTS_KEY,
   );

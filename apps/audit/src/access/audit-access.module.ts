@@ -1,6 +1,6 @@
-import { KeyVaultSecrets } from '@app/shared/key-vault';
+import { AppApiKeys } from '@app/shared/key-vault';
 import { Global, Module } from '@nestjs/common';
-import { AuditConfig } from '../config/audit.config';
+import { AuditReaderKeys, auditReaderKeysProvider } from './audit-reader-keys';
 import { AuditRoleKeys } from './audit-role';
 import { AuditRoleGuard } from './audit-role.guard';
 
@@ -8,11 +8,13 @@ import { AuditRoleGuard } from './audit-role.guard';
 @Global()
 @Module({
   providers: [
+    auditReaderKeysProvider,
     {
       provide: AuditRoleKeys,
-      inject: [AuditConfig, KeyVaultSecrets],
-      useFactory: (config: AuditConfig, secrets: KeyVaultSecrets) =>
-        AuditRoleKeys.from(config, secrets),
+      // Audit's API_KEYS are the keys patient-tests holds, which may only append.
+      inject: [AppApiKeys, AuditReaderKeys],
+      useFactory: (append: AppApiKeys, reader: AuditReaderKeys) =>
+        new AuditRoleKeys({ append, reader }),
     },
     AuditRoleGuard,
   ],

@@ -1,7 +1,5 @@
-import { ApiKeys, CombinedApiKeys } from '@app/shared/http';
-import { apiKeysFrom, KeyVaultSecrets } from '@app/shared/key-vault';
+import { ApiKeys } from '@app/shared/http';
 import { SetMetadata } from '@nestjs/common';
-import type { AuditConfig } from '../config/audit.config';
 
 /**
  * What a key may do with the register. `append`: the keys patient-tests holds (`API_KEYS`), which may
@@ -15,27 +13,20 @@ export const AUDIT_ROLE = 'audit:role';
 /** Declares the role a route needs; a route without one is refused (deny by default). */
 export const RequiresRole = (role: AuditRole) => SetMetadata(AUDIT_ROLE, role);
 
-/** The keys of each role as they are now (refreshed from Key Vault when it holds them). */
-export class AuditRoleKeys {
-  constructor(private readonly byRole: Readonly<Record<AuditRole, ApiKeys>>) {}
-
-  static from(config: AuditConfig, secrets: KeyVaultSecrets): AuditRoleKeys {
-    return new AuditRoleKeys({
-      append: apiKeysFrom(secrets, config.API_KEYS, 'API_KEYS'),
-      reader: apiKeysFrom(
-        secrets,
-        config.AUDIT_READER_KEYS,
-        'AUDIT_READER_KEYS',
-      ),
-    });
+/**
+ * The keys of each role as they are now (refreshed from Key Vault when it holds them). As `ApiKeys`,
+ * every key of every role: what the platform's key guard authenticates with.
+ */
+export class AuditRoleKeys extends ApiKeys {
+  constructor(private readonly byRole: Readonly<Record<AuditRole, ApiKeys>>) {
+    super();
   }
 
   keysOf(role: AuditRole): readonly string[] {
     return this.byRole[role].current();
   }
 
-  /** Every key of every role: what the platform's key guard authenticates with. */
-  all(): ApiKeys {
-    return new CombinedApiKeys([this.byRole.append, this.byRole.reader]);
+  current(): readonly string[] {
+    return [...this.byRole.append.current(), ...this.byRole.reader.current()];
   }
 }

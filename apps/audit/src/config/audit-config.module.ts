@@ -1,7 +1,4 @@
-import {
-  KeyVaultSecrets,
-  keyVaultConfigProviders,
-} from '@app/shared/key-vault';
+import { keyVaultConfigModule } from '@app/shared/key-vault';
 import { Global, Module } from '@nestjs/common';
 import {
   AuditConfig,
@@ -11,15 +8,11 @@ import {
 
 /**
  * Reads the Key Vault secrets (when KEY_VAULT_URI is set) and parses the configuration once, before
- * the app starts; a bad variable or an unreadable secret stops start-up.
+ * the app starts; a bad variable or an unreadable secret stops start-up. Provides the configuration
+ * (no secret in it) and one injectable per secret setting the platform reads.
  */
 @Global()
-@Module({
-  providers: keyVaultConfigProviders(
-    AuditConfig,
-    auditConfigSchema.shape,
-    loadAuditConfig,
-  ),
-  exports: [AuditConfig, KeyVaultSecrets],
-})
+@Module(
+  keyVaultConfigModule(AuditConfig, auditConfigSchema.shape, loadAuditConfig),
+)
 export class AuditConfigModule {}

@@ -6,7 +6,7 @@ import {
   portVariable,
   secretListVariable,
 } from '@app/shared/config';
-import { keyVaultVariables } from '@app/shared/key-vault';
+import { keyVaultVariables, WithoutSecrets } from '@app/shared/key-vault';
 import { z } from 'zod';
 
 /** Signed checkpoints of the chain head, kept outside the database (README "Signed checkpoints"). */
@@ -128,11 +128,15 @@ export const auditConfigSchema = z
   )
   .superRefine(checkpointRules);
 
-/** The parsed configuration, injected by this class. */
+/**
+ * The parsed configuration, injected by this class. Without the secret settings (those listed in
+ * `keyVaultVariables`): each is its own injectable, e.g. `AuditReaderKeys`.
+ */
 export abstract class AuditConfig extends configToken<
-  z.output<typeof auditConfigSchema>
+  WithoutSecrets<z.output<typeof auditConfigSchema>>
 >() {}
 
+/** Every variable, secrets included, as checked at start-up; the config module splits the secrets off. */
 export const loadAuditConfig = (
   env: Readonly<Record<string, string | undefined>> = process.env,
-): AuditConfig => parseConfig(auditConfigSchema, env);
+) => parseConfig(auditConfigSchema, env);

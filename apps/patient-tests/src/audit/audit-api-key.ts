@@ -1,17 +1,9 @@
-import {
-  KeyVaultSecrets,
-  RotatingSecret,
-  rotatingSecret,
-} from '@app/shared/key-vault';
-import type { Provider } from '@nestjs/common';
-import { PatientTestsConfig } from '../config/patient-tests.config';
+import { RotatingSecret, rotatingSecretProvider } from '@app/shared/key-vault';
 
 /** The key patient-tests presents to the audit API (`AUDIT_API_KEY`), rotated in Key Vault. */
 export abstract class AuditApiKey extends RotatingSecret {}
 
-export const auditApiKeyProvider: Provider = {
-  provide: AuditApiKey,
-  inject: [KeyVaultSecrets, PatientTestsConfig],
-  useFactory: (secrets: KeyVaultSecrets, config: PatientTestsConfig) =>
-    rotatingSecret(secrets, 'AUDIT_API_KEY', config.AUDIT_API_KEY),
-};
+export const auditApiKeyProvider = rotatingSecretProvider(
+  AuditApiKey,
+  'AUDIT_API_KEY',
+);

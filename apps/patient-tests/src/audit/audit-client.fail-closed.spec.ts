@@ -1,10 +1,10 @@
 import { createServer, IncomingMessage, Server } from 'node:http';
 import { UnavailableError } from '@app/shared/errors';
-import { KeyVaultSecrets, rotatingSecret } from '@app/shared/key-vault';
 import { HttpService } from '@nestjs/axios';
 import axios from 'axios';
 import { strictMock } from '@test/strict-mock';
 import { PatientTestsConfig } from '../config/patient-tests.config';
+import { AuditApiKey } from './audit-api-key';
 import { AuditClient, AuditEntry } from './audit-client';
 
 const KEY = 'audit-key-fail-closed-0001';
@@ -47,20 +47,15 @@ async function listen(
   return { url: `http://127.0.0.1:${port}`, received, server };
 }
 
-/** The client with real axios, holding `KEY` (Key Vault holds none). */
+/** The client with real axios, holding `KEY`. */
 const clientFor = (auditUrl: string) =>
   new AuditClient(
     new HttpService(axios.create()),
     {
       AUDIT_API_URL: auditUrl,
-      AUDIT_API_KEY: KEY,
       AUDIT_TIMEOUT_MS: 2000,
     } as PatientTestsConfig,
-    rotatingSecret(
-      strictMock<KeyVaultSecrets>({ current: jest.fn() }),
-      'AUDIT_API_KEY',
-      KEY,
-    ),
+    strictMock<AuditApiKey>({ current: jest.fn().mockReturnValue(KEY) }),
   );
 
 const failure = (promise: Promise<unknown>) =>

@@ -1,9 +1,9 @@
-import { KeyVaultSecrets, rotatingSecret } from '@app/shared/key-vault';
 import { HttpService } from '@nestjs/axios';
 import { AxiosError, AxiosHeaders, AxiosResponse } from 'axios';
 import { of, throwError } from 'rxjs';
 import { strictMock } from '@test/strict-mock';
 import { PatientTestsConfig } from '../config/patient-tests.config';
+import { AuditApiKey } from './audit-api-key';
 import { AuditClient, AuditEntry } from './audit-client';
 
 const OLD = 'audit-key-old-000000001';
@@ -15,9 +15,9 @@ const ENTRY: AuditEntry = {
   outcome: 200,
 };
 
+const CONFIGURED = 'configured-key-00000000';
 const config = {
   AUDIT_API_URL: 'http://audit.test/api',
-  AUDIT_API_KEY: 'configured-key-00000000',
   AUDIT_TIMEOUT_MS: 1000,
 } as PatientTestsConfig;
 
@@ -49,30 +49,25 @@ const keySent = (post: jest.Mock, call: number) =>
     'x-functions-key'
   ];
 
-/** The client under test, posting through `post` and reading its key from `secrets`. */
-const auditClient = (post: jest.Mock, secrets: KeyVaultSecrets) =>
-  new AuditClient(
-    strictMock<HttpService>({ post }),
-    config,
-    rotatingSecret(secrets, 'AUDIT_API_KEY', config.AUDIT_API_KEY),
-  );
+/** The client under test, posting through `post` and reading its key from `key`. */
+const auditClient = (post: jest.Mock, key: AuditApiKey) =>
+  new AuditClient(strictMock<HttpService>({ post }), config, key);
 
 describe('AuditClient when audit rejects its key', () => {
-  it('re-reads AUDIT_API_KEY once and retries once with the new key', async () => {
+  it('re-reads its key once and retries once with the new key', async () => {
     const post = jest
       .fn()
       .mockReturnValueOnce(unauthorized())
       .mockReturnValueOnce(created());
-    const secrets = strictMock<KeyVaultSecrets>({
+    const key = strictMock<AuditApiKey>({
       current: jest.fn().mockReturnValue(OLD),
       refresh: jest.fn().mockResolvedValue(NEW),
     });
-    const client = auditClient(post, secrets);
+    const client = auditClient(post, key);
 
     await client.record(ENTRY, 'correlation-1');
 
-    expect(secrets.refresh).toHaveBeenCalledTimes(1);
-    expect(secrets.refresh).toHaveBeenCalledWith('AUDIT_API_KEY');
+    expect(key.refresh).toHaveBeenCalledTimes(1);
     expect(post).toHaveBeenCalledTimes(2);
     expect([keySent(post, 0), keySent(post, 1)]).toEqual([OLD, NEW]);
   });
@@ -82,10 +77,10 @@ describe('AuditClient when audit rejects its key', () => {
       .fn()
       .mockReturnValueOnce(unauthorized())
       .mockReturnValueOnce(created());
-    const secrets = strictMock<KeyVaultSecrets>({
+    const key = strictMock<AuditApiKey>({
       current: jest.fn().mockReturnValueOnce(OLD).mockReturnValue(NEW),
     });
-    const client = auditClient(post, secrets);
+    const client = auditClient(post, key);
 
     await client.record(ENTRY, 'correlation-2');
 
@@ -94,11 +89,11 @@ describe('AuditClient when audit rejects its key', () => {
 
   it('fails closed (503) without a retry when the re-read key is unchanged', async () => {
     const post = jest.fn().mockReturnValueOnce(unauthorized());
-    const secrets = strictMock<KeyVaultSecrets>({
+    const key = strictMock<AuditApiKey>({
       current: jest.fn().mockReturnValue(OLD),
       refresh: jest.fn().mockResolvedValue(OLD),
     });
-    const client = auditClient(post, secrets);
+    const client = auditClient(post, key);
 
     await expect(client.record(ENTRY, 'correlation-3')).rejects.toMatchObject({
       status: 503,
@@ -112,31 +107,31 @@ describe('AuditClient when audit rejects its key', () => {
       .fn()
       .mockReturnValueOnce(unauthorized())
       .mockReturnValueOnce(unauthorized());
-    const secrets = strictMock<KeyVaultSecrets>({
+    const key = strictMock<AuditApiKey>({
       current: jest.fn().mockReturnValue(OLD),
       refresh: jest.fn().mockResolvedValue(NEW),
     });
-    const client = auditClient(post, secrets);
+    const client = auditClient(post, key);
 
     await expect(client.record(ENTRY, 'correlation-4')).rejects.toMatchObject({
       status: 503,
     });
     expect(post).toHaveBeenCalledTimes(2);
-    expect(secrets.refresh).toHaveBeenCalledTimes(1);
+    expect(key.refresh).toHaveBeenCalledTimes(1);
   });
 
-  it('uses the configured key, and has nothing to re-read, when Key Vault does not hold it', async () => {
+  it('fails closed at once when the key has nothing newer to re-read (it comes from the environment)', async () => {
     const post = jest.fn().mockReturnValueOnce(unauthorized());
-    const secrets = strictMock<KeyVaultSecrets>({
-      current: jest.fn().mockReturnValue(undefined),
-      refresh: jest.fn().mockResolvedValue(undefined),
+    const key = strictMock<AuditApiKey>({
+      current: jest.fn().mockReturnValue(CONFIGURED),
+      refresh: jest.fn().mockResolvedValue(CONFIGURED),
     });
-    const client = auditClient(post, secrets);
+    const client = auditClient(post, key);
 
     await expect(client.record(ENTRY, 'correlation-5')).rejects.toMatchObject({
       status: 503,
     });
-    expect(keySent(post, 0)).toBe(config.AUDIT_API_KEY);
+    expect(keySent(post, 0)).toBe(CONFIGURED);
     expect(post).toHaveBeenCalledTimes(1);
   });
 
@@ -144,10 +139,10 @@ describe('AuditClient when audit rejects its key', () => {
     const post = jest
       .fn()
       .mockReturnValueOnce(throwError(() => new Error('ECONNREFUSED')));
-    const secrets = strictMock<KeyVaultSecrets>({
+    const key = strictMock<AuditApiKey>({
       current: jest.fn().mockReturnValue(OLD),
     });
-    const client = auditClient(post, secrets);
+    const client = auditClient(post, key);
 
     await expect(client.record(ENTRY, 'correlation-6')).rejects.toMatchObject({
       status: 503,

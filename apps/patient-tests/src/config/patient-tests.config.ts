@@ -8,7 +8,7 @@ import {
   portVariable,
   requireApiKeysUnlessHostChecks,
 } from '@app/shared/config';
-import { keyVaultVariables } from '@app/shared/key-vault';
+import { keyVaultVariables, WithoutSecrets } from '@app/shared/key-vault';
 import { z } from 'zod';
 
 /** Every environment variable patient-tests reads; this schema is the one list. */
@@ -47,15 +47,19 @@ export const patientTestsConfigSchema = z.object({
     .transform((url) => url?.replace(/\/+$/, '')),
 });
 
-/** The parsed configuration, injected by this class. */
+/**
+ * The parsed configuration, injected by this class. Without the secret settings (those listed in
+ * `keyVaultVariables`): each is its own injectable, e.g. `AuditApiKey`.
+ */
 export abstract class PatientTestsConfig extends configToken<
-  z.output<typeof patientTestsConfigSchema>
+  WithoutSecrets<z.output<typeof patientTestsConfigSchema>>
 >() {}
 
+/** Every variable, secrets included, as checked at start-up; the config module splits the secrets off. */
 export const loadPatientTestsConfig = (
   env: Readonly<Record<string, string | undefined>> = process.env,
   host: AppHost = PLAIN_HTTP_HOST,
-): PatientTestsConfig =>
+) =>
   parseConfig(
     patientTestsConfigSchema.refine(...requireApiKeysUnlessHostChecks(host)),
     env,

@@ -54,17 +54,3 @@ export function matchingKeyName(
   }
   return name;
 }
-
-/**
- * Every key of several lists, e.g. of an app whose keys have roles: any of them authenticates a
- * request, and the role is checked afterwards against the list it belongs to.
- */
-export class CombinedApiKeys extends ApiKeys {
-  constructor(private readonly lists: readonly ApiKeys[]) {
-    super();
-  }
-
-  current(): readonly string[] {
-    return this.lists.flatMap((list) => list.current());
-  }
-}

@@ -6,12 +6,7 @@ export { Location } from './location';
 export { PROBLEM_CONTENT_TYPE, toProblem } from '../errors/problem';
 export type { ProblemDetails } from '../errors/problem';
 export { presentedApiKey } from '../auth/api-key.guard';
-export {
-  CombinedApiKeys,
-  matchesAnyKey,
-  StaticApiKeys,
-} from '../auth/api-keys';
-export type { ApiKeys } from '../auth/api-keys';
+export { ApiKeys, matchesAnyKey, StaticApiKeys } from '../auth/api-keys';
 export { callerOf, RequestCaller } from '../auth/caller';
 export type { Caller, RequestWithKeyName } from '../auth/caller';
 export { IS_PUBLIC, Public } from '../auth/public.decorator';

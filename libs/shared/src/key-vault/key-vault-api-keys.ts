@@ -1,10 +1,7 @@
-import { ApiKeys, StaticApiKeys } from '../auth/api-keys';
+import { ApiKeys } from '../auth/api-keys';
 import { secretListVariable } from '../config/config-fields';
 import { KeyVaultSecrets } from './key-vault-secrets';
 import type { SecretSetting } from './key-vault-variables';
-
-/** A setting that holds a comma-separated list of keys or shared secrets (`API_KEYS`, ...). */
-export type KeyListSetting = SecretSetting;
 
 /**
  * The keys in a Key Vault secret as it is now: every key of the comma-separated list is accepted, so
@@ -16,7 +13,7 @@ export class KeyVaultApiKeys extends ApiKeys {
 
   constructor(
     private readonly secrets: KeyVaultSecrets,
-    private readonly setting: KeyListSetting = 'API_KEYS',
+    private readonly setting: SecretSetting,
   ) {
     super();
   }
@@ -30,18 +27,4 @@ export class KeyVaultApiKeys extends ApiKeys {
     }
     return this.keys;
   }
-}
-
-/**
- * The keys of `setting` (default `API_KEYS`, the app's inbound keys): refreshed from Key Vault when it
- * manages the setting, else the configured list.
- */
-export function apiKeysFrom(
-  secrets: KeyVaultSecrets,
-  configured: readonly string[],
-  setting: KeyListSetting = 'API_KEYS',
-): ApiKeys {
-  return secrets.manages(setting)
-    ? new KeyVaultApiKeys(secrets, setting)
-    : new StaticApiKeys(configured);
 }

@@ -39,7 +39,7 @@ export const SECRET_READ_TIMEOUT_MS = 5000;
  * - A failed or invalid re-read keeps the last good value and logs a warning: a vault outage must not
  *   take the app down with it.
  * - Settings that are not managed here (set in the environment, or no `KEY_VAULT_URI`) answer
- *   `undefined`; callers fall back to the parsed configuration.
+ *   `undefined`; `SecretSettings` then serves the environment's value, so callers never choose.
  *
  * Provided by the apps' config modules; Nest stops the timer on shutdown (`onModuleDestroy`).
  */
@@ -111,7 +111,7 @@ export class KeyVaultSecrets
     return this.cache.get(setting)?.value;
   }
 
-  /** The values read so far, to lay over the environment before the configuration is parsed. */
+  /** The values read so far, to lay over the environment when the settings are checked at start-up. */
   values(): Partial<Record<SecretSetting, string>> {
     return Object.fromEntries(
       [...this.cache].map(([setting, secret]) => [setting, secret.value]),

@@ -1,9 +1,9 @@
 import { KeyVaultSecrets } from './key-vault-secrets';
 
 /**
- * One secret that may be rotated while the app runs. Callers ask it, never the configuration, so
- * none has to choose between Key Vault's copy and the configured value. An app provides one
- * injectable per rotating secret: an abstract subclass as the DI token, `rotatingSecret` as the value.
+ * One secret that may be rotated while the app runs. Callers ask it (the configuration does not hold
+ * it), so none has to choose between Key Vault's copy and the environment's value. An app provides one
+ * injectable per secret: an abstract subclass as the DI token, provided by `rotatingSecretProvider`.
  */
 export abstract class RotatingSecret {
   /** The value to use now. */
@@ -15,7 +15,7 @@ export abstract class RotatingSecret {
   abstract refresh(): Promise<string>;
 }
 
-/** `setting` as Key Vault holds it now when the vault manages it, else `configured`. */
+/** `setting` as Key Vault holds it now when the vault manages it, else `configured` (the environment's). */
 export function rotatingSecret(
   secrets: KeyVaultSecrets,
   setting: string,

@@ -67,16 +67,16 @@ const DOCUMENT_ONLY = 'openapi-document-only';
 
 /**
  * Builds an app (no database needed: connections are lazy) and writes its OpenAPI document to `path`.
- * `requiredSecrets`: the app's own required secret settings besides `API_KEYS`, given placeholders
- * when unset.
+ * `requiredSecrets`: the app's required secret settings (e.g. `API_KEYS`), given placeholders when
+ * unset.
  */
 export async function writeOpenApiDocument(
   createApp: () => Promise<INestApplication>,
   info: OpenApiInfo,
   path: string,
-  requiredSecrets: readonly string[] = [],
+  requiredSecrets: readonly string[],
 ): Promise<void> {
-  for (const name of ['API_KEYS', ...requiredSecrets]) {
+  for (const name of requiredSecrets) {
     process.env[name] ??= DOCUMENT_ONLY;
   }
   process.env.LOG_LEVEL = 'silent';

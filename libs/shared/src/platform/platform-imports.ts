@@ -1,10 +1,18 @@
-import type { DynamicModule, NestInterceptor, Type } from '@nestjs/common';
+import type {
+  Abstract,
+  DynamicModule,
+  NestInterceptor,
+  Type,
+} from '@nestjs/common';
 import type { ApiKeys } from '../auth/api-keys';
 import { AppHost, PLAIN_HTTP_HOST } from '../config/app-host';
 import { MongooseModule } from '@nestjs/mongoose';
 import { LoggerModule } from 'nestjs-pino';
-import { apiKeysFrom } from '../key-vault/key-vault-api-keys';
-import { KeyVaultSecrets } from '../key-vault/key-vault-secrets';
+import {
+  AppApiKeys,
+  GatewaySecrets,
+  MongoDbUri,
+} from '../key-vault/platform-secrets';
 import { HealthModule } from '../health/health.module';
 import {
   HttpPipelineModule,
@@ -26,19 +34,22 @@ export const PLATFORM_INTERCEPTORS: readonly Type<NestInterceptor>[] = [
   IdempotencyInterceptor,
 ];
 
-/** The settings every app's configuration has (from `commonConfigShape`), that the platform reads. */
+/**
+ * The settings every app's configuration has, that the platform reads. Its secret settings
+ * (`MONGODB_URI`, `API_KEYS`, `GATEWAY_SECRET`) are not here: they come from their injectables.
+ */
 export interface PlatformConfig {
   LOG_LEVEL: string;
-  MONGODB_URI: string;
   MONGODB_DATABASE: string;
-  API_KEYS: string[];
-  GATEWAY_SECRET: string[];
 }
 
 /** What an app may change in the platform: e.g. audit accepts its reader keys besides `API_KEYS`. */
-export interface PlatformOptions<C extends PlatformConfig> {
-  /** Every key that authenticates a request (default: `API_KEYS`, from Key Vault when it holds them). */
-  inboundKeys?: (config: C, secrets: KeyVaultSecrets) => ApiKeys;
+export interface PlatformOptions {
+  /**
+   * The injectable holding every key that authenticates a request (default {@link AppApiKeys}, the
+   * app's `API_KEYS`); a global provider of the app.
+   */
+  inboundKeys?: Abstract<ApiKeys>;
   /**
    * True for an app that API Management calls with a Functions host key of its own, forwarding the
    * caller's key in `x-forwarded-functions-key` (audit's read side: terraform/README.md). Default false.
@@ -52,15 +63,11 @@ export interface PlatformOptions<C extends PlatformConfig> {
  * rotation needs no restart), the health probe, and idempotency, which must come before the feature
  * modules so a replayed create never reaches their interceptors (audit).
  */
-export function platformImports<C extends PlatformConfig>(
+export function platformImports(
   configModule: Type,
-  configToken: abstract new () => C,
-  options: PlatformOptions<C> = {},
+  configToken: abstract new () => PlatformConfig,
+  options: PlatformOptions = {},
 ): (Type | DynamicModule)[] {
-  const inboundKeys =
-    options.inboundKeys ??
-    ((config: C, secrets: KeyVaultSecrets) =>
-      apiKeysFrom(secrets, config.API_KEYS));
   return [
     configModule,
     LoggerModule.forRootAsync({
@@ -69,29 +76,29 @@ export function platformImports<C extends PlatformConfig>(
         loggerParams({ level: config.LOG_LEVEL, pretty: wantsPrettyLogs() }),
     }),
     MongooseModule.forRootAsync({
-      inject: [configToken],
-      useFactory: (config: PlatformConfig) =>
-        mongooseOptions(config.MONGODB_URI, config.MONGODB_DATABASE),
+      inject: [configToken, MongoDbUri],
+      // The URI is read once, here: the driver keeps its pool of connections authenticated with it
+      // and mongoose has no way to swap the credential of an open connection. A rotated URI (a
+      // regenerated Cosmos DB key) therefore takes effect when the app restarts, as the rotation
+      // runbook says (docs/key-vault.md); the app does not reconnect in place.
+      useFactory: (config: PlatformConfig, uri: MongoDbUri) =>
+        mongooseOptions(uri.current(), config.MONGODB_DATABASE),
     }),
     HttpPipelineModule.forRootAsync({
       inject: [
-        configToken,
-        KeyVaultSecrets,
+        options.inboundKeys ?? AppApiKeys,
+        GatewaySecrets,
         { token: AppHost, optional: true },
       ],
       useFactory: (
-        config: C,
-        secrets: KeyVaultSecrets,
+        apiKeys: ApiKeys,
+        gatewaySecrets: GatewaySecrets,
         host: AppHost | undefined,
       ) => ({
-        apiKeys: inboundKeys(config, secrets),
+        apiKeys,
         hostChecksKeys: (host ?? PLAIN_HTTP_HOST).hostChecksKeys,
         gatewayForwardsCallerKeys: options.gatewayForwardsCallerKeys ?? false,
-        gatewaySecrets: apiKeysFrom(
-          secrets,
-          config.GATEWAY_SECRET,
-          'GATEWAY_SECRET',
-        ),
+        gatewaySecrets,
       }),
     }),
     HealthModule,
