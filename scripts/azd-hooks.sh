@@ -40,6 +40,8 @@ case "${1:-}" in
   "key_vault_name": "${KEY_VAULT_NAME:?}",
   "api_management_name": "${API_MANAGEMENT_NAME:?}",
   "api_management_api_name": "${API_MANAGEMENT_API_NAME:?}",
+  "api_management_audit_api_name": "${API_MANAGEMENT_AUDIT_API_NAME:?}",
+  "api_management_audit_explorer_api_name": "${API_MANAGEMENT_AUDIT_EXPLORER_API_NAME:?}",
   "function_app_ids": { "patient-tests": "$(ids "${apps[0]}")", "audit": "$(ids "${apps[1]}")" },
   "app_principal_ids": {
     "patient-tests": "$(az identity show -g "$rg" -n "id-${rg#rg-}-patient-tests" --query principalId -o tsv)",

@@ -1,6 +1,6 @@
 # Each app runs on its own Flex Consumption plan with outbound VNet integration and NO public network
 # access: it is reached only through its private endpoint (network.tf), whose subnet admits only its
-# one caller (API Management for patient-tests, patient-tests for audit). The SCM (deployment) site
+# callers (API Management for patient-tests; patient-tests and API Management for audit). The SCM site
 # shares the private endpoint and denies everything else; a deployment opens it for its own address
 # and closes it again (README.md, "Deploying the packages").
 #
@@ -79,6 +79,11 @@ locals {
       CHECKPOINT_KEY_ID           = "${local.kv_uri}keys/${var.checkpoint_key_name}"
       CHECKPOINT_CONTAINER_URL    = "${azurerm_storage_account.checkpoints.primary_blob_endpoint}${azurerm_storage_container.checkpoints.name}"
       CHECKPOINT_INTERVAL_SECONDS = tostring(var.checkpoint_interval_seconds)
+      # Behind API Management the explorer's page and the API it reads are two APIs under two paths
+      # (apim.tf): the page is told where its API is, on the same origin.
+      EXPLORER_API_BASE = "/${var.apim_audit_api_path}/api/"
+      # The base of the absolute URLs in AuditEvent Bundles: what auditors call, the gateway.
+      FHIR_BASE_URL = "https://${local.apim_name}.azure-api.net/${var.apim_audit_api_path}/api/fhir"
     })
   }
 }

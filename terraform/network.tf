@@ -6,8 +6,8 @@ resource "azurerm_virtual_network" "this" {
   tags                = local.tags
 }
 
-# API Management (External VNet injection): its calls to the PatientTests app leave from this subnet
-# and reach the app's private endpoint, whose subnet admits only this one.
+# API Management (External VNet injection): its calls to the PatientTests app (and the auditors' reads
+# of the Audit app) leave from this subnet and reach the apps' private endpoints, whose subnets admit it.
 resource "azurerm_subnet" "apim" {
   name                 = "snet-apim"
   resource_group_name  = azurerm_resource_group.this.name
@@ -59,7 +59,7 @@ resource "azurerm_subnet" "private_endpoints" {
 }
 
 # Each app's inbound private endpoint sits in its own subnet, so one NSG (network policies enabled)
-# decides who may reach that app: API Management for patient-tests, patient-tests for audit.
+# decides who may reach that app: API Management for patient-tests; patient-tests and API Management for audit.
 resource "azurerm_subnet" "app_endpoints" {
   for_each                          = local.apps
   name                              = "snet-pe-${each.key}"
@@ -243,15 +243,20 @@ resource "azurerm_subnet_network_security_group_association" "private_endpoints"
 }
 
 locals {
-  # The one subnet allowed to call each app.
+  # The subnets allowed to call each app. Audit has two callers, for two different keys: patient-tests
+  # appends (its append key), and API Management forwards the auditors' reads (their reader keys,
+  # behind the auditors' product; README.md "The auditors' path"). Which routes each may use is decided
+  # by the keys and by what API Management publishes, not by the network.
   app_callers = {
-    "patient-tests" = azurerm_subnet.apim
-    "audit"         = azurerm_subnet.patient_tests_integration
+    "patient-tests" = [azurerm_subnet.apim]
+    "audit"         = [azurerm_subnet.patient_tests_integration, azurerm_subnet.apim]
   }
 }
 
-# Inbound to an app's private endpoint: HTTPS from its caller's subnet, nothing else from anywhere
-# (the explicit deny overrides the default AllowVnetInBound).
+# Inbound to an app's private endpoint: HTTPS from its callers' subnets, nothing else from anywhere
+# (the explicit deny overrides the default AllowVnetInBound). The Function Apps' own access
+# restrictions (default Deny, no rule) govern their public endpoint, which is disabled; traffic through
+# a private endpoint is not subject to them, so this NSG is what admits or refuses it.
 resource "azurerm_network_security_group" "app_endpoints" {
   for_each            = local.apps
   name                = "nsg-${local.name}-pe-${each.key}"
@@ -267,7 +272,7 @@ resource "azurerm_network_security_group" "app_endpoints" {
     protocol                   = "Tcp"
     source_port_range          = "*"
     destination_port_range     = "443"
-    source_address_prefixes    = local.app_callers[each.key].address_prefixes
+    source_address_prefixes    = flatten([for caller in local.app_callers[each.key] : caller.address_prefixes])
     destination_address_prefix = var.subnet_prefixes["${replace(each.key, "-", "_")}_endpoint"]
   }
 

@@ -8,6 +8,26 @@ output "api_gateway_url" {
   value       = "${azurerm_api_management.this.gateway_url}/${azurerm_api_management_api.patient_tests.path}"
 }
 
+output "auditors_api_url" {
+  description = "Public base URL of the auditors' API (the audit register's read side; Auditors product, subscription and reader key). Operations start with /api, e.g. <url>/api/auditrecord/verify."
+  value       = "${azurerm_api_management.this.gateway_url}/${azurerm_api_management_api.audit.path}"
+}
+
+output "audit_explorer_url" {
+  description = "The audit explorer for auditors, through API Management: the page asks for the Auditors subscription key and a reader key."
+  value       = "${azurerm_api_management.this.gateway_url}/${azurerm_api_management_api.audit_explorer.path}/api/explorer"
+}
+
+output "api_management_audit_api_name" {
+  description = "The auditors' API in API Management (terraform/rotation/ sets its backend and policy)."
+  value       = azurerm_api_management_api.audit.name
+}
+
+output "api_management_audit_explorer_api_name" {
+  description = "The audit explorer's page API in API Management (terraform/rotation/ sets its backend and policy)."
+  value       = azurerm_api_management_api.audit_explorer.name
+}
+
 output "api_management_name" {
   description = "API Management instance name."
   value       = azurerm_api_management.this.name
@@ -45,7 +65,7 @@ output "patient_tests_api_base_url" {
 }
 
 output "audit_api_base_url" {
-  description = "Base URL of the Audit app (private endpoint; reachable only from the PatientTests integration subnet)."
+  description = "Base URL of the Audit app (private endpoint; reachable only from the PatientTests integration subnet and API Management's subnet)."
   value       = "https://${local.function_app_hostnames["audit"]}/api"
 }
 

@@ -200,6 +200,18 @@ variable "apim_api_path" {
   default     = "patient-tests"
 }
 
+variable "apim_audit_api_path" {
+  description = "Path under the gateway URL where the auditors' API (the audit register's read side) is published."
+  type        = string
+  default     = "audit"
+}
+
+variable "apim_audit_explorer_path" {
+  description = "Path under the gateway URL where the audit explorer's page files are published (no data, no key)."
+  type        = string
+  default     = "audit-explorer"
+}
+
 variable "apim_rate_limit_calls" {
   description = "Calls allowed per subscription in each renewal period."
   type        = number

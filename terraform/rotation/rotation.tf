@@ -140,6 +140,71 @@ resource "azapi_resource_action" "host_key" {
   }
 }
 
+# --- API Management's own host key for audit (the auditors' path) --------------------------------
+
+# The auditors' API passes the audit app's Functions host with this key and forwards the auditor's
+# reader key beside it (../README.md, "The auditors' path"). It opens the host and nothing else: it is
+# in neither of audit's role lists (accepted_keys below holds only rotating-a/-b, the append keys, and
+# audit-reader-keys only the auditors' keys), so API Management alone can neither read nor append.
+# Two staggered slots on audit's own schedule, so the key API Management holds always has an overlap.
+resource "random_password" "gateway_key" {
+  for_each = toset(["a", "b"])
+  length   = 56
+  special  = false
+
+  keepers = {
+    rotation = each.key == "a" ? time_rotating.key_a["audit"].id : time_rotating.key_b["audit"].id
+  }
+}
+
+resource "azapi_resource_action" "gateway_key" {
+  for_each    = random_password.gateway_key
+  type        = "Microsoft.Web/sites/host@2024-04-01"
+  resource_id = "${var.function_app_ids["audit"]}/host/default"
+  action      = "functionKeys/apim-auditors-${each.key}"
+  method      = "PUT"
+
+  body = {
+    properties = {
+      name  = "apim-auditors-${each.key}"
+      value = each.value.result
+    }
+  }
+
+  response_export_values = []
+
+  retry = {
+    error_message_regex  = ["(?i)(service ?unavailable|bad ?gateway|gateway ?timeout|too ?many ?requests|conflict|not ?found|internal ?server ?error|bad ?request)"]
+    interval_seconds     = 15
+    max_interval_seconds = 120
+  }
+
+  timeouts {
+    create = "20m"
+    update = "20m"
+  }
+}
+
+# The host accepts a named key as soon as it is PUT (no app re-reads a list), so API Management can be
+# handed the current slot right away; the other slot stays valid for half a period (>= 1 day), far
+# beyond the 4 hours API Management takes to re-read its named value.
+resource "azapi_resource" "gateway_key" {
+  type      = "Microsoft.KeyVault/vaults/secrets@2023-07-01"
+  parent_id = data.azurerm_key_vault.this.id
+  name      = var.apim_audit_backend_key_secret_name
+
+  body = {
+    properties = {
+      value       = random_password.gateway_key[local.current_slot["audit"]].result
+      contentType = "text/plain; audit host key for API Management (auditors' path; no role)"
+    }
+  }
+
+  response_export_values = []
+
+  depends_on = [azapi_resource_action.gateway_key]
+}
+
 # Secrets are written through the Key Vault resource provider (management plane): the vault has no
 # public access and the runner needs no path into the VNet. No expiry (CKV_AZURE_41's concern): rotation
 # is driven from here, and an expiry would turn a missed run into an outage instead of a late rotation.
@@ -214,6 +279,7 @@ locals {
     "patient-tests/audit-api-key" = { principal = var.app_principal_ids["patient-tests"], secret = var.audit_api_key_secret_name }
     "audit/api-keys"              = { principal = var.app_principal_ids["audit"], secret = var.audit_api_keys_secret_name }
     "apim/backend-key"            = { principal = data.azurerm_api_management.this.identity[0].principal_id, secret = var.apim_backend_key_secret_name }
+    "apim/audit-backend-key"      = { principal = data.azurerm_api_management.this.identity[0].principal_id, secret = var.apim_audit_backend_key_secret_name }
   }
 }
 
@@ -226,5 +292,5 @@ resource "azurerm_role_assignment" "secret_readers" {
   principal_id         = each.value.principal
   principal_type       = "ServicePrincipal"
 
-  depends_on = [azapi_resource.accepted_keys, azapi_resource.current_key]
+  depends_on = [azapi_resource.accepted_keys, azapi_resource.current_key, azapi_resource.gateway_key]
 }

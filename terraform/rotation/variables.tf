@@ -90,6 +90,24 @@ variable "apim_backend_key_secret_name" {
   default     = "patient-tests-function-key"
 }
 
+variable "apim_audit_backend_key_secret_name" {
+  description = "Secret holding the audit host key API Management sends as x-functions-key on the auditors' path (in neither of audit's role lists)."
+  type        = string
+  default     = "audit-gateway-function-key"
+}
+
+variable "api_management_audit_api_name" {
+  description = "terraform output api_management_audit_api_name: the auditors' API (the register's read side)."
+  type        = string
+  default     = "audit"
+}
+
+variable "api_management_audit_explorer_api_name" {
+  description = "terraform output api_management_audit_explorer_api_name: the audit explorer's page files."
+  type        = string
+  default     = "audit-explorer"
+}
+
 variable "gateway_secret_named_value" {
   description = "API Management named value holding the gateway secret (created by terraform/)."
   type        = string

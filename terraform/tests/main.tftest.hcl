@@ -229,7 +229,7 @@ run "plan" {
     error_message = "Each app needs its private endpoint."
   }
 
-  # --- Audit reachable only from patient-tests' network ------------------------------------------
+  # --- Audit reachable only from patient-tests' network and API Management's ----------------------
 
   assert {
     condition = (
@@ -239,15 +239,19 @@ run "plan" {
         if r.direction == "Inbound" && r.access == "Allow"
       ]) == 1 &&
       one([
+        for r in azurerm_network_security_group.app_endpoints["audit"].security_rule : r
+        if r.direction == "Inbound" && r.access == "Allow"
+      ]).destination_port_range == "443" &&
+      one([
         for r in azurerm_network_security_group.app_endpoints["audit"].security_rule : r.source_address_prefixes
         if r.direction == "Inbound" && r.access == "Allow"
-      ]) == toset([var.subnet_prefixes.patient_tests_integration]) &&
+      ]) == toset([var.subnet_prefixes.patient_tests_integration, var.subnet_prefixes.apim]) &&
       one([
         for r in azurerm_network_security_group.app_endpoints["audit"].security_rule : r
         if r.direction == "Inbound" && r.access == "Deny"
       ]).source_address_prefix == "*"
     )
-    error_message = "The audit app's endpoint subnet must admit only the patient-tests integration subnet and deny everything else."
+    error_message = "The audit app's endpoint subnet must admit only the patient-tests integration subnet and the API Management subnet (HTTPS), and deny everything else."
   }
 
   assert {
@@ -266,6 +270,67 @@ run "plan" {
   assert {
     condition     = alltrue([for s in azurerm_subnet.app_endpoints : s.private_endpoint_network_policies == "Enabled"])
     error_message = "Network policies must be enabled on the app endpoint subnets, or their NSGs do not apply."
+  }
+
+  # --- The auditors' path: the register's read side only, in its own approved product --------------
+
+  assert {
+    condition = toset([for o in azurerm_api_management_api_operation.audit : "${o.method} ${o.url_template}"]) == toset([
+      "GET /api/auditrecord", "GET /api/auditrecord/verify", "GET /api/auditrecord/export",
+      "POST /api/auditrecord/checkpoints", "GET /api/auditrecord/checkpoints/latest",
+      "GET /api/fhir/metadata", "GET /api/fhir/AuditEvent", "GET /api/fhir/AuditEvent/{id}",
+    ])
+    error_message = "The auditors' API must publish exactly the audit app's reader routes (apps/audit/src), each once."
+  }
+
+  assert {
+    condition = alltrue([
+      for o in concat(values(azurerm_api_management_api_operation.audit), values(azurerm_api_management_api_operation.audit_explorer)) :
+      !(o.method == "POST" && trimsuffix(o.url_template, "/") == "/api/auditrecord") && !strcontains(o.url_template, "*")
+    ]) && length(azurerm_api_management_api.audit.import) == 0 && length(azurerm_api_management_api.audit_explorer.import) == 0
+    error_message = "The append route (POST /api/auditrecord) must never be published, nor any wildcard, nor an imported document (audit's openapi.json has the append route)."
+  }
+
+  assert {
+    condition = toset([for o in azurerm_api_management_api_operation.audit_explorer : "${o.method} ${o.url_template}"]) == toset([
+      "GET /api/explorer", "GET /api/explorer/explorer.js", "GET /api/explorer/explorer.css",
+    ])
+    error_message = "The explorer API (no subscription) must publish the page's three files and nothing else."
+  }
+
+  assert {
+    condition = (
+      azurerm_api_management_api.audit.subscription_required &&
+      azurerm_api_management_product.auditors.subscription_required &&
+      azurerm_api_management_product.auditors.approval_required &&
+      azurerm_api_management_product_api.auditors.api_name == azurerm_api_management_api.audit.name &&
+      azurerm_api_management_product_api.auditors.product_id == azurerm_api_management_product.auditors.product_id &&
+      azurerm_api_management_product.auditors.product_id != azurerm_api_management_product.patient_tests.product_id
+    )
+    error_message = "The auditors' API must need a subscription, in the Auditors product, which requires a subscription and approval."
+  }
+
+  assert {
+    condition = (
+      azurerm_api_management_product_api.patient_tests.api_name == azurerm_api_management_api.patient_tests.name &&
+      azurerm_api_management_api.audit.name != azurerm_api_management_api.patient_tests.name &&
+      azurerm_api_management_subscription.tests.product_id == azurerm_api_management_product.patient_tests.id
+    )
+    error_message = "The PatientTests product (and its test subscription) must not include the auditors' API."
+  }
+
+  assert {
+    condition = alltrue(flatten([
+      for d in azurerm_api_management_api_diagnostic.auditors : [
+        d.frontend_request[0].body_bytes == 0, d.backend_request[0].body_bytes == 0,
+        d.frontend_response[0].body_bytes == 0, d.backend_response[0].body_bytes == 0,
+        toset(["Ocp-Apim-Subscription-Key", "x-functions-key", "x-forwarded-functions-key", "x-gateway-secret"]) == toset([for h in d.frontend_request[0].data_masking[0].headers : h.value if h.mode == "Hide"]),
+        toset(["Ocp-Apim-Subscription-Key", "x-functions-key", "x-forwarded-functions-key", "x-gateway-secret"]) == toset([for h in d.backend_request[0].data_masking[0].headers : h.value if h.mode == "Hide"]),
+        toset(["code", "subscription-key"]) == toset([for q in d.frontend_request[0].data_masking[0].query_params : q.value if q.mode == "Hide"]),
+        !anytrue([for h in setunion(d.frontend_request[0].headers_to_log, d.backend_request[0].headers_to_log) : strcontains(lower(h), "key") || strcontains(lower(h), "secret")]),
+      ]
+    ])) && length(azurerm_api_management_api_diagnostic.auditors) == 2
+    error_message = "Both auditors' APIs need diagnostics without bodies, with every key-carrying header and query parameter hidden."
   }
 
   # --- Every Key Vault reference versionless; secrets only in Key Vault ---------------------------

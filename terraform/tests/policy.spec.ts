@@ -179,6 +179,7 @@ describe('terraform policy', () => {
       expect(readers.depends_on).toEqual([
         '${azapi_resource.accepted_keys}',
         '${azapi_resource.current_key}',
+        '${azapi_resource.gateway_key}',
       ]);
     });
 
@@ -319,6 +320,159 @@ describe('terraform policy', () => {
       expect(single(gateway, 'value_from_key_vault').secret_id).toBe(
         '${local.kv_uri}secrets/${var.gateway_secret_name}',
       );
+    });
+  });
+
+  describe("the auditors' path (API Management to the audit register's read side)", () => {
+    const policyXml = (name: string) =>
+      readFileSync(join(TERRAFORM_DIR, 'rotation', 'policies', name), 'utf8');
+    const inbound = (xml: string) =>
+      /<inbound>([\s\S]*?)<\/inbound>/.exec(xml)?.[1] ?? '';
+
+    it('sends the audit host a key of its own from a Key Vault-backed named value, never a value in configuration', () => {
+      const named = one(
+        rotation,
+        'azurerm_api_management_named_value',
+        'audit_gateway_key',
+      ).body;
+      expect(named.secret).toBe(true);
+      expect(named).not.toHaveProperty('value');
+      expect(single(named, 'value_from_key_vault').secret_id).toBe(
+        '${local.kv_uri}secrets/${var.apim_audit_backend_key_secret_name}',
+      );
+      const backend = one(rotation, 'azurerm_api_management_backend', 'audit')
+        .body;
+      expect(backend.url).toBe('https://${local.audit_hostname}');
+      expect(single(backend, 'credentials').header).toEqual({
+        'x-functions-key':
+          '{{${azurerm_api_management_named_value.audit_gateway_key.name}}}',
+      });
+      expect(single(backend, 'tls')).toEqual({
+        validate_certificate_chain: true,
+        validate_certificate_name: true,
+      });
+      // The page files' backend carries no key at all.
+      expect(
+        one(rotation, 'azurerm_api_management_backend', 'audit_explorer').body,
+      ).not.toHaveProperty('credentials');
+    });
+
+    it("keeps API Management's host key out of both of audit's role lists, so the gateway alone can neither read nor append", () => {
+      // The accepted (append) keys are the two rotating function keys, and nothing else.
+      expect(String(rotation.locals.accepted_keys)).toContain(
+        'random_password.function_key["${app}-a"].result, random_password.function_key["${app}-b"].result',
+      );
+      expect(String(rotation.locals.accepted_keys)).not.toContain('gateway');
+      const gatewayAction = one(
+        rotation,
+        'azapi_resource_action',
+        'gateway_key',
+      ).body;
+      expect(gatewayAction.action).toBe('functionKeys/apim-auditors-${each.key}');
+      expect(gatewayAction.resource_id).toBe(
+        '${var.function_app_ids["audit"]}/host/default',
+      );
+      const secret = one(rotation, 'azapi_resource', 'gateway_key').body;
+      expect(secret.name).toBe('${var.apim_audit_backend_key_secret_name}');
+      expect(secret.depends_on).toEqual(['${azapi_resource_action.gateway_key}']);
+      expect(rotationDefault('apim_audit_backend_key_secret_name')).not.toEqual(
+        rotationDefault('audit_api_keys_secret_name'),
+      );
+      // The reader keys are terraform/'s own random key, never a host key of the rotation.
+      expect(String(config.locals.static_secrets)).toContain(
+        'random_password.audit_reader_key.result',
+      );
+      // Only API Management reads that secret.
+      const readers = rotation.locals.secret_readers as Record<
+        string,
+        { secret: string }
+      >;
+      const readersOfGatewayKey = Object.entries(readers)
+        .filter(
+          ([, reader]) =>
+            reader.secret === '${var.apim_audit_backend_key_secret_name}',
+        )
+        .map(([name]) => name);
+      expect(readersOfGatewayKey).toEqual(['apim/audit-backend-key']);
+    });
+
+    it("moves the auditor's key to x-forwarded-functions-key, drops any client copy, and never forwards a key in the URL", () => {
+      const xml = inbound(policyXml('audit-api.xml'));
+      const order = [
+        '<set-query-parameter name="code" exists-action="delete" />',
+        '<set-header name="x-forwarded-functions-key" exists-action="delete" />',
+        '<set-header name="x-forwarded-functions-key" exists-action="override">',
+        'context.Request.Headers.GetValueOrDefault("x-functions-key", "")',
+        '<set-header name="x-functions-key" exists-action="delete" />',
+        '<set-header name="Ocp-Apim-Subscription-Key" exists-action="delete" />',
+        '<set-header name="x-gateway-secret" exists-action="override">\n      <value>{{${gateway_secret}}}</value>',
+        '<set-backend-service backend-id="${backend_id}" />',
+      ].map((fragment) => xml.indexOf(fragment));
+      expect(order).not.toContain(-1);
+      expect([...order].sort((a, b) => a - b)).toEqual(order);
+      for (const header of ['x-apim-subscription-id', 'X-Forwarded-For']) {
+        expect(xml).toContain(
+          `<set-header name="${header}" exists-action="override">`,
+        );
+      }
+      expect(xml).toMatch(
+        /<rate-limit calls="\$\{rate_limit_calls\}" renewal-period="\$\{rate_limit_period\}" \/>/,
+      );
+      const policy = one(rotation, 'azurerm_api_management_api_policy', 'audit')
+        .body;
+      expect(policy.api_name).toBe('${var.api_management_audit_api_name}');
+      expect(String(policy.xml_content)).toContain('policies/audit-api.xml');
+      expect(String(policy.xml_content)).toContain(
+        'backend_id            = azurerm_api_management_backend.audit.name',
+      );
+    });
+
+    it("lets nothing key-like through to the explorer's page files, and rate-limits them per client address", () => {
+      const xml = inbound(policyXml('audit-explorer-api.xml'));
+      for (const header of [
+        'x-functions-key',
+        'Ocp-Apim-Subscription-Key',
+        'x-forwarded-functions-key',
+        'x-gateway-secret',
+        'x-apim-subscription-id',
+      ]) {
+        expect(xml).toContain(
+          `<set-header name="${header}" exists-action="delete" />`,
+        );
+      }
+      for (const query of ['code', 'subscription-key']) {
+        expect(xml).toContain(
+          `<set-query-parameter name="${query}" exists-action="delete" />`,
+        );
+      }
+      expect(xml).toContain('counter-key="@(context.Request.IpAddress)"');
+      expect(xml).not.toContain('{{');
+      const policy = one(
+        rotation,
+        'azurerm_api_management_api_policy',
+        'audit_explorer',
+      ).body;
+      expect(String(policy.xml_content)).toContain(
+        'azurerm_api_management_backend.audit_explorer.name',
+      );
+    });
+
+    it("publishes no append operation and no imported document in the auditors' APIs", () => {
+      const operations = config.locals.audit_reader_operations as Record<
+        string,
+        { method: string; url_template: string }
+      >;
+      expect(Object.keys(operations).length).toBeGreaterThan(5);
+      expect(
+        Object.values(operations).filter(
+          (o) => o.method === 'POST' && o.url_template === '/api/auditrecord',
+        ),
+      ).toEqual([]);
+      for (const name of ['audit', 'audit_explorer']) {
+        expect(
+          one(config, 'azurerm_api_management_api', name).body,
+        ).not.toHaveProperty('import');
+      }
     });
   });
 });

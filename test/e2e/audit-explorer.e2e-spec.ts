@@ -7,6 +7,7 @@ import { ROOT } from '../../scripts/lib/processes.cjs';
 import { samplePatient, sampleTest } from '../support/samples';
 import { checkAccessibility } from './support/accessibility';
 import { launchChromium } from './support/browser';
+import { GatewayDouble } from './support/gateway-double';
 import {
   AUDIT_KEY,
   AUDIT_READER_KEY,
@@ -558,5 +559,158 @@ describe('the audit explorer, in a real headless Chromium against the real apps'
       reason: 'record-changed',
     });
     await screenshot(page, '6-register-tampered');
+  });
+});
+
+describe("the audit explorer behind API Management (the auditors' path), in a real headless Chromium", () => {
+  const SUBSCRIPTION_KEY = 'e2e-auditors-subscription-key';
+  const GATEWAY_SECRET = 'e2e-gateway-secret-explorer-01';
+  const HOST_KEY = 'e2e-gateway-host-key-in-no-list';
+  let audit: RunningAudit;
+  let gateway: GatewayDouble;
+  let browser: Browser;
+  let context: BrowserContext | undefined;
+  let pageUrl: string;
+  let requests: { url: string; headers: Record<string, string> }[] = [];
+  const patientId = `patient-gateway-${Date.now()}`;
+
+  beforeAll(async () => {
+    execFileSync(process.execPath, [
+      join(ROOT, 'scripts', 'build-explorer.mjs'),
+    ]);
+    // As terraform/functions.tf configures it: the page is told where the auditors' API is.
+    audit = await startAudit({
+      GATEWAY_SECRET,
+      EXPLORER_API_BASE: '/audit/api/',
+    });
+    for (const operation of ['read', 'update']) {
+      const appended = await audit.appender.post('/auditrecord', {
+        sourceSystemName: 'patient-tests',
+        resource: { type: 'patient', id: patientId, operation },
+        patientIds: [patientId],
+        outcome: 200,
+      });
+      expect(appended.status).toBe(201);
+    }
+    gateway = new GatewayDouble(new URL(audit.url).origin, {
+      subscriptionKey: SUBSCRIPTION_KEY,
+      hostKey: HOST_KEY,
+      gatewaySecret: GATEWAY_SECRET,
+    });
+    pageUrl = `${await gateway.start()}/audit-explorer/api/explorer`;
+    browser = await launchChromium();
+  });
+
+  afterAll(async () => {
+    await context?.close();
+    await browser?.close();
+    await gateway?.close();
+    await audit?.close();
+  });
+
+  afterEach(() => {
+    for (const request of requests) {
+      expect(request.url).not.toContain(AUDIT_READER_KEY);
+      expect(request.url).not.toContain(SUBSCRIPTION_KEY);
+    }
+    requests = [];
+  });
+
+  async function openPage(): Promise<Page> {
+    await context?.close();
+    context = await browser.newContext();
+    const page = await context.newPage();
+    page.on('request', (request) =>
+      requests.push({ url: request.url(), headers: request.headers() }),
+    );
+    const response = await page.goto(pageUrl);
+    expect(response?.status()).toBe(200);
+    return page;
+  }
+
+  async function signIn(page: Page, readerKey: string, subscription: string) {
+    await page.fill('#reader-key', readerKey);
+    await page.fill('#subscription-key', subscription);
+    await page.click('#sign-in-form button[type=submit]');
+  }
+
+  it('serves the page without a key and asks for the subscription key too', async () => {
+    const page = await openPage();
+    expect(await page.isVisible('#subscription-key')).toBe(true);
+    await checkAccessibility(page, 'the sign-in view behind API Management');
+    await signIn(page, AUDIT_READER_KEY, '');
+    await page.waitForSelector('#error:not([hidden])');
+    expect(await page.textContent('#error')).toContain(
+      'Enter your Auditors subscription key.',
+    );
+  });
+
+  it('refuses a wrong subscription key at the gateway, and the append key at the app', async () => {
+    const page = await openPage();
+    await signIn(page, AUDIT_READER_KEY, 'not-the-subscription-key');
+    await page.waitForFunction(() =>
+      document.getElementById('error')!.textContent.includes('(401)'),
+    );
+    await signIn(page, AUDIT_KEY, SUBSCRIPTION_KEY);
+    await page.waitForFunction(() =>
+      document.getElementById('error')!.textContent.includes('(403)'),
+    );
+    expect(await page.isHidden('#workspace')).toBe(true);
+  });
+
+  it("opens the register through the auditors' API with both keys in headers, and shows the patient's accesses", async () => {
+    const page = await openPage();
+    await signIn(page, AUDIT_READER_KEY, SUBSCRIPTION_KEY);
+    await page.waitForSelector('#workspace:not([hidden])');
+    await page.fill('#patient-id', patientId);
+    await page.click('#search-form button[type=submit]');
+    await page.waitForSelector('#results:not([hidden])');
+    await page.waitForFunction(() =>
+      document.getElementById('status')!.textContent.endsWith('found.'),
+    );
+    expect(
+      await page.$$eval('#records-table tbody tr', (rows) => rows.length),
+    ).toBe(2);
+
+    // Every data call went to the auditors' API on the page's origin, keys in headers only.
+    const origin = new URL(pageUrl).origin;
+    const dataCalls = requests.filter((request) =>
+      request.url.includes('/auditrecord'),
+    );
+    expect(dataCalls.length).toBeGreaterThan(1);
+    for (const call of dataCalls) {
+      expect(call.url.startsWith(`${origin}/audit/api/auditrecord`)).toBe(true);
+      expect(call.headers['x-functions-key']).toBe(AUDIT_READER_KEY);
+      expect(call.headers['ocp-apim-subscription-key']).toBe(SUBSCRIPTION_KEY);
+    }
+    // The app saw the gateway's host key and the auditor's key forwarded beside it, never the
+    // subscription key.
+    const atBackend = gateway.forwarded.filter((forwarded) =>
+      forwarded.path.startsWith('/api/auditrecord'),
+    );
+    expect(atBackend.length).toBeGreaterThan(1);
+    for (const forwarded of atBackend) {
+      expect(forwarded.headers).toMatchObject({
+        'x-functions-key': HOST_KEY,
+        'x-forwarded-functions-key': expect.any(String),
+      });
+      expect(forwarded.headers).not.toHaveProperty('ocp-apim-subscription-key');
+    }
+  });
+
+  it('does not publish the append route: the gateway answers 404 to a POST with both keys', async () => {
+    const response = await fetch(
+      `${new URL(pageUrl).origin}/audit/api/auditrecord`,
+      {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'x-functions-key': AUDIT_READER_KEY,
+          'ocp-apim-subscription-key': SUBSCRIPTION_KEY,
+        },
+        body: JSON.stringify({}),
+      },
+    );
+    expect(response.status).toBe(404);
   });
 });

@@ -15,7 +15,12 @@ import {
 } from './support/functions-host';
 import { createPatientTestsApp } from '../../apps/patient-tests/src/create-patient-tests-app';
 import { FunctionsApp, startFunctionsApp } from './support/hosts';
-import { AUDIT_KEY, RunningAudit, startAudit } from './support/stack';
+import {
+  AUDIT_KEY,
+  AUDIT_READER_KEY,
+  RunningAudit,
+  startAudit,
+} from './support/stack';
 
 interface StubRegistry {
   functions: Array<{
@@ -218,5 +223,54 @@ describe('a Functions entry without API_KEYS', () => {
     await expect(
       startFunctionsApp('audit', { API_KEYS: '' }),
     ).rejects.toThrow();
+  });
+});
+
+describe("the audit Functions entry on the auditors' path (API Management's own host key, the reader key forwarded)", () => {
+  const GATEWAY_SECRET = 'e2e-gateway-secret-functions-01';
+  // The host has checked this key (one of its own); it is in neither of audit's role lists.
+  const GATEWAY_HOST_KEY = 'e2e-gateway-host-key-in-no-list';
+  let app: FunctionsApp;
+
+  beforeAll(async () => {
+    app = await startFunctionsApp('audit', { GATEWAY_SECRET });
+  });
+
+  afterAll(() => app?.close());
+
+  const asTheGateway = (headers: Record<string, string>) =>
+    app.client.with({ 'x-functions-key': GATEWAY_HOST_KEY, ...headers });
+
+  it('reads with the forwarded reader key when the gateway secret comes with it', async () => {
+    const response = await asTheGateway({
+      'x-gateway-secret': GATEWAY_SECRET,
+      'x-forwarded-functions-key': AUDIT_READER_KEY,
+    }).get('/auditrecord/verify');
+    expect(response.status).toBe(200);
+  });
+
+  it('refuses the same request without the gateway secret (401): only the gateway may forward a key', async () => {
+    const response = await asTheGateway({
+      'x-forwarded-functions-key': AUDIT_READER_KEY,
+    }).get('/auditrecord/verify');
+    expect(response.status).toBe(401);
+  });
+
+  it('refuses a forwarded append key on the read side (403) and a forwarded reader key on the append route (403)', async () => {
+    const read = await asTheGateway({
+      'x-gateway-secret': GATEWAY_SECRET,
+      'x-forwarded-functions-key': AUDIT_KEY,
+    }).get('/auditrecord/verify');
+    expect(read.status).toBe(403);
+    const append = await asTheGateway({
+      'x-gateway-secret': GATEWAY_SECRET,
+      'x-forwarded-functions-key': AUDIT_READER_KEY,
+    }).post('/auditrecord', {
+      sourceSystemName: 'e2e-suite',
+      resource: { type: 'patient', id: 'p', operation: 'read' },
+      patientIds: ['p'],
+      outcome: 200,
+    });
+    expect(append.status).toBe(403);
   });
 });

@@ -14,6 +14,10 @@ import { FhirModule } from './fhir/fhir.module';
     // A key of either role authenticates; AuditRoleGuard then checks the route's role.
     ...platformImports(AuditConfigModule, AuditConfig, {
       inboundKeys: AuditRoleKeys,
+      // The auditors' API in API Management passes the Functions host with a key of its own, which is
+      // in neither role's list, and forwards the auditor's reader key for this app to check
+      // (terraform/README.md, "The auditors' path").
+      gatewayForwardsCallerKeys: true,
     }),
     AuditAccessModule,
     AuditRecordsModule,

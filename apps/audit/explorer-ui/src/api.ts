@@ -1,7 +1,10 @@
+import type { Keys } from './key-store';
 import type { AuditRecord, ChainVerification, Checkpoint } from './records';
 
 /** The header Azure Functions and the audit app read the key from; never the `code` query parameter. */
 const KEY_HEADER = 'x-functions-key';
+/** API Management's subscription key header; never its `subscription-key` query parameter. */
+const SUBSCRIPTION_HEADER = 'Ocp-Apim-Subscription-Key';
 /** The largest page the list route serves. */
 const PAGE_SIZE = 200;
 /** More than a person reads on one page; the summary says when a search stopped here. */
@@ -42,11 +45,61 @@ interface Problem {
 }
 
 /**
- * The reader-only audit API, called from the page with the key in a header. Paths are relative to the
- * page (`/api/explorer`), so the page works wherever the app is mounted (e.g. behind a gateway prefix).
+ * Where the API is: the page's `<meta name="audit-api-base">` when the server filled it in (behind API
+ * Management, where the page and the API have two paths), else beside the page (`/api/explorer` calls
+ * `/api/auditrecord`), wherever the app is mounted. Always on the page's own origin.
+ */
+export function apiBase(
+  page: Pick<Document, 'querySelector' | 'baseURI'> = document,
+): URL {
+  const configured = page
+    .querySelector<HTMLMetaElement>('meta[name="audit-api-base"]')
+    ?.getAttribute('content');
+  const base = new URL(configured || '.', page.baseURI);
+  const origin = new URL(page.baseURI).origin;
+  // The page's CSP would refuse another origin anyway; say why instead of failing on every call.
+  if (base.origin !== origin) {
+    throw new Error("The API must be on the page's own origin.");
+  }
+  return base;
+}
+
+/** True when the page is served where the API needs API Management's subscription key too. */
+export const behindGateway = (
+  page: Pick<Document, 'querySelector'> = document,
+): boolean =>
+  Boolean(
+    page
+      .querySelector<HTMLMetaElement>('meta[name="audit-api-base"]')
+      ?.getAttribute('content'),
+  );
+
+/**
+ * The reader-only audit API, called from the page with the keys in headers, at `base` (see apiBase).
  */
 export class AuditApi {
-  constructor(private readonly key: string) {}
+  constructor(
+    private readonly keys: Keys,
+    private readonly base: URL = apiBase(),
+  ) {}
+
+  /** The headers every call sends: the reader key, and the subscription key when there is one. */
+  headers(): Record<string, string> {
+    return {
+      [KEY_HEADER]: this.keys.readerKey,
+      ...(this.keys.subscriptionKey
+        ? { [SUBSCRIPTION_HEADER]: this.keys.subscriptionKey }
+        : {}),
+      accept: 'application/json',
+    };
+  }
+
+  /** The URL of an API path (relative, e.g. `auditrecord/verify`) with its query. */
+  url(path: string, parameters: URLSearchParams): string {
+    const url = new URL(path, this.base);
+    url.search = parameters.toString();
+    return url.toString();
+  }
 
   private async get<T>(
     path: string,
@@ -58,9 +111,8 @@ export class AuditApi {
         parameters.set(name, value);
       }
     }
-    const search = parameters.size > 0 ? `?${parameters.toString()}` : '';
-    const response = await fetch(`${path}${search}`, {
-      headers: { [KEY_HEADER]: this.key, accept: 'application/json' },
+    const response = await fetch(this.url(path, parameters), {
+      headers: this.headers(),
       // Nothing from the page (a key, a patient id) is sent to another origin or kept by a cache.
       credentials: 'omit',
       cache: 'no-store',

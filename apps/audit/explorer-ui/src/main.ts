@@ -1,7 +1,7 @@
-import { AuditApi } from './api';
+import { AuditApi, behindGateway } from './api';
 import { DetailsView } from './details-view';
 import { byId } from './dom';
-import { keyStore } from './key-store';
+import { Keys, keyStore } from './key-store';
 import { clearError, InputError, showError, showStatus } from './messages';
 import { RegisterView } from './register-view';
 import { SearchView } from './search-view';
@@ -25,10 +25,10 @@ function showWorkspace(open: boolean): void {
   byId('sign-out').hidden = !open;
 }
 
-async function openWith(key: string): Promise<void> {
+async function openWith(keys: Keys): Promise<void> {
   clearError();
   showStatus('Checking the key…');
-  const candidate = new AuditApi(key);
+  const candidate = new AuditApi(keys);
   try {
     await candidate.checkKey();
   } catch (error) {
@@ -39,23 +39,36 @@ async function openWith(key: string): Promise<void> {
     return;
   }
   api = candidate;
-  keyStore.set(key);
+  keyStore.set(keys);
   showWorkspace(true);
   showStatus('The register is open.');
   byId('patient-id').focus();
   await register.refresh();
 }
 
+// Behind API Management every call also needs the auditor's subscription key.
+const gateway = behindGateway();
+byId('subscription-key-field').hidden = !gateway;
+
 byId<HTMLFormElement>('sign-in-form').addEventListener('submit', (event) => {
   event.preventDefault();
   const input = byId<HTMLInputElement>('reader-key');
+  const subscriptionInput = byId<HTMLInputElement>('subscription-key');
   const key = input.value.trim();
+  const subscriptionKey = subscriptionInput.value.trim();
   input.value = '';
+  subscriptionInput.value = '';
   if (key === '') {
     showError(new InputError('Enter a reader key.'));
     return;
   }
-  void openWith(key);
+  if (gateway && subscriptionKey === '') {
+    showError(new InputError('Enter your Auditors subscription key.'));
+    return;
+  }
+  void openWith(
+    gateway ? { readerKey: key, subscriptionKey } : { readerKey: key },
+  );
 });
 
 byId('sign-out').addEventListener('click', () => {

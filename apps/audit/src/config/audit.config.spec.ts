@@ -81,3 +81,41 @@ describe('audit configuration: checkpoints', () => {
     expect(problems(env)).toContainEqual(problem);
   });
 });
+
+describe('audit configuration: behind API Management', () => {
+  it('takes the FHIR base URL without its trailing slash, and the explorer API base as given', () => {
+    const config = loadAuditConfig({
+      ...base,
+      FHIR_BASE_URL: 'https://apim-x.azure-api.net/audit/api/fhir/',
+      EXPLORER_API_BASE: '/audit/api/',
+    });
+    expect(config.FHIR_BASE_URL).toBe(
+      'https://apim-x.azure-api.net/audit/api/fhir',
+    );
+    expect(config.EXPLORER_API_BASE).toBe('/audit/api/');
+  });
+
+  it('leaves both unset by default: links and the page follow the request', () => {
+    const config = loadAuditConfig(base);
+    expect(config.FHIR_BASE_URL).toBeUndefined();
+    expect(config.EXPLORER_API_BASE).toBeUndefined();
+  });
+
+  it.each([
+    ['another origin', 'https://elsewhere.example/audit/api/'],
+    ['a protocol-relative URL', '//elsewhere.example/audit/api/'],
+    ['a relative path', 'audit/api/'],
+    ['no trailing slash', '/audit/api'],
+    ['markup', '/audit/"><script>/'],
+  ])('refuses an explorer API base that is %s', (_what, value) => {
+    expect(problems({ EXPLORER_API_BASE: value })).toEqual([
+      'EXPLORER_API_BASE: must be an absolute path on the same origin ending in /, e.g. /audit/api/',
+    ]);
+  });
+
+  it('refuses a FHIR base URL that is not http(s)', () => {
+    expect(problems({ FHIR_BASE_URL: 'ftp://apim/audit/api/fhir' })).toEqual([
+      'FHIR_BASE_URL: must be an http(s) URL, e.g. https://<apim>.azure-api.net/audit/api/fhir',
+    ]);
+  });
+});

@@ -28,11 +28,25 @@ export const builtPageDirectories = () => [
   join(process.cwd(), 'dist', 'explorer-ui'),
 ];
 
+/**
+ * The page's `<meta name="audit-api-base">`, empty in the sources: the page then calls the API beside
+ * itself. Filled in when the page is served where its API is elsewhere on the same origin (behind API
+ * Management the page and the auditors' API have two paths; `EXPLORER_API_BASE`).
+ */
+const API_BASE_META = '<meta name="audit-api-base" content="" />';
+
+const escapeAttribute = (value: string) =>
+  value.replace(/[&"<>]/g, (char) => `&#${char.charCodeAt(0)};`);
+
 /** The explorer's static files, from the first of `directories` that has them, read once. */
 export class ExplorerAssets {
   private loaded?: ReadonlyMap<string, ExplorerAsset>;
 
-  constructor(private readonly directories: readonly string[]) {}
+  /** `apiBase`: where the page's API is, a path on the page's origin; unset, beside the page. */
+  constructor(
+    private readonly directories: readonly string[],
+    private readonly apiBase?: string,
+  ) {}
 
   get(name: string): ExplorerAsset {
     const asset = this.all().get(name);
@@ -66,8 +80,34 @@ export class ExplorerAssets {
     return new Map(
       Object.entries(ASSET_TYPES).map(([name, contentType]) => [
         name,
-        { body: readFileSync(join(directory, name)), contentType },
+        {
+          body: this.withApiBase(name, readFileSync(join(directory, name))),
+          contentType,
+        },
       ]),
+    );
+  }
+
+  private withApiBase(name: string, body: Buffer): Buffer {
+    if (name !== 'index.html' || this.apiBase === undefined) {
+      return body;
+    }
+    const page = body.toString('utf8');
+    if (!page.includes(API_BASE_META)) {
+      // A page without the placeholder would silently call the wrong API: a build mistake.
+      throw new DomainError(
+        'EXPLORER_NOT_BUILT',
+        503,
+        'The audit explorer in this build cannot be told where its API is.',
+        { retryAfterSeconds: 300 },
+      );
+    }
+    return Buffer.from(
+      page.replace(
+        API_BASE_META,
+        `<meta name="audit-api-base" content="${escapeAttribute(this.apiBase)}" />`,
+      ),
+      'utf8',
     );
   }
 }

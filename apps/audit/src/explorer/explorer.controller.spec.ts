@@ -10,6 +10,8 @@ describe('ExplorerController (one controller, global pipeline)', () => {
   let app: NestFastifyApplication | undefined;
   let built: string;
   let empty: string;
+  let withPlaceholder: string;
+  const PLACEHOLDER = '<meta name="audit-api-base" content="" />';
 
   beforeAll(() => {
     built = mkdtempSync(join(tmpdir(), 'explorer-built-'));
@@ -20,16 +22,27 @@ describe('ExplorerController (one controller, global pipeline)', () => {
     writeFileSync(join(built, 'explorer.css'), 'body {}');
     // Beside the page, never served: only the page's own file names are.
     writeFileSync(join(built, 'secret.txt'), 'not for the web');
+    withPlaceholder = mkdtempSync(join(tmpdir(), 'explorer-placeholder-'));
+    writeFileSync(
+      join(withPlaceholder, 'index.html'),
+      `<!doctype html><head>${PLACEHOLDER}</head>`,
+    );
+    writeFileSync(join(withPlaceholder, 'explorer.js'), 'export {};');
+    writeFileSync(join(withPlaceholder, 'explorer.css'), 'body {}');
   });
 
   afterAll(() => {
     rmSync(built, { recursive: true, force: true });
     rmSync(empty, { recursive: true, force: true });
+    rmSync(withPlaceholder, { recursive: true, force: true });
   });
 
-  async function boot(directories: string[]) {
+  async function boot(directories: string[], apiBase?: string) {
     app = await createControllerApp(ExplorerController, [
-      { provide: ExplorerAssets, useValue: new ExplorerAssets(directories) },
+      {
+        provide: ExplorerAssets,
+        useValue: new ExplorerAssets(directories, apiBase),
+      },
     ]);
     return app;
   }
@@ -100,5 +113,38 @@ describe('ExplorerController (one controller, global pipeline)', () => {
     const problem = expectProblem(response, 503, 'EXPLORER_NOT_BUILT');
     expect(response.headers['retry-after']).toBe('300');
     expect(JSON.stringify(problem)).not.toContain(empty);
+  });
+
+  it('tells the page where its API is when it is served apart from it (behind API Management)', async () => {
+    const response = await send(await boot([withPlaceholder], '/audit/api/'), {
+      method: 'GET',
+      url: '/api/explorer',
+      key: null,
+    });
+
+    expect(response.status).toBe(200);
+    expect(String(response.body)).toBe(
+      '<!doctype html><head><meta name="audit-api-base" content="/audit/api/" /></head>',
+    );
+  });
+
+  it('leaves the placeholder empty without an API base, so the page calls the API beside itself', async () => {
+    const response = await send(await boot([withPlaceholder]), {
+      method: 'GET',
+      url: '/api/explorer',
+      key: null,
+    });
+
+    expect(String(response.body)).toContain(PLACEHOLDER);
+  });
+
+  it('answers 503 EXPLORER_NOT_BUILT rather than a page that would call the wrong API, when the build has no placeholder', async () => {
+    const response = await send(await boot([built], '/audit/api/'), {
+      method: 'GET',
+      url: '/api/explorer',
+      key: null,
+    });
+
+    expectProblem(response, 503, 'EXPLORER_NOT_BUILT');
   });
 });

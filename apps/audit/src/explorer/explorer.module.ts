@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AuditConfig } from '../config/audit.config';
 import { builtPageDirectories, ExplorerAssets } from './explorer-assets';
 import { ExplorerController } from './explorer.controller';
 
@@ -8,7 +9,9 @@ import { ExplorerController } from './explorer.controller';
   providers: [
     {
       provide: ExplorerAssets,
-      useFactory: () => new ExplorerAssets(builtPageDirectories()),
+      inject: [AuditConfig],
+      useFactory: (config: AuditConfig) =>
+        new ExplorerAssets(builtPageDirectories(), config.EXPLORER_API_BASE),
     },
   ],
 })

@@ -21,7 +21,7 @@ import { RequiresRole } from '../access/audit-role';
 import { AuditRoleGuard } from '../access/audit-role.guard';
 import { AuditEventsService } from './audit-events.service';
 import { capabilityStatement } from './capability-statement';
-import { FhirBase } from './fhir-base.decorator';
+import { FhirBaseUrl } from './fhir-base-url';
 import { FhirFormatGuard } from './fhir-format.guard';
 import { FHIR_JSON } from './fhir-json';
 import { OperationOutcomeFilter } from './operation-outcome.filter';
@@ -36,13 +36,16 @@ import { unsupportedInteraction } from './unsupported-interaction';
 @UseGuards(AuditRoleGuard, FhirFormatGuard)
 @UseFilters(OperationOutcomeFilter)
 export class FhirController {
-  constructor(private readonly events: AuditEventsService) {}
+  constructor(
+    private readonly events: AuditEventsService,
+    private readonly baseUrl: FhirBaseUrl,
+  ) {}
 
   @Get('metadata')
   @RequiresRole('reader')
   @Header('content-type', FHIR_JSON)
-  metadata(@FhirBase() base: string): CapabilityStatement {
-    return capabilityStatement(base);
+  metadata(@Req() request: FastifyRequest): CapabilityStatement {
+    return capabilityStatement(this.baseUrl.of(request));
   }
 
   @Get('AuditEvent')
@@ -51,9 +54,9 @@ export class FhirController {
   search(
     @Query() query: Record<string, unknown>,
     @Headers('prefer') prefer: string | undefined,
-    @FhirBase() base: string,
+    @Req() request: FastifyRequest,
   ): Promise<Bundle> {
-    return this.events.search(query, prefer, base);
+    return this.events.search(query, prefer, this.baseUrl.of(request));
   }
 
   @Get('AuditEvent/:id')

@@ -1,6 +1,6 @@
 import type { ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { ApiKeyGuard } from './api-key.guard';
+import { ApiKeyGuard, presentedApiKey } from './api-key.guard';
 import { StaticApiKeys } from './api-keys';
 import { Public } from './public.decorator';
 
@@ -35,10 +35,12 @@ const guard = (
   keys: string[],
   hostChecksKeys: boolean,
   gatewaySecrets: string[] = [],
+  gatewayForwardsCallerKeys = false,
 ) =>
   new ApiKeyGuard(new Reflector(), new StaticApiKeys(keys), {
     hostChecksKeys,
     gatewaySecrets: new StaticApiKeys(gatewaySecrets),
+    gatewayForwardsCallerKeys,
   });
 
 const rejection = (run: () => unknown) => {
@@ -156,6 +158,66 @@ describe('ApiKeyGuard', () => {
       ],
     ])('not with %s', (_what, secrets, headers) => {
       expect(viaGateway(secrets, headers)).toBe(false);
+    });
+  });
+
+  describe("checks the caller's key that API Management forwards beside its own host key", () => {
+    const GATEWAY_SECRET = 'gateway-secret-0123456789';
+    // What API Management sends the Functions host: a host key in neither of the app's lists.
+    const GATEWAY_HOST_KEY = 'gateway-host-key-0123456789';
+
+    const forwarded = (
+      headers: Record<string, string>,
+      forwards = true,
+    ): { outcome: unknown; presented?: string } => {
+      const request = {
+        headers: { 'x-functions-key': GATEWAY_HOST_KEY, ...headers },
+      };
+      const outcome = rejection(() =>
+        guard([KEY], true, [GATEWAY_SECRET], forwards).canActivate(
+          contextFor('protected', request),
+        ),
+      );
+      return {
+        outcome,
+        presented: presentedApiKey(request as never),
+      };
+    };
+
+    it('authenticates with x-forwarded-functions-key on a request that carries the gateway secret', () => {
+      expect(
+        forwarded({
+          'x-gateway-secret': GATEWAY_SECRET,
+          'x-forwarded-functions-key': KEY,
+        }),
+      ).toEqual({ outcome: undefined, presented: KEY });
+    });
+
+    it.each([
+      ['without the gateway secret', {}, true],
+      ['with a wrong gateway secret', { 'x-gateway-secret': 'guess' }, true],
+      [
+        'in an app that did not opt in',
+        { 'x-gateway-secret': GATEWAY_SECRET },
+        false,
+      ],
+    ])(
+      'ignores the forwarded header %s, and the host key alone is refused (401)',
+      (_what, headers, forwards) => {
+        expect(
+          forwarded({ ...headers, 'x-forwarded-functions-key': KEY }, forwards),
+        ).toEqual({
+          outcome: expect.objectContaining({ status: 401 }),
+          presented: GATEWAY_HOST_KEY,
+        });
+      },
+    );
+
+    it("refuses the gateway's own host key when no caller key is forwarded (401)", () => {
+      expect(forwarded({ 'x-gateway-secret': GATEWAY_SECRET })).toEqual({
+        outcome: expect.objectContaining({ status: 401 }),
+        presented: GATEWAY_HOST_KEY,
+      });
     });
   });
 });

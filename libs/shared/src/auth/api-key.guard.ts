@@ -2,7 +2,11 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { DomainError } from '../errors/domain-error';
-import { API_KEY_HEADER, API_KEY_QUERY } from './api-key-names';
+import {
+  API_KEY_HEADER,
+  API_KEY_QUERY,
+  FORWARDED_API_KEY_HEADER,
+} from './api-key-names';
 import { ApiKeys, matchingKeyName } from './api-keys';
 import type { RequestWithKeyName } from './caller';
 import { cameThroughGateway } from './gateway';
@@ -14,6 +18,12 @@ export abstract class ApiKeyGuardOptions {
   abstract readonly hostChecksKeys: boolean;
   /** The secrets API Management sends in `x-gateway-secret`; empty: no request is trusted as its. */
   abstract readonly gatewaySecrets: ApiKeys;
+  /**
+   * True when API Management authenticates itself to the Functions host with a host key of its own
+   * and forwards the caller's key in `x-forwarded-functions-key`: on a request that carries the
+   * gateway secret, that header (when present) is the key checked, not `x-functions-key`.
+   */
+  abstract readonly gatewayForwardsCallerKeys?: boolean;
 }
 
 /**
@@ -39,6 +49,11 @@ function keyInRequest(request: FastifyRequest): string | undefined {
     API_KEY_QUERY
   ];
   return typeof query === 'string' ? query : undefined;
+}
+
+function forwardedKey(request: FastifyRequest): string | undefined {
+  const header = request.headers[FORWARDED_API_KEY_HEADER];
+  return typeof header === 'string' ? header : undefined;
 }
 
 /**
@@ -68,14 +83,17 @@ export class ApiKeyGuard implements CanActivate {
 
   canActivate(context: ExecutionContext): boolean {
     const request = context.switchToHttp().getRequest<RequestWithKeyName>();
-    const presented = keyInRequest(request);
-    keysReadByTheGuard.set(request, presented);
-    // Guards run before pipes: the handler's query is what is left.
-    dropApiKeyQuery(request);
     request.viaGateway = cameThroughGateway(
       request,
       this.options.gatewaySecrets.current(),
     );
+    const presented =
+      (request.viaGateway && this.options.gatewayForwardsCallerKeys
+        ? forwardedKey(request)
+        : undefined) ?? keyInRequest(request);
+    keysReadByTheGuard.set(request, presented);
+    // Guards run before pipes: the handler's query is what is left.
+    dropApiKeyQuery(request);
     if (
       this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [
         context.getHandler(),

@@ -17,6 +17,8 @@ export interface HttpPipelineOptions {
   hostChecksKeys: boolean;
   /** The secrets that prove a request came through API Management (`GATEWAY_SECRET`). */
   gatewaySecrets: ApiKeys;
+  /** See `ApiKeyGuardOptions.gatewayForwardsCallerKeys`; default false. */
+  gatewayForwardsCallerKeys?: boolean;
 }
 
 const { ConfigurableModuleClass, MODULE_OPTIONS_TOKEN } =
@@ -53,6 +55,7 @@ export const PIPELINE_INTERCEPTORS = [
       useFactory: (o: HttpPipelineOptions): ApiKeyGuardOptions => ({
         hostChecksKeys: o.hostChecksKeys,
         gatewaySecrets: o.gatewaySecrets,
+        gatewayForwardsCallerKeys: o.gatewayForwardsCallerKeys ?? false,
       }),
       inject: [MODULE_OPTIONS_TOKEN],
     },

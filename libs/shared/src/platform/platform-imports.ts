@@ -50,6 +50,11 @@ export interface PlatformOptions {
    * app's `API_KEYS`); a global provider of the app.
    */
   inboundKeys?: Abstract<ApiKeys>;
+  /**
+   * True for an app that API Management calls with a Functions host key of its own, forwarding the
+   * caller's key in `x-forwarded-functions-key` (audit's read side: terraform/README.md). Default false.
+   */
+  gatewayForwardsCallerKeys?: boolean;
 }
 
 /**
@@ -92,6 +97,7 @@ export function platformImports(
       ) => ({
         apiKeys,
         hostChecksKeys: (host ?? PLAIN_HTTP_HOST).hostChecksKeys,
+        gatewayForwardsCallerKeys: options.gatewayForwardsCallerKeys ?? false,
         gatewaySecrets,
       }),
     }),
