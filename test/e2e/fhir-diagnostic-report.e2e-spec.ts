@@ -100,6 +100,62 @@ describe('FHIR DiagnosticReport and Observation over the JSON API tests, on a re
     expect(rest.resource[0].conditionalCreate).toBe(true);
   });
 
+  it('answers every search in the CapabilityStatement exactly as it states: its inclusions taken, any other refused under Prefer: handling=strict', async () => {
+    const { body } = await fhirGet('/metadata');
+    const stated = (
+      body.rest[0].resource as {
+        type: string;
+        searchInclude?: string[];
+        searchRevInclude?: string[];
+      }[]
+    ).map(({ type, searchInclude = [], searchRevInclude = [] }) => ({
+      type,
+      searchInclude,
+      searchRevInclude,
+    }));
+    expect(stated).toEqual([
+      { type: 'Patient', searchInclude: [], searchRevInclude: [] },
+      {
+        type: 'DiagnosticReport',
+        searchInclude: ['DiagnosticReport:result'],
+        searchRevInclude: [],
+      },
+      {
+        type: 'Observation',
+        searchInclude: [],
+        searchRevInclude: ['DiagnosticReport:result'],
+      },
+    ]);
+    const strictSearch = (type: string, parameter: string, value: string) =>
+      fhirGet(
+        `/${type}?_id=${randomUUID()}&${parameter}=${encodeURIComponent(value)}`,
+        { prefer: 'handling=strict' },
+      );
+    for (const { type, searchInclude, searchRevInclude } of stated) {
+      for (const [parameter, values] of [
+        ['_include', searchInclude],
+        ['_revinclude', searchRevInclude],
+      ] as const) {
+        for (const value of values) {
+          expectFhir(await strictSearch(type, parameter, value), 200);
+        }
+        for (const value of [
+          '*',
+          `${type}:subject`,
+          'DiagnosticReport:result',
+        ]) {
+          if (!values.includes(value)) {
+            expectOutcome(
+              await strictSearch(type, parameter, value),
+              400,
+              'INVALID_SEARCH',
+            );
+          }
+        }
+      }
+    }
+  });
+
   it('creates a report with its observations in one transaction, read back through FHIR and the JSON API', async () => {
     const patientId = await newPatient();
     const bundle = transactionBundle(patientId, [

@@ -25,7 +25,11 @@ interface Bundle {
   type: string;
   total?: number;
   link: { relation: string; url: string }[];
-  entry?: { fullUrl: string; resource: { id: string; resourceType: string } }[];
+  entry?: {
+    fullUrl: string;
+    resource: { id: string; resourceType: string };
+    search?: { mode: string };
+  }[];
 }
 
 describe('FHIR Patient over the JSON API patients, on a real database, audited', () => {
@@ -394,6 +398,65 @@ describe('FHIR Patient over the JSON API patients, on a real database, audited',
       );
       expectOutcome(strict, 400, 'INVALID_SEARCH');
     });
+
+    it.each([
+      ['by default', {}],
+      ['with Prefer: handling=lenient', { prefer: 'handling=lenient' }],
+    ])(
+      'ignores every _include and _revinclude %s (Patient supports none), leaving them out of the self and next links',
+      async (_title, headers) => {
+        const response = await fhir.get(
+          `/Patient?family:exact=${family}&_include=*&_revinclude=DiagnosticReport:subject&_include=Patient:organization&_count=2`,
+          headers,
+        );
+        expectFhir(response, 200);
+        const bundle = response.body as Bundle;
+        expect(bundle.total).toBe(3);
+        expect(
+          (bundle.entry ?? []).map((entry) => [
+            entry.resource.resourceType,
+            entry.search?.mode,
+          ]),
+        ).toEqual([
+          ['Patient', 'match'],
+          ['Patient', 'match'],
+        ]);
+        const parametersOf = (relation: string) => {
+          const link = bundle.link.find((each) => each.relation === relation);
+          expect(link).toBeDefined();
+          return [...new URL(link!.url).searchParams.keys()];
+        };
+        expect(parametersOf('self')).toEqual(['family:exact', '_count']);
+        expect(parametersOf('next')).toEqual([
+          'family:exact',
+          '_count',
+          '_continuationToken',
+        ]);
+      },
+    );
+
+    it.each([
+      ['_include=*', '_include=*'],
+      ['_include=Patient:organization', '_include=Patient:organization'],
+      [
+        '_revinclude=DiagnosticReport:subject',
+        '_revinclude=DiagnosticReport:subject',
+      ],
+      // An unsupported _include is named first, wherever it stands in the query.
+      ['_revinclude=Observation:patient&_include=*', '_include=*'],
+    ])(
+      'refuses %s with Prefer: handling=strict: a 400 OperationOutcome naming it',
+      async (query, named) => {
+        const response = await fhir.get(
+          `/Patient?family:exact=${family}&${query}`,
+          { prefer: 'handling=strict' },
+        );
+        expectOutcome(response, 400, 'INVALID_SEARCH');
+        expect(response.body.issue[0].details.text).toBe(
+          `The inclusion ${named} is not supported on this search.`,
+        );
+      },
+    );
 
     it('pages through 450 patients with _count=100, each exactly once, through the next links', async () => {
       const postalCode = String(1000 + Math.floor(Math.random() * 9000));

@@ -20,8 +20,12 @@ describe('searchsetBundle links', () => {
       _revinclude: 'Provenance:target',
       _continuationToken: 'page-1',
     },
-    { status: {} },
-    { strict: false, keyParameter: true },
+    {
+      parameters: { status: {} },
+      includes: ['DiagnosticReport:result'],
+      revIncludes: ['Provenance:target'],
+    },
+    { strict: false },
   );
 
   it('repeats the applied parameters, the inclusions and the continuation token in the self link', () => {

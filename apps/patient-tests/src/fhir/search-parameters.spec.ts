@@ -5,9 +5,11 @@ import {
   parseSearch,
 } from './search-parameters';
 
-const DEFINITIONS = { family: { modifiers: ['exact'] }, gender: {} };
-const lenient = { strict: false, keyParameter: true };
-const strict = { strict: true, keyParameter: true };
+const DEFINITIONS = {
+  parameters: { family: { modifiers: ['exact'] }, gender: {} },
+};
+const lenient = { strict: false };
+const strict = { strict: true };
 
 describe('parseSearch', () => {
   it('collects supported parameters, repeated ones as several values, in the order given', () => {
@@ -56,16 +58,33 @@ describe('parseSearch', () => {
   });
 
   it('takes code as the API key where it is not a search parameter, and as a parameter where it is', () => {
-    expect(parseSearch({ code: 'key' }, DEFINITIONS, strict).values.size).toBe(
-      0,
+    const parsed = parseSearch({ code: 'key' }, DEFINITIONS, strict);
+    expect(parsed.values.size).toBe(0);
+    expect(parsed.applied).toEqual([]);
+    const withCode = parseSearch(
+      { code: '718-7' },
+      { parameters: { code: {} } },
+      strict,
     );
-    expect(() =>
-      parseSearch({ code: 'key' }, DEFINITIONS, {
-        strict: true,
-        keyParameter: false,
-      }),
-    ).toThrow(expect.objectContaining({ code: 'INVALID_SEARCH' }));
+    expect(withCode.values.get('code')).toEqual([
+      { modifier: undefined, value: '718-7' },
+    ]);
   });
+
+  it.each(['constructor', 'toString', '__proto__', 'hasOwnProperty'])(
+    'does not take %s, a name every object inherits, for a supported parameter',
+    (name) => {
+      expect(
+        parseSearch({ [name]: 'x' }, DEFINITIONS, lenient).applied,
+      ).toEqual([]);
+      expect(() => parseSearch({ [name]: 'x' }, DEFINITIONS, strict)).toThrow(
+        expect.objectContaining({
+          code: 'INVALID_SEARCH',
+          detail: `The search parameter ${name} is not supported.`,
+        }),
+      );
+    },
+  );
 
   it('caps _count at the JSON API page limit and refuses one that is not a positive whole number', () => {
     expect(parseSearch({ _count: '5000' }, DEFINITIONS, lenient).count).toBe(
@@ -101,6 +120,136 @@ describe('parseSearch', () => {
     expect(() =>
       parseSearch({ _format: 'application/fhir+json' }, DEFINITIONS, lenient),
     ).not.toThrow();
+  });
+});
+
+describe('parseSearch inclusions', () => {
+  const REPORTS = {
+    parameters: { status: {} },
+    includes: ['DiagnosticReport:result'],
+  };
+  const OBSERVATIONS = {
+    parameters: { status: {} },
+    revIncludes: ['DiagnosticReport:result'],
+  };
+  const NONE = { parameters: { status: {} } };
+
+  it('keeps the supported inclusions and drops the others when lenient', () => {
+    const parsed = parseSearch(
+      {
+        _include: ['DiagnosticReport:subject', 'DiagnosticReport:result'],
+        _revinclude: 'Provenance:target',
+      },
+      REPORTS,
+      lenient,
+    );
+    expect(parsed.includes).toEqual(['DiagnosticReport:result']);
+    expect(parsed.revIncludes).toEqual([]);
+  });
+
+  it('checks _include and _revinclude each against its own list', () => {
+    const query = {
+      _include: 'DiagnosticReport:result',
+      _revinclude: 'DiagnosticReport:result',
+    };
+    expect(parseSearch(query, REPORTS, lenient)).toMatchObject({
+      includes: ['DiagnosticReport:result'],
+      revIncludes: [],
+    });
+    expect(parseSearch(query, OBSERVATIONS, lenient)).toMatchObject({
+      includes: [],
+      revIncludes: ['DiagnosticReport:result'],
+    });
+  });
+
+  it('drops every inclusion, * included, for a resource that supports none, and keeps the rest of the search', () => {
+    const parsed = parseSearch(
+      {
+        status: 'final',
+        _include: ['*', 'Patient:link'],
+        _revinclude: 'Observation:patient',
+        _count: '5',
+      },
+      NONE,
+      lenient,
+    );
+    expect(parsed).toMatchObject({
+      includes: [],
+      revIncludes: [],
+      count: 5,
+      applied: [
+        ['status', 'final'],
+        ['_count', '5'],
+      ],
+    });
+  });
+
+  it('keeps supported inclusions under Prefer: handling=strict', () => {
+    expect(
+      parseSearch({ _include: 'DiagnosticReport:result' }, REPORTS, strict)
+        .includes,
+    ).toEqual(['DiagnosticReport:result']);
+  });
+
+  it.each([
+    [
+      REPORTS,
+      { _include: 'DiagnosticReport:subject' },
+      '_include=DiagnosticReport:subject',
+    ],
+    [
+      REPORTS,
+      { _revinclude: 'DiagnosticReport:result' },
+      '_revinclude=DiagnosticReport:result',
+    ],
+    [
+      OBSERVATIONS,
+      { _include: 'DiagnosticReport:result' },
+      '_include=DiagnosticReport:result',
+    ],
+    [NONE, { _include: '*' }, '_include=*'],
+    [
+      NONE,
+      { _revinclude: 'Observation:patient' },
+      '_revinclude=Observation:patient',
+    ],
+    [NONE, { _include: '' }, '_include='],
+  ])(
+    'refuses %j with %j under Prefer: handling=strict, naming the parameter and value',
+    (resource, query, named) => {
+      expect(() => parseSearch(query, resource, strict)).toThrow(
+        expect.objectContaining({
+          code: 'INVALID_SEARCH',
+          status: 400,
+          detail: `The inclusion ${named} is not supported on this search.`,
+        }),
+      );
+    },
+  );
+
+  it('names an unsupported _include before an unsupported _revinclude, whatever their order in the query', () => {
+    expect(() =>
+      parseSearch(
+        { _revinclude: 'Provenance:target', _include: 'Patient:link' },
+        NONE,
+        strict,
+      ),
+    ).toThrow(
+      expect.objectContaining({
+        detail:
+          'The inclusion _include=Patient:link is not supported on this search.',
+      }),
+    );
+  });
+
+  it('names an unknown parameter before an unsupported inclusion, whatever their order in the query', () => {
+    expect(() =>
+      parseSearch({ _include: '*', colour: 'blue' }, NONE, strict),
+    ).toThrow(
+      expect.objectContaining({
+        detail: 'The search parameter colour is not supported.',
+      }),
+    );
   });
 });
 

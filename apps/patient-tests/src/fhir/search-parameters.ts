@@ -20,12 +20,22 @@ export interface SearchParameterDefinition {
   modifiers?: readonly string[];
 }
 
+/**
+ * Everything one resource's search takes: its parameters and the `_include` / `_revinclude` values it
+ * answers (none where absent). The CapabilityStatement is built from the same object.
+ */
+export interface ResourceSearch {
+  parameters: Readonly<Record<string, SearchParameterDefinition>>;
+  includes?: readonly string[];
+  revIncludes?: readonly string[];
+}
+
 export interface ParsedSearch {
   /** The supported parameters given, by name; repeated ones are ANDed. */
   values: Map<string, SearchValue[]>;
   count: number;
   continuationToken?: string;
-  /** `_include` / `_revinclude` values, checked by the resource's search. */
+  /** The `_include` / `_revinclude` values given that the resource supports. */
   includes: string[];
   revIncludes: string[];
   /** What the self link repeats: the parameters the search applied. */
@@ -62,23 +72,18 @@ function valuesOf(raw: unknown): string[] {
 }
 
 /**
- * Reads a FHIR search query: the parameters `definitions` lists (with their modifiers), `_count`, the
- * continuation token and the includes. An unknown parameter, or a modifier a parameter does not
- * take, is a 400 under `Prefer: handling=strict` and ignored (left out of the self link) otherwise.
- * An empty value is ignored, as the spec says.
+ * Reads a FHIR search query: the parameters `resource` lists (with their modifiers), `_count`, the
+ * continuation token and the inclusions it supports. An unknown parameter, a modifier a parameter does
+ * not take, or an inclusion the resource does not answer, is a 400 under `Prefer: handling=strict` and
+ * ignored (left out of the self link) otherwise. An empty value is ignored, as the spec says.
  */
 export function parseSearch(
   query: Record<string, unknown>,
-  definitions: Readonly<Record<string, SearchParameterDefinition>>,
-  {
-    strict,
-    keyParameter,
-  }: {
-    strict: boolean;
-    /** True where `code` is the API key (Functions' name), not a search parameter of the resource. */
-    keyParameter: boolean;
-  },
+  resource: ResourceSearch,
+  { strict }: { strict: boolean },
 ): ParsedSearch {
+  // Functions' name for a query key is `code`; where it is not the resource's own parameter, it is the key.
+  const keyParameter = !Object.hasOwn(resource.parameters, 'code');
   const parsed: ParsedSearch = {
     values: new Map(),
     count: DEFAULT_FHIR_PAGE_SIZE,
@@ -97,10 +102,43 @@ export function parseSearch(
           `A search takes at most ${MAX_VALUES_PER_SEARCH} parameters.`,
         );
       }
-      readParameter(parsed, key, value, definitions, strict);
+      readParameter(parsed, key, value, resource.parameters, strict);
     }
   }
+  // Checked once every parameter is, _include before _revinclude: which error a strict search names
+  // does not depend on the order of the query.
+  parsed.includes = supportedInclusions(
+    '_include',
+    parsed.includes,
+    resource.includes,
+    strict,
+  );
+  parsed.revIncludes = supportedInclusions(
+    '_revinclude',
+    parsed.revIncludes,
+    resource.revIncludes,
+    strict,
+  );
   return parsed;
+}
+
+/**
+ * The inclusions in `allowed`; any other is refused when strict, else dropped, so that the self link
+ * does not claim an inclusion the bundle does not carry.
+ */
+function supportedInclusions(
+  parameter: '_include' | '_revinclude',
+  values: string[],
+  allowed: readonly string[] = [],
+  strict: boolean,
+): string[] {
+  const unsupported = values.find((value) => !allowed.includes(value));
+  if (strict && unsupported !== undefined) {
+    throw invalidSearch(
+      `The inclusion ${parameter}=${unsupported} is not supported on this search.`,
+    );
+  }
+  return values.filter((value) => allowed.includes(value));
 }
 
 function readParameter(
@@ -142,7 +180,10 @@ function readParameter(
     return;
   }
   const [name, modifier, ...rest] = key.split(':');
-  const definition = definitions[name];
+  // Own keys only: `constructor` or `toString` must not pass as parameters through the prototype.
+  const definition = Object.hasOwn(definitions, name)
+    ? definitions[name]
+    : undefined;
   if (!definition) {
     return unsupported(`The search parameter ${name} is not supported.`);
   }

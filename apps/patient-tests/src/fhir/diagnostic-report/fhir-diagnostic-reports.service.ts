@@ -5,33 +5,32 @@ import { MedicalTestsService } from '../../medical-tests/medical-tests.service';
 import { SearchsetBundle, searchsetBundle } from '../bundle';
 import { FhirResult } from '../fhir-result';
 import { toFhirObservation } from '../observation/observation.mapper';
-import {
-  isStrict,
-  parseSearch,
-  SearchParameterDefinition,
-} from '../search-parameters';
+import { isStrict, parseSearch, ResourceSearch } from '../search-parameters';
 import {
   instantMatcher,
   pageOfTestItems,
   patientOfSearch,
 } from '../test-search';
-import { keepSupportedInclusions } from '../inclusions';
 import {
   reportIssued,
   reportStatus,
   toFhirDiagnosticReport,
 } from './diagnostic-report.mapper';
 
-export const DIAGNOSTIC_REPORT_SEARCH_PARAMETERS = {
-  _id: {},
-  patient: {},
-  subject: {},
-  status: {},
-  date: {},
-} as const satisfies Record<string, SearchParameterDefinition>;
-
-/** The one `_include` a report search takes: its observations, read with it at no extra cost. */
-export const REPORT_RESULT_INCLUDE = 'DiagnosticReport:result';
+/**
+ * The DiagnosticReport search (the CapabilityStatement lists the same). Its one `_include` is its
+ * observations, read with it at no extra cost.
+ */
+export const DIAGNOSTIC_REPORT_SEARCH = {
+  parameters: {
+    _id: {},
+    patient: {},
+    subject: {},
+    status: {},
+    date: {},
+  },
+  includes: ['DiagnosticReport:result'],
+} as const satisfies ResourceSearch;
 
 /** FHIR DiagnosticReport: one per medical test of the JSON API. */
 @Injectable()
@@ -49,15 +48,9 @@ export class FhirDiagnosticReportsService {
     prefer: string | undefined,
     baseUrl: string,
   ): Promise<SearchsetBundle> {
-    const strict = isStrict(prefer);
-    const search = keepSupportedInclusions(
-      parseSearch(query, DIAGNOSTIC_REPORT_SEARCH_PARAMETERS, {
-        strict,
-        keyParameter: true,
-      }),
-      { includes: [REPORT_RESULT_INCLUDE] },
-      strict,
-    );
+    const search = parseSearch(query, DIAGNOSTIC_REPORT_SEARCH, {
+      strict: isStrict(prefer),
+    });
     const patient = patientOfSearch(search.values);
     const ids = (search.values.get('_id') ?? []).map(({ value }) => value);
     const statuses = (search.values.get('status') ?? []).map(

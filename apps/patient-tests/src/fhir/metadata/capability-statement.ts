@@ -1,14 +1,9 @@
 import type { CapabilityStatement } from '@medplum/fhirtypes';
-import {
-  DIAGNOSTIC_REPORT_SEARCH_PARAMETERS,
-  REPORT_RESULT_INCLUDE,
-} from '../diagnostic-report/fhir-diagnostic-reports.service';
+import { DIAGNOSTIC_REPORT_SEARCH } from '../diagnostic-report/fhir-diagnostic-reports.service';
 import { FHIR_CONTENT_TYPE } from '../fhir-wire';
-import {
-  OBSERVATION_SEARCH_PARAMETERS,
-  REPORT_OF_RESULT_REVINCLUDE,
-} from '../observation/fhir-observations.service';
-import { PATIENT_SEARCH_PARAMETERS } from '../patient/patient-search';
+import { OBSERVATION_SEARCH } from '../observation/fhir-observations.service';
+import { PATIENT_SEARCH } from '../patient/patient-search';
+import type { ResourceSearch } from '../search-parameters';
 
 type SearchParam = NonNullable<
   NonNullable<
@@ -42,19 +37,32 @@ const SEARCH_PARAMETER_NOTES: Record<string, string> = {
   status: "Of a report: its observations' common status, or partial.",
 };
 
-function searchParams(definitions: Record<string, unknown>): SearchParam[] {
-  return Object.keys(definitions).map((name) => ({
+/**
+ * A resource's search as the statement gives it: its parameters and exactly the inclusions it answers.
+ * FHIR JSON has no empty arrays, so a search without inclusions has no searchInclude / searchRevInclude.
+ */
+function searchCapabilities({
+  parameters,
+  includes = [],
+  revIncludes = [],
+}: ResourceSearch) {
+  const searchParam: SearchParam[] = Object.keys(parameters).map((name) => ({
     name,
     type: SEARCH_PARAMETER_TYPES[name],
     ...(SEARCH_PARAMETER_NOTES[name] && {
       documentation: SEARCH_PARAMETER_NOTES[name],
     }),
   }));
+  return {
+    ...(includes.length > 0 && { searchInclude: [...includes] }),
+    ...(revIncludes.length > 0 && { searchRevInclude: [...revIncludes] }),
+    searchParam,
+  };
 }
 
 /**
- * What this server supports, exactly: built from the same lists the searches read, so it cannot
- * claim a parameter the code does not take.
+ * What this server supports, exactly: built from the same search definitions the searches read, so it
+ * cannot claim a parameter or an inclusion the code does not take, nor leave out one it does.
  */
 export function capabilityStatement(
   baseUrl: string,
@@ -76,7 +84,7 @@ export function capabilityStatement(
       {
         mode: 'server',
         documentation:
-          'API key in the x-functions-key header. Unknown search parameters are ignored unless Prefer: handling=strict. Every interaction is recorded in the audit register.',
+          'API key in the x-functions-key header. Search parameters, modifiers and _include/_revinclude values not listed here are ignored unless Prefer: handling=strict, which refuses them (400). Every interaction is recorded in the audit register.',
         interaction: [{ code: 'transaction' }],
         resource: [
           {
@@ -94,23 +102,21 @@ export function capabilityStatement(
             conditionalCreate: true,
             conditionalUpdate: false,
             conditionalDelete: 'not-supported',
-            searchParam: searchParams(PATIENT_SEARCH_PARAMETERS),
+            ...searchCapabilities(PATIENT_SEARCH),
           },
           {
             type: 'DiagnosticReport',
             documentation:
               'One per medical test; created with its Observations by a transaction Bundle.',
             interaction: [{ code: 'read' }, { code: 'search-type' }],
-            searchInclude: [REPORT_RESULT_INCLUDE],
-            searchParam: searchParams(DIAGNOSTIC_REPORT_SEARCH_PARAMETERS),
+            ...searchCapabilities(DIAGNOSTIC_REPORT_SEARCH),
           },
           {
             type: 'Observation',
             documentation:
               'One per observation of a medical test; created with its report by a transaction Bundle.',
             interaction: [{ code: 'read' }, { code: 'search-type' }],
-            searchRevInclude: [REPORT_OF_RESULT_REVINCLUDE],
-            searchParam: searchParams(OBSERVATION_SEARCH_PARAMETERS),
+            ...searchCapabilities(OBSERVATION_SEARCH),
           },
         ],
       },

@@ -6,12 +6,7 @@ import { MedicalTestsService } from '../../medical-tests/medical-tests.service';
 import { SearchsetBundle, searchsetBundle } from '../bundle';
 import { toFhirDiagnosticReport } from '../diagnostic-report/diagnostic-report.mapper';
 import { FhirResult } from '../fhir-result';
-import { keepSupportedInclusions } from '../inclusions';
-import {
-  isStrict,
-  parseSearch,
-  SearchParameterDefinition,
-} from '../search-parameters';
+import { isStrict, parseSearch, ResourceSearch } from '../search-parameters';
 import {
   codeOfToken,
   instantMatcher,
@@ -27,17 +22,21 @@ import {
 const observationNotFound = () =>
   new NotFoundError('OBSERVATION_NOT_FOUND', 'No observation has this id.');
 
-export const OBSERVATION_SEARCH_PARAMETERS = {
-  _id: {},
-  patient: {},
-  subject: {},
-  code: {},
-  status: {},
-  date: {},
-} as const satisfies Record<string, SearchParameterDefinition>;
-
-/** The one `_revinclude` an observation search takes: the report it belongs to (its test). */
-export const REPORT_OF_RESULT_REVINCLUDE = 'DiagnosticReport:result';
+/**
+ * The Observation search (the CapabilityStatement lists the same). `code` is a search parameter here,
+ * so the API key must come as the header. Its one `_revinclude` is the report it belongs to (its test).
+ */
+export const OBSERVATION_SEARCH = {
+  parameters: {
+    _id: {},
+    patient: {},
+    subject: {},
+    code: {},
+    status: {},
+    date: {},
+  },
+  revIncludes: ['DiagnosticReport:result'],
+} as const satisfies ResourceSearch;
 
 /** FHIR Observation: one per observation of a medical test. */
 @Injectable()
@@ -61,16 +60,9 @@ export class FhirObservationsService {
     prefer: string | undefined,
     baseUrl: string,
   ): Promise<SearchsetBundle> {
-    const strict = isStrict(prefer);
-    // `code` is a search parameter here, so the API key must come as the header.
-    const search = keepSupportedInclusions(
-      parseSearch(query, OBSERVATION_SEARCH_PARAMETERS, {
-        strict,
-        keyParameter: false,
-      }),
-      { revIncludes: [REPORT_OF_RESULT_REVINCLUDE] },
-      strict,
-    );
+    const search = parseSearch(query, OBSERVATION_SEARCH, {
+      strict: isStrict(prefer),
+    });
     const patient = patientOfSearch(search.values);
     const ids = (search.values.get('_id') ?? []).map(({ value }) =>
       parseObservationId(value),

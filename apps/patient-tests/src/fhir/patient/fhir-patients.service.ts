@@ -9,7 +9,7 @@ import { FhirPatientInput } from './fhir-patient.dto';
 import { fromFhirPatient, toFhirPatient } from './patient.mapper';
 import {
   insuranceNumberOf,
-  PATIENT_SEARCH_PARAMETERS,
+  PATIENT_SEARCH,
   patientQueryOf,
 } from './patient-search';
 
@@ -112,9 +112,8 @@ export class FhirPatientsService {
     prefer: string | undefined,
     baseUrl: string,
   ): Promise<SearchsetBundle> {
-    const search = parseSearch(query, PATIENT_SEARCH_PARAMETERS, {
+    const search = parseSearch(query, PATIENT_SEARCH, {
       strict: isStrict(prefer),
-      keyParameter: true,
     });
     const patientQuery = patientQueryOf(search.values);
     if (patientQuery === 'none') {

@@ -3,22 +3,28 @@ import type { PatientQuery, TextMatch } from '../../patients/patient-query';
 import {
   dateRangeOf,
   datePrefixOf,
-  SearchParameterDefinition,
+  ResourceSearch,
   SearchValue,
   tokenOf,
 } from '../search-parameters';
 import { INSURANCE_NUMBER_SYSTEM } from './fhir-patient.dto';
 
-/** The Patient search parameters this server supports (the CapabilityStatement lists the same). */
-export const PATIENT_SEARCH_PARAMETERS = {
-  _id: {},
-  identifier: {},
-  family: { modifiers: ['exact'] },
-  given: { modifiers: ['exact'] },
-  birthdate: {},
-  gender: {},
-  'address-postalcode': { modifiers: ['exact'] },
-} as const satisfies Record<string, SearchParameterDefinition>;
+/**
+ * The Patient search (the CapabilityStatement lists the same). No `_include` or `_revinclude`: a
+ * Patient references nothing this server serves, and its tests are searched by `patient` on
+ * DiagnosticReport or Observation.
+ */
+export const PATIENT_SEARCH = {
+  parameters: {
+    _id: {},
+    identifier: {},
+    family: { modifiers: ['exact'] },
+    given: { modifiers: ['exact'] },
+    birthdate: {},
+    gender: {},
+    'address-postalcode': { modifiers: ['exact'] },
+  },
+} as const satisfies ResourceSearch;
 
 /** FHIR string search: a case-insensitive prefix, or the exact value with `:exact`. */
 const textMatch = ({ modifier, value }: SearchValue): TextMatch =>
