@@ -197,6 +197,11 @@ resource "azurerm_api_management_api_diagnostic" "patient_tests" {
         mode  = "Hide"
         value = "x-functions-key"
       }
+      # The subscription key's query form, as the caller sent it (the policy drops it before the app).
+      query_params {
+        mode  = "Hide"
+        value = "subscription-key"
+      }
     }
   }
 

@@ -356,6 +356,13 @@ run "plan" {
     error_message = "patient-tests' FHIR_BASE_URL (Bundle links and Location headers) must be the gateway's public FHIR base: the PatientTests API's path, then the path of its FHIR operations."
   }
 
+  assert {
+    condition = contains([
+      for q in azurerm_api_management_api_diagnostic.patient_tests.frontend_request[0].data_masking[0].query_params : q.value if q.mode == "Hide"
+    ], "subscription-key")
+    error_message = "The PatientTests API's diagnostic must hide the subscription key's query form in the request it logs."
+  }
+
   # --- Every Key Vault reference versionless; secrets only in Key Vault ---------------------------
 
   assert {
