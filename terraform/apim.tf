@@ -104,16 +104,22 @@ resource "azurerm_api_management_api" "patient_tests" {
 
 # The FHIR interface (/api/fhir in the same Function App) is described by its CapabilityStatement, not
 # the OpenAPI document, so its operations are declared here: every method it serves, on every path
-# under /fhir. They inherit the API's policy (backend, function key, gateway secret, rate limit). An
-# import of a changed OpenAPI document rewrites the API's operations, so they are re-created with it.
+# under its base path. They inherit the API's policy (backend, function key, gateway secret, rate
+# limit). An import of a changed OpenAPI document rewrites the API's operations, so they are re-created
+# with it.
 locals {
   # Known before API Management exists, so the Function Apps (FHIR_BASE_URL) need not wait for it.
   apim_name = "apim-${local.unique}"
+  # The app's FHIR base path: the Functions route prefix and /fhir (FHIR_BASE_PATH in
+  # apps/patient-tests/src/fhir/fhir-wire.ts). The gateway appends an operation's path to the backend's
+  # URL, which is the host only, so the operations carry the prefix, as the imported ones (/api/patient)
+  # do; without it the app answers 404. FHIR_BASE_URL (functions.tf) is built from the same path.
+  patient_tests_fhir_path = "/api/fhir"
   fhir_operations = {
-    "fhir-get"         = { method = "GET", url_template = "/fhir/*" }
-    "fhir-create"      = { method = "POST", url_template = "/fhir/*" }
-    "fhir-transaction" = { method = "POST", url_template = "/fhir" }
-    "fhir-update"      = { method = "PUT", url_template = "/fhir/*" }
+    "fhir-get"         = { method = "GET", url_template = "${local.patient_tests_fhir_path}/*" }
+    "fhir-create"      = { method = "POST", url_template = "${local.patient_tests_fhir_path}/*" }
+    "fhir-transaction" = { method = "POST", url_template = local.patient_tests_fhir_path }
+    "fhir-update"      = { method = "PUT", url_template = "${local.patient_tests_fhir_path}/*" }
   }
 }
 
@@ -126,7 +132,7 @@ resource "azurerm_api_management_api_operation" "fhir" {
   display_name        = "FHIR R4 ${each.value.method} ${each.value.url_template}"
   method              = each.value.method
   url_template        = each.value.url_template
-  description         = "FHIR R4 (application/fhir+json); see GET /fhir/metadata"
+  description         = "FHIR R4 (application/fhir+json); see GET ${local.patient_tests_fhir_path}/metadata"
 
   lifecycle {
     replace_triggered_by = [azurerm_api_management_api.patient_tests]
@@ -190,6 +196,11 @@ resource "azurerm_api_management_api_diagnostic" "patient_tests" {
       headers {
         mode  = "Hide"
         value = "x-functions-key"
+      }
+      # The subscription key's query form, as the caller sent it (the policy drops it before the app).
+      query_params {
+        mode  = "Hide"
+        value = "subscription-key"
       }
     }
   }

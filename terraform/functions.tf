@@ -69,8 +69,9 @@ locals {
       AUDIT_API_URL                  = "https://${local.function_app_hostnames["audit"]}/api"
       KEY_VAULT_SECRET_AUDIT_API_KEY = var.audit_api_key_secret_name
       AUDIT_TIMEOUT_MS               = tostring(var.audit_timeout_ms)
-      # The base of the absolute URLs in FHIR Bundles: what clients call, API Management's gateway.
-      FHIR_BASE_URL = "https://${local.apim_name}.azure-api.net/${var.apim_api_path}/fhir"
+      # The base of the absolute URLs in FHIR Bundles and Location headers: what clients call, the
+      # gateway's PatientTests API path and the FHIR operations' path under it (apim.tf).
+      FHIR_BASE_URL = "https://${local.apim_name}.azure-api.net/${var.apim_api_path}${local.patient_tests_fhir_path}"
     })
     "audit" = merge(local.common_settings["audit"], {
       KEY_VAULT_SECRET_AUDIT_READER_KEYS = var.audit_reader_keys_secret_name

@@ -333,6 +333,36 @@ run "plan" {
     error_message = "Both auditors' APIs need diagnostics without bodies, with every key-carrying header and query parameter hidden."
   }
 
+  # --- The PatientTests API: the app's own paths, since the backend is the host only ----------------
+
+  # The gateway sends <backend URL><operation path>, and the backend (rotation/apim.tf) is the host
+  # only, so each operation must carry the app's route prefix, /api, as the imported ones do.
+  assert {
+    condition     = alltrue([for path in keys(jsondecode(azurerm_api_management_api.patient_tests.import[0].content_value).paths) : startswith(path, "/api/")])
+    error_message = "The imported JSON API operations must start with /api, the apps' route prefix."
+  }
+
+  assert {
+    condition = toset([for o in azurerm_api_management_api_operation.fhir : "${o.method} ${o.url_template}"]) == toset([
+      "GET /api/fhir/*", "POST /api/fhir/*", "POST /api/fhir", "PUT /api/fhir/*",
+    ])
+    error_message = "The FHIR operations must be published on the app's FHIR path, /api/fhir (FHIR_BASE_PATH in apps/patient-tests/src/fhir/fhir-wire.ts): a path without /api reaches no route of the app (404)."
+  }
+
+  assert {
+    condition = alltrue([
+      for o in azurerm_api_management_api_operation.fhir : o.api_name == azurerm_api_management_api.patient_tests.name
+    ]) && jsondecode(azurerm_resource_group_template_deployment.function_app["patient-tests"].parameters_content).appSettings.value.FHIR_BASE_URL == "https://${azurerm_api_management.this.name}.azure-api.net/${azurerm_api_management_api.patient_tests.path}/api/fhir"
+    error_message = "patient-tests' FHIR_BASE_URL (Bundle links and Location headers) must be the gateway's public FHIR base: the PatientTests API's path, then the path of its FHIR operations."
+  }
+
+  assert {
+    condition = contains([
+      for q in azurerm_api_management_api_diagnostic.patient_tests.frontend_request[0].data_masking[0].query_params : q.value if q.mode == "Hide"
+    ], "subscription-key")
+    error_message = "The PatientTests API's diagnostic must hide the subscription key's query form in the request it logs."
+  }
+
   # --- Every Key Vault reference versionless; secrets only in Key Vault ---------------------------
 
   assert {

@@ -321,6 +321,28 @@ describe('terraform policy', () => {
         '${local.kv_uri}secrets/${var.gateway_secret_name}',
       );
     });
+
+    it("never forwards the caller's subscription key to the PatientTests app, as a header or in the query", () => {
+      const xml = readFileSync(
+        join(TERRAFORM_DIR, 'rotation', 'policies', 'patient-tests-api.xml'),
+        'utf8',
+      );
+      const inbound = /<inbound>([\s\S]*?)<\/inbound>/.exec(xml)?.[1] ?? '';
+      const backend = inbound.indexOf('<set-backend-service');
+      expect(backend).toBeGreaterThan(0);
+      for (const fragment of [
+        '<set-header name="Ocp-Apim-Subscription-Key" exists-action="delete" />',
+        '<set-query-parameter name="subscription-key" exists-action="delete" />',
+      ]) {
+        const at = inbound.indexOf(fragment);
+        expect({ fragment, removedBeforeForwarding: at >= 0 && at < backend }).toEqual({
+          fragment,
+          removedBeforeForwarding: true,
+        });
+      }
+      // `code` is a FHIR Observation search parameter on this API: it must reach the app.
+      expect(inbound).not.toContain('<set-query-parameter name="code"');
+    });
   });
 
   describe("the auditors' path (API Management to the audit register's read side)", () => {
@@ -400,6 +422,7 @@ describe('terraform policy', () => {
       const xml = inbound(policyXml('audit-api.xml'));
       const order = [
         '<set-query-parameter name="code" exists-action="delete" />',
+        '<set-query-parameter name="subscription-key" exists-action="delete" />',
         '<set-header name="x-forwarded-functions-key" exists-action="delete" />',
         '<set-header name="x-forwarded-functions-key" exists-action="override">',
         'context.Request.Headers.GetValueOrDefault("x-functions-key", "")',

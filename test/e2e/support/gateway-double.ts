@@ -4,8 +4,15 @@ import {
   Server,
   ServerResponse,
 } from 'node:http';
+import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { loadConfiguration } from '../../../terraform/tests/support/hcl';
+import { join } from 'node:path';
+import {
+  Body,
+  Configuration,
+  TERRAFORM_DIR,
+  loadConfiguration,
+} from '../../../terraform/tests/support/hcl';
 
 /** One operation of an API, as terraform/apim.tf declares it. */
 interface Operation {
@@ -16,8 +23,24 @@ interface Operation {
 /** What the backend received for one forwarded request. */
 export interface Forwarded {
   path: string;
+  /** The query string as forwarded, with its `?` (empty when none). */
+  search: string;
   headers: Record<string, string | string[] | undefined>;
 }
+
+/** The PatientTests app behind the double, as rotation/apim.tf's backend reaches it. */
+export interface PatientTestsBackend {
+  /** The app's scheme and host: the backend URL is the host only. */
+  origin: string;
+  /** The backend's credentials: the function key the gateway sends in x-functions-key. */
+  functionKey: string;
+  /** A subscription key of the PatientTests product. */
+  subscriptionKey: string;
+  gatewaySecret: string;
+}
+
+const escapeRegExp = (text: string) =>
+  text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 const HOP_BY_HOP = new Set([
   'connection',
@@ -28,11 +51,90 @@ const HOP_BY_HOP = new Set([
   'content-length',
 ]);
 
+// API Management's URL templates: {name} is one path segment, a trailing * the rest of the path.
 const matches = (operation: Operation, method: string, path: string) =>
   operation.method === method &&
-  new RegExp(`^${operation.url_template.replace(/\{[^}]+\}/g, '[^/]+')}$`).test(
-    path,
+  new RegExp(
+    `^${operation.url_template
+      .split(/(\{[^}]+\}|\*)/)
+      .map((part) =>
+        part === '*'
+          ? '.*'
+          : part.startsWith('{')
+            ? '[^/]+'
+            : escapeRegExp(part),
+      )
+      .join('')}$`,
+  ).test(path);
+
+/** A string of the configuration with its `${local.<name>}` references replaced by their values. */
+function resolveLocals(value: string, locals: Body): string {
+  return value.replace(/\$\{local\.([a-z0-9_]+)\}/g, (_, name: string) => {
+    const local = locals[name];
+    if (typeof local !== 'string' || local.includes('${')) {
+      throw new Error(`local.${name} is not a plain string`);
+    }
+    return local;
+  });
+}
+
+function variableDefault(config: Configuration, name: string): string {
+  const value = config.variables.find((v) => v.name === name)?.body.default;
+  if (typeof value !== 'string') {
+    throw new Error(`variable ${name} has no string default`);
+  }
+  return value;
+}
+
+/**
+ * The PatientTests API's operations, as terraform/ publishes them: every path and method of the
+ * OpenAPI document it imports (local.openapi_doc), and the FHIR operations it declares.
+ */
+function patientTestsOperations(config: Configuration): Operation[] {
+  const document = resolveLocals(
+    String(config.locals.openapi_doc),
+    config.locals,
+  ).replace('${path.module}', TERRAFORM_DIR);
+  const { paths } = JSON.parse(readFileSync(document, 'utf8')) as {
+    paths: Record<string, Record<string, unknown>>;
+  };
+  const imported = Object.entries(paths).flatMap(([path, methods]) =>
+    Object.keys(methods).map((method) => ({
+      method: method.toUpperCase(),
+      url_template: path,
+    })),
   );
+  const fhir = Object.values(
+    config.locals.fhir_operations as Record<string, Operation>,
+  ).map(({ method, url_template }) => ({
+    method,
+    url_template: resolveLocals(url_template, config.locals),
+  }));
+  return [...imported, ...fhir];
+}
+
+/**
+ * What the PatientTests API's policy removes before forwarding, read from the policy document
+ * itself (rotation/policies/patient-tests-api.xml, with the correlation header rotation/apim.tf
+ * passes), so the double drops exactly what API Management would.
+ */
+function patientTestsPolicyDeletions(): { headers: string[]; query: string[] } {
+  const xml = readFileSync(
+    join(TERRAFORM_DIR, 'rotation', 'policies', 'patient-tests-api.xml'),
+    'utf8',
+  ).replaceAll('${correlation_id_header}', 'x-correlation-id');
+  const inbound = /<inbound>([\s\S]*?)<\/inbound>/.exec(xml)?.[1] ?? '';
+  const deleted = (element: string) =>
+    [
+      ...inbound.matchAll(
+        new RegExp(`<${element} name="([^"]+)" exists-action="delete" />`, 'g'),
+      ),
+    ].map(([, name]) => name);
+  return {
+    headers: deleted('set-header').map((name) => name.toLowerCase()),
+    query: deleted('set-query-parameter'),
+  };
+}
 
 /**
  * API Management as terraform/ publishes the auditors' path, for a browser test without Azure: the
@@ -40,13 +142,23 @@ const matches = (operation: Operation, method: string, path: string) =>
  * "audit-explorer" API (the page's files, no key), each forwarding to the audit app as the policies in
  * terraform/rotation/policies/ say. The operations are read from the Terraform configuration itself;
  * the policies' header handling is restated here (what policy.spec.ts pins in the XML).
+ *
+ * Once `publishPatientTests` names the app, also the PatientTests API under its path (variable
+ * apim_api_path): the imported JSON operations and the FHIR operations, forwarded to the host-only
+ * backend with the path unchanged, minus what its policy deletes (read from the XML), with the
+ * backend's function key, the gateway secret and the caller headers the policy sets.
  */
 export class GatewayDouble {
   /** Every request the double forwarded, as the backend saw its path and headers. */
   readonly forwarded: Forwarded[] = [];
   private server?: Server;
+  private url = '';
   private auditOperations: Operation[] = [];
   private explorerOperations: Operation[] = [];
+  private patientTestsPath = '';
+  private patientTestsFhirPath = '';
+  private patientTestsOperations: Operation[] = [];
+  private patientTests?: PatientTestsBackend;
 
   constructor(
     private readonly backendOrigin: string,
@@ -66,6 +178,12 @@ export class GatewayDouble {
     this.explorerOperations = Object.values(
       config.locals.audit_explorer_operations as Record<string, Operation>,
     );
+    this.patientTestsPath = variableDefault(config, 'apim_api_path');
+    this.patientTestsFhirPath = resolveLocals(
+      String(config.locals.patient_tests_fhir_path),
+      config.locals,
+    );
+    this.patientTestsOperations = patientTestsOperations(config);
     this.server = createServer((request, response) => {
       this.handle(request, response).catch(() => {
         response.writeHead(500).end();
@@ -74,7 +192,21 @@ export class GatewayDouble {
     await new Promise<void>((resolve) =>
       this.server!.listen(0, '127.0.0.1', resolve),
     );
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this.url;
+  }
+
+  /** Forwards the PatientTests API to this app from now on. */
+  publishPatientTests(backend: PatientTestsBackend): void {
+    this.patientTests = backend;
+  }
+
+  /**
+   * The public FHIR base of the PatientTests API on this gateway, built as terraform/functions.tf
+   * builds FHIR_BASE_URL: the API's path, then the FHIR operations' path.
+   */
+  patientTestsFhirBaseUrl(): string {
+    return `${this.url}/${this.patientTestsPath}${this.patientTestsFhirPath}`;
   }
 
   close(): Promise<void> {
@@ -94,7 +226,9 @@ export class GatewayDouble {
         ? this.auditOperations
         : apiPath === 'audit-explorer'
           ? this.explorerOperations
-          : [];
+          : apiPath === this.patientTestsPath && this.patientTests
+            ? this.patientTestsOperations
+            : [];
     if (!api.some((operation) => matches(operation, method, path))) {
       return this.answer(response, 404, 'Resource not found');
     }
@@ -103,6 +237,13 @@ export class GatewayDouble {
       if (!HOP_BY_HOP.has(name) && typeof value === 'string') {
         headers[name] = value;
       }
+    }
+    if (apiPath === this.patientTestsPath && this.patientTests) {
+      return this.forwardToPatientTests(this.patientTests, request, response, {
+        path,
+        url,
+        headers,
+      });
     }
     const clientKey = headers['x-functions-key'];
     for (const name of [
@@ -136,13 +277,73 @@ export class GatewayDouble {
       headers['x-apim-subscription-id'] = 'auditors-e2e';
       headers['x-forwarded-for'] = request.socket.remoteAddress ?? '';
     }
-    this.forwarded.push({ path, headers });
+    return this.forward(this.backendOrigin, request, response, {
+      path,
+      url,
+      headers,
+    });
+  }
+
+  /** rotation/policies/patient-tests-api.xml and the backend's credentials (rotation/apim.tf). */
+  private forwardToPatientTests(
+    backend: PatientTestsBackend,
+    request: IncomingMessage,
+    response: ServerResponse,
+    {
+      path,
+      url,
+      headers,
+    }: { path: string; url: URL; headers: Record<string, string> },
+  ): Promise<void> {
+    // API Management takes the key from the header, else from the query parameter.
+    const subscriptionKey =
+      headers['ocp-apim-subscription-key'] ??
+      url.searchParams.get('subscription-key');
+    if (subscriptionKey !== backend.subscriptionKey) {
+      this.answer(
+        response,
+        401,
+        'Access denied due to invalid subscription key.',
+      );
+      return Promise.resolve();
+    }
+    const deletions = patientTestsPolicyDeletions();
+    for (const name of deletions.headers) {
+      delete headers[name];
+    }
+    for (const name of deletions.query) {
+      url.searchParams.delete(name);
+    }
+    headers['x-apim-subscription-id'] = 'patient-tests-e2e';
+    headers['x-forwarded-for'] = request.socket.remoteAddress ?? '';
+    headers['x-gateway-secret'] = backend.gatewaySecret;
+    headers['x-functions-key'] = backend.functionKey;
+    return this.forward(backend.origin, request, response, {
+      path,
+      url,
+      headers,
+    });
+  }
+
+  /** Sends the request on to `origin` + the operation's path, and its answer back. */
+  private async forward(
+    origin: string,
+    request: IncomingMessage,
+    response: ServerResponse,
+    {
+      path,
+      url,
+      headers,
+    }: { path: string; url: URL; headers: Record<string, string> },
+  ): Promise<void> {
+    const method = request.method ?? 'GET';
+    this.forwarded.push({ path, search: url.search, headers });
     const body = await new Promise<Buffer>((resolve) => {
       const chunks: Buffer[] = [];
       request.on('data', (chunk: Buffer) => chunks.push(chunk));
       request.on('end', () => resolve(Buffer.concat(chunks)));
     });
-    const upstream = await fetch(`${this.backendOrigin}${path}${url.search}`, {
+    const upstream = await fetch(`${origin}${path}${url.search}`, {
       method,
       headers,
       body: body.length > 0 ? new Uint8Array(body) : undefined,

@@ -40,7 +40,7 @@ export const patientTestsConfigSchema = z.object({
     .url({
       protocol: /^https?$/,
       error:
-        'must be an http(s) URL, e.g. https://<apim>.azure-api.net/patient-tests/fhir',
+        'must be an http(s) URL, e.g. https://<apim>.azure-api.net/patient-tests/api/fhir',
     })
     .max(512)
     .optional()

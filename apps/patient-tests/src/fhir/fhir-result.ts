@@ -4,9 +4,9 @@ import {
   Injectable,
   NestInterceptor,
 } from '@nestjs/common';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { map, Observable } from 'rxjs';
-import { FHIR_BASE_PATH } from './fhir-wire';
+import { FhirBaseUrl } from './fhir-base-url';
 
 /** A resource as the FHIR routes answer it: the body and what its headers say about it. */
 export interface FhirResource {
@@ -31,19 +31,28 @@ export class FhirResult<T extends FhirResource = FhirResource> {
   }
 }
 
-/** FHIR's version-specific location of a resource, relative to the server root. */
-export const versionedLocation = ({ resourceType, id, meta }: FhirResource) =>
-  `${FHIR_BASE_PATH}/${resourceType}/${id}${meta?.versionId ? `/_history/${meta.versionId}` : ''}`;
+/**
+ * FHIR's version-specific location of a resource, `[base]/[type]/[id]/_history/[vid]`, absolute on the
+ * base clients call: behind API Management a path from the server root would lack the API's own path.
+ */
+export const versionedLocation = (
+  { resourceType, id, meta }: FhirResource,
+  baseUrl: string,
+) =>
+  `${baseUrl}/${resourceType}/${id}${meta?.versionId ? `/_history/${meta.versionId}` : ''}`;
 
 @Injectable()
 export class FhirResultInterceptor implements NestInterceptor {
+  constructor(private readonly baseUrl: FhirBaseUrl) {}
+
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     return next.handle().pipe(
       map((result: unknown): unknown => {
         if (!(result instanceof FhirResult)) {
           return result;
         }
-        const reply = context.switchToHttp().getResponse<FastifyReply>();
+        const http = context.switchToHttp();
+        const reply = http.getResponse<FastifyReply>();
         const { resource, options } = result as FhirResult;
         reply.status(options.status ?? 200);
         if (resource.meta?.versionId) {
@@ -56,7 +65,13 @@ export class FhirResultInterceptor implements NestInterceptor {
           );
         }
         if (options.location) {
-          reply.header('location', versionedLocation(resource));
+          reply.header(
+            'location',
+            versionedLocation(
+              resource,
+              this.baseUrl.of(http.getRequest<FastifyRequest>()),
+            ),
+          );
         }
         return resource;
       }),

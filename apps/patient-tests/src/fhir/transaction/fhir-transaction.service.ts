@@ -104,7 +104,7 @@ export class FhirTransactionService {
           resource,
           response: {
             status: '201 Created',
-            location: versionedLocation(resource),
+            location: versionedLocation(resource, baseUrl),
             etag: `W/"${resource.meta?.versionId}"`,
             lastModified: resource.meta?.lastUpdated,
           },
