@@ -159,7 +159,15 @@ export class AuditRecordsRepository {
   async insertChained(docs: AuditRecordDocument[]): Promise<void> {
     // Not retried here, unlike every other database call: the appender handles a throttled batch
     // itself, within each request's deadline (audit-appender.ts), and a retry here would spend it.
-    await unretriedCollection(this.model).insertMany(docs, { ordered: true });
+    const records = unretriedCollection(this.model);
+    // One record alone (every append when requests do not overlap) goes by insertOne: the driver's
+    // bulk path that insertMany takes costs a measurable part of a lone append. A refused insertOne
+    // (duplicate sequence, throttled) stored nothing, which is what the appender assumes of it.
+    if (docs.length === 1) {
+      await records.insertOne(docs[0]);
+    } else {
+      await records.insertMany(docs, { ordered: true });
+    }
   }
 
   /**

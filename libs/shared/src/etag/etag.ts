@@ -1,15 +1,8 @@
-import {
-  CallHandler,
-  ExecutionContext,
-  Injectable,
-  NestInterceptor,
-} from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { map, Observable } from 'rxjs';
 import { DomainError } from '../errors/domain-error';
 
 /**
- * A resource with its version. Handlers return it as is; `ETagInterceptor` sends the resource as the
+ * A resource with its version. Handlers return it as is; `ResultInterceptor` sends the resource as the
  * body and the version as a strong `ETag`, for optimistic concurrency with `If-Match`.
  */
 export class Versioned<T> {
@@ -51,21 +44,11 @@ export const preconditionFailed = () =>
     'The resource changed since the ETag in If-Match; read it again.',
   );
 
-/** Sends a returned `Versioned` as its value with an `ETag` header. */
-@Injectable()
-export class ETagInterceptor implements NestInterceptor {
-  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    return next.handle().pipe(
-      map((result: unknown): unknown => {
-        if (!(result instanceof Versioned)) {
-          return result;
-        }
-        context
-          .switchToHttp()
-          .getResponse<FastifyReply>()
-          .header('etag', etagOf(result.version));
-        return result.value as unknown;
-      }),
-    );
+/** Sends a returned `Versioned` as its value with an `ETag` header (see `ResultInterceptor`). */
+export function sendVersioned(result: unknown, reply: FastifyReply): unknown {
+  if (!(result instanceof Versioned)) {
+    return result;
   }
+  reply.header('etag', etagOf(result.version));
+  return result.value as unknown;
 }

@@ -3,11 +3,8 @@ import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { ZodValidationPipe } from 'nestjs-zod';
 import { ApiKeyGuard, ApiKeyGuardOptions } from '../auth/api-key.guard';
 import { ApiKeys } from '../auth/api-keys';
-import { PageInterceptor } from '../paging/page.interceptor';
-import { ReplayedInterceptor } from '../idempotency/replayed';
-import { ETagInterceptor } from '../etag/etag';
-import { LocationInterceptor } from './location';
 import { ProblemFilter } from './problem.filter';
+import { ResultInterceptor } from './result.interceptor';
 import { WellFormedInputGuard } from './well-formed-input.guard';
 
 export interface HttpPipelineOptions {
@@ -34,14 +31,10 @@ const { ConfigurableModuleClass, MODULE_OPTIONS_TOKEN } =
  */
 /**
  * The pipeline's interceptors, outermost first (Nest applies global interceptors in the order they are
- * registered): each turns a handler's result type (Page, Location, Versioned, Replayed) into headers.
+ * registered): one, which turns a handler's result type (Page, Location, Versioned, Replayed) into
+ * headers.
  */
-export const PIPELINE_INTERCEPTORS = [
-  PageInterceptor,
-  LocationInterceptor,
-  ETagInterceptor,
-  ReplayedInterceptor,
-];
+export const PIPELINE_INTERCEPTORS = [ResultInterceptor];
 
 @Module({
   providers: [

@@ -1,13 +1,6 @@
-import {
-  CallHandler,
-  ExecutionContext,
-  Injectable,
-  NestInterceptor,
-  SetMetadata,
-} from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
+import { ExecutionContext, SetMetadata } from '@nestjs/common';
+import type { Reflector } from '@nestjs/core';
 import type { FastifyReply } from 'fastify';
-import { map, Observable } from 'rxjs';
 import { GLOBAL_PREFIX } from './constants';
 
 const LOCATION = 'http:location';
@@ -16,25 +9,23 @@ const LOCATION = 'http:location';
 export const Location = <T>(pathOf: (created: T) => string) =>
   SetMetadata(LOCATION, pathOf);
 
-@Injectable()
-export class LocationInterceptor implements NestInterceptor {
-  constructor(private readonly reflector: Reflector) {}
-
-  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const pathOf = this.reflector.get<
-      ((created: unknown) => string) | undefined
-    >(LOCATION, context.getHandler());
-    if (!pathOf) {
-      return next.handle();
-    }
-    return next.handle().pipe(
-      map((created: unknown) => {
-        context
-          .switchToHttp()
-          .getResponse<FastifyReply>()
-          .header('location', `/${GLOBAL_PREFIX}/${pathOf(created)}`);
-        return created;
-      }),
-    );
+/**
+ * What sets `Location` for a handler that declares `@Location`, from its (unwrapped) result; undefined
+ * for any other handler. Used by `ResultInterceptor`.
+ */
+export function locationSender(
+  reflector: Reflector,
+  handler: ReturnType<ExecutionContext['getHandler']>,
+): ((created: unknown, reply: FastifyReply) => unknown) | undefined {
+  const pathOf = reflector.get<((created: unknown) => string) | undefined>(
+    LOCATION,
+    handler,
+  );
+  if (!pathOf) {
+    return undefined;
   }
+  return (created, reply) => {
+    reply.header('location', `/${GLOBAL_PREFIX}/${pathOf(created)}`);
+    return created;
+  };
 }

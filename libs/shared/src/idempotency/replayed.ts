@@ -1,11 +1,4 @@
-import {
-  CallHandler,
-  ExecutionContext,
-  Injectable,
-  NestInterceptor,
-} from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { map, Observable } from 'rxjs';
 
 /** Response header of a replayed outcome. */
 export const IDEMPOTENT_REPLAYED_HEADER = 'idempotent-replayed';
@@ -18,21 +11,11 @@ export class Replayed<T> {
   constructor(readonly value: T) {}
 }
 
-/** Sends a returned `Replayed` as its value with `Idempotent-Replayed: true`. */
-@Injectable()
-export class ReplayedInterceptor implements NestInterceptor {
-  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    return next.handle().pipe(
-      map((result: unknown): unknown => {
-        if (!(result instanceof Replayed)) {
-          return result;
-        }
-        context
-          .switchToHttp()
-          .getResponse<FastifyReply>()
-          .header(IDEMPOTENT_REPLAYED_HEADER, 'true');
-        return result.value as unknown;
-      }),
-    );
+/** Sends a returned `Replayed` as its value with `Idempotent-Replayed: true` (see `ResultInterceptor`). */
+export function sendReplayed(result: unknown, reply: FastifyReply): unknown {
+  if (!(result instanceof Replayed)) {
+    return result;
   }
+  reply.header(IDEMPOTENT_REPLAYED_HEADER, 'true');
+  return result.value as unknown;
 }
