@@ -6,7 +6,7 @@ import { ApiKeys } from '../auth/api-keys';
 import { PageInterceptor } from '../paging/page.interceptor';
 import { ReplayedInterceptor } from '../idempotency/replayed';
 import { ETagInterceptor } from '../etag/etag';
-import { LocationInterceptor } from './location';
+import { LocationInterceptor, LocationOptions } from './location';
 import { ProblemFilter } from './problem.filter';
 import { WellFormedInputGuard } from './well-formed-input.guard';
 
@@ -19,6 +19,8 @@ export interface HttpPipelineOptions {
   gatewaySecrets: ApiKeys;
   /** See `ApiKeyGuardOptions.gatewayForwardsCallerKeys`; default false. */
   gatewayForwardsCallerKeys?: boolean;
+  /** The URL clients reach the API at (`PUBLIC_API_URL`): `Location` headers are absolute on it when set. */
+  publicApiUrl?: string;
 }
 
 const { ConfigurableModuleClass, MODULE_OPTIONS_TOKEN } =
@@ -56,6 +58,13 @@ export const PIPELINE_INTERCEPTORS = [
         hostChecksKeys: o.hostChecksKeys,
         gatewaySecrets: o.gatewaySecrets,
         gatewayForwardsCallerKeys: o.gatewayForwardsCallerKeys ?? false,
+      }),
+      inject: [MODULE_OPTIONS_TOKEN],
+    },
+    {
+      provide: LocationOptions,
+      useFactory: (o: HttpPipelineOptions): LocationOptions => ({
+        publicApiUrl: o.publicApiUrl,
       }),
       inject: [MODULE_OPTIONS_TOKEN],
     },

@@ -16,9 +16,28 @@ const LOCATION = 'http:location';
 export const Location = <T>(pathOf: (created: T) => string) =>
   SetMetadata(LOCATION, pathOf);
 
+/**
+ * Where `Location` headers point: `publicApiUrl` is the URL clients reach the API at (the app's
+ * `PUBLIC_API_URL`), unset for a client that calls the app directly.
+ */
+export abstract class LocationOptions {
+  abstract readonly publicApiUrl?: string;
+}
+
+/**
+ * The `Location` of the resource at `path` (relative to the route prefix): absolute on `publicApiUrl`
+ * when given, since behind API Management the API's own path is in no header the app receives and a
+ * root-relative path would lead a client out of the API; else root-relative, on the route prefix.
+ */
+export const locationOf = (path: string, publicApiUrl?: string): string =>
+  `${publicApiUrl ?? `/${GLOBAL_PREFIX}`}/${path}`;
+
 @Injectable()
 export class LocationInterceptor implements NestInterceptor {
-  constructor(private readonly reflector: Reflector) {}
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly options: LocationOptions,
+  ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const pathOf = this.reflector.get<
@@ -32,7 +51,10 @@ export class LocationInterceptor implements NestInterceptor {
         context
           .switchToHttp()
           .getResponse<FastifyReply>()
-          .header('location', `/${GLOBAL_PREFIX}/${pathOf(created)}`);
+          .header(
+            'location',
+            locationOf(pathOf(created), this.options.publicApiUrl),
+          );
         return created;
       }),
     );
