@@ -235,7 +235,7 @@ describe("FHIR and JSON through API Management's PatientTests API (Terraform's o
     expect(read.body.lastName).toBe('Json');
   });
 
-  it("creates a patient through the JSON API whose Location, followed through the gateway, answers it", async () => {
+  it('creates a patient through the JSON API whose Location, followed through the gateway, answers it', async () => {
     const created = await json.post('/patient', samplePatient());
     expect(created.status).toBe(201);
     const location = created.headers.get('location');

@@ -89,7 +89,9 @@ describe('audit configuration: behind API Management', () => {
       PUBLIC_API_URL: 'https://apim-x.azure-api.net/audit/api/',
       EXPLORER_API_BASE: '/audit/api/',
     });
-    expect(config.PUBLIC_API_URL).toBe('https://apim-x.azure-api.net/audit/api');
+    expect(config.PUBLIC_API_URL).toBe(
+      'https://apim-x.azure-api.net/audit/api',
+    );
     expect(config.EXPLORER_API_BASE).toBe('/audit/api/');
   });
 

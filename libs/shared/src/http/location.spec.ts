@@ -28,7 +28,9 @@ describe('locationOf', () => {
         'patient/p1/tests/t1',
         'https://apim-x.azure-api.net/patient-tests/api',
       ),
-    ).toBe('https://apim-x.azure-api.net/patient-tests/api/patient/p1/tests/t1');
+    ).toBe(
+      'https://apim-x.azure-api.net/patient-tests/api/patient/p1/tests/t1',
+    );
   });
 });
 
