@@ -108,12 +108,15 @@ resource "azurerm_api_management_api" "patient_tests" {
 # limit). An import of a changed OpenAPI document rewrites the API's operations, so they are re-created
 # with it.
 locals {
-  # Known before API Management exists, so the Function Apps (FHIR_BASE_URL) need not wait for it.
+  # Known before API Management exists, so the Function Apps (PUBLIC_API_URL) need not wait for it.
   apim_name = "apim-${local.unique}"
-  # The app's FHIR base path: the Functions route prefix and /fhir (FHIR_BASE_PATH in
-  # apps/patient-tests/src/fhir/fhir-wire.ts). The gateway appends an operation's path to the backend's
-  # URL, which is the host only, so the operations carry the prefix, as the imported ones (/api/patient)
-  # do; without it the app answers 404. FHIR_BASE_URL (functions.tf) is built from the same path.
+  # The apps' Functions route prefix (GLOBAL_PREFIX in libs/shared/src/http/constants.ts). The gateway
+  # appends an operation's path to the backend's URL, which is the host only, so every operation
+  # carries it, and each app's PUBLIC_API_URL (functions.tf) is the API's path followed by it.
+  app_route_prefix = "/api"
+  # The app's FHIR base path: the route prefix and /fhir (FHIR_BASE_PATH in
+  # apps/patient-tests/src/fhir/fhir-wire.ts); without the prefix the app answers 404. Written out
+  # rather than built from app_route_prefix so that tests can read it as a plain string.
   patient_tests_fhir_path = "/api/fhir"
   fhir_operations = {
     "fhir-get"         = { method = "GET", url_template = "${local.patient_tests_fhir_path}/*" }

@@ -61,7 +61,15 @@ locals {
       KEY_VAULT_URI                         = local.kv_uri
       KEY_VAULT_REFRESH_SECONDS             = tostring(var.key_vault_refresh_seconds)
       KEY_VAULT_SECRET_GATEWAY_SECRET       = var.gateway_secret_name
+      # What clients call: API Management's URL, the app's API path, the route prefix (apim.tf). The
+      # API's path is in no header the app receives, so its Location headers and FHIR links (Bundle
+      # fullUrls and links, CapabilityStatement) are absolute on this.
+      PUBLIC_API_URL = "https://${local.apim_name}.azure-api.net/${local.apim_api_paths[app]}${local.app_route_prefix}"
     }
+  }
+  apim_api_paths = {
+    "patient-tests" = var.apim_api_path
+    "audit"         = var.apim_audit_api_path
   }
 
   app_settings = {
@@ -69,9 +77,6 @@ locals {
       AUDIT_API_URL                  = "https://${local.function_app_hostnames["audit"]}/api"
       KEY_VAULT_SECRET_AUDIT_API_KEY = var.audit_api_key_secret_name
       AUDIT_TIMEOUT_MS               = tostring(var.audit_timeout_ms)
-      # The base of the absolute URLs in FHIR Bundles and Location headers: what clients call, the
-      # gateway's PatientTests API path and the FHIR operations' path under it (apim.tf).
-      FHIR_BASE_URL = "https://${local.apim_name}.azure-api.net/${var.apim_api_path}${local.patient_tests_fhir_path}"
     })
     "audit" = merge(local.common_settings["audit"], {
       KEY_VAULT_SECRET_AUDIT_READER_KEYS = var.audit_reader_keys_secret_name
@@ -83,8 +88,6 @@ locals {
       # Behind API Management the explorer's page and the API it reads are two APIs under two paths
       # (apim.tf): the page is told where its API is, on the same origin.
       EXPLORER_API_BASE = "/${var.apim_audit_api_path}/api/"
-      # The base of the absolute URLs in AuditEvent Bundles: what auditors call, the gateway.
-      FHIR_BASE_URL = "https://${local.apim_name}.azure-api.net/${var.apim_audit_api_path}/api/fhir"
     })
   }
 }

@@ -352,8 +352,20 @@ run "plan" {
   assert {
     condition = alltrue([
       for o in azurerm_api_management_api_operation.fhir : o.api_name == azurerm_api_management_api.patient_tests.name
-    ]) && jsondecode(azurerm_resource_group_template_deployment.function_app["patient-tests"].parameters_content).appSettings.value.FHIR_BASE_URL == "https://${azurerm_api_management.this.name}.azure-api.net/${azurerm_api_management_api.patient_tests.path}/api/fhir"
-    error_message = "patient-tests' FHIR_BASE_URL (Bundle links and Location headers) must be the gateway's public FHIR base: the PatientTests API's path, then the path of its FHIR operations."
+    ])
+    error_message = "The FHIR operations must belong to the PatientTests API."
+  }
+
+  # The API's path is in no header the app receives: each app builds its Location headers and FHIR
+  # links on PUBLIC_API_URL, so it must be the gateway's URL of the API, route prefix included.
+  assert {
+    condition     = jsondecode(azurerm_resource_group_template_deployment.function_app["patient-tests"].parameters_content).appSettings.value.PUBLIC_API_URL == "https://${azurerm_api_management.this.name}.azure-api.net/${azurerm_api_management_api.patient_tests.path}/api"
+    error_message = "patient-tests' PUBLIC_API_URL (JSON Location headers, FHIR links under /fhir) must be the gateway's URL of the PatientTests API: its path, then the route prefix /api its operations carry."
+  }
+
+  assert {
+    condition     = jsondecode(azurerm_resource_group_template_deployment.function_app["audit"].parameters_content).appSettings.value.PUBLIC_API_URL == "https://${azurerm_api_management.this.name}.azure-api.net/${azurerm_api_management_api.audit.path}/api"
+    error_message = "audit's PUBLIC_API_URL (AuditEvent links under /fhir) must be the gateway's URL of the auditors' API: its path, then the route prefix /api its operations carry."
   }
 
   assert {

@@ -209,6 +209,37 @@ describe('terraform policy', () => {
       expect(api.subscription_required).toBe(true);
     });
 
+    // tofu test pins each PUBLIC_API_URL to the gateway's URL of its API followed by app_route_prefix;
+    // here that prefix is compared with the paths the apps serve (the OpenAPI document generated from
+    // patient-tests' code, and the auditors' operations), on which their links are built.
+    it("builds each app's PUBLIC_API_URL on its own API's path and the route prefix the apps serve under", () => {
+      const prefix = String(config.locals.app_route_prefix);
+      const { paths } = JSON.parse(
+        readFileSync(
+          join(TERRAFORM_DIR, '..', 'apps', 'patient-tests', 'openapi.json'),
+          'utf8',
+        ),
+      ) as { paths: Record<string, unknown> };
+      const served = [
+        ...Object.keys(paths),
+        String(config.locals.patient_tests_fhir_path),
+        ...Object.values(
+          config.locals.audit_reader_operations as Record<
+            string,
+            { url_template: string }
+          >,
+        ).map((operation) => operation.url_template),
+      ];
+      expect(served.length).toBeGreaterThan(10);
+      expect(served.filter((path) => !path.startsWith(`${prefix}/`))).toEqual(
+        [],
+      );
+      expect(config.locals.apim_api_paths).toEqual({
+        'patient-tests': '${var.apim_api_path}',
+        audit: '${var.apim_audit_api_path}',
+      });
+    });
+
     it('calls the PatientTests app (whose operations already start with /api) with x-functions-key from a Key Vault named value', () => {
       const backend = one(
         rotation,

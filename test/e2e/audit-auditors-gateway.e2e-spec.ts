@@ -11,7 +11,8 @@ import {
 const GATEWAY_SECRET = 'e2e-gateway-secret-auditors-01';
 const GATEWAY_HOST_KEY = 'e2e-gateway-host-key-in-no-list';
 // What auditors call: the gateway's URL, under the auditors' API path (terraform/functions.tf).
-const FHIR_BASE_URL = 'https://apim-e2e.azure-api.net/audit/api/fhir';
+const PUBLIC_API_URL = 'https://apim-e2e.azure-api.net/audit/api';
+const FHIR_BASE_URL = `${PUBLIC_API_URL}/fhir`;
 
 const record = () => ({
   sourceSystemName: 'e2e-suite',
@@ -24,7 +25,7 @@ describe("the auditors' path through API Management, on a real database", () => 
   let audit: RunningAudit;
 
   beforeAll(async () => {
-    audit = await startAudit({ GATEWAY_SECRET, FHIR_BASE_URL });
+    audit = await startAudit({ GATEWAY_SECRET, PUBLIC_API_URL });
     expect((await audit.appender.post('/auditrecord', record())).status).toBe(
       201,
     );
@@ -100,7 +101,7 @@ describe("the auditors' path through API Management, on a real database", () => 
     );
   });
 
-  it("links AuditEvents under the gateway's URL (FHIR_BASE_URL), which no request header carries", async () => {
+  it("links AuditEvents under the gateway's URL (PUBLIC_API_URL), which no request header carries", async () => {
     const bundle = await throughGateway({
       'x-forwarded-functions-key': AUDIT_READER_KEY,
     }).get('/fhir/AuditEvent?_count=1');

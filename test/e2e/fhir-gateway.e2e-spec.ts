@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { HttpClient, HttpResult } from '../support/http';
+import { samplePatient, sampleTest } from '../support/samples';
 import { transactionBundle } from './support/fhir-samples';
 import { expectValidFhir } from './support/fhir-validation';
 import { GatewayDouble } from './support/gateway-double';
@@ -11,10 +12,11 @@ import {
   startPatientTests,
 } from './support/stack';
 
-// The FHIR interface as Azure serves it: through API Management's PatientTests API, with exactly the
-// operations terraform/ publishes (the imported JSON API and the FHIR operations of apim.tf) and the
-// policy's deletions read from rotation/policies/patient-tests-api.xml, to the app on a real
-// database, with FHIR_BASE_URL set as terraform/functions.tf sets it (the gateway's public FHIR URL).
+// The PatientTests API as Azure serves it, FHIR and JSON: through API Management's PatientTests API,
+// with exactly the operations terraform/ publishes (the imported JSON API and the FHIR operations of
+// apim.tf) and the policy's deletions read from rotation/policies/patient-tests-api.xml, to the app on
+// a real database, with PUBLIC_API_URL set as terraform/functions.tf sets it (the gateway's URL of the
+// API), on which the app builds its Location headers and FHIR links.
 const SUBSCRIPTION_KEY = 'e2e-patient-tests-subscription-key';
 const GATEWAY_SECRET = 'e2e-gateway-secret-patient-tests';
 const FHIR_JSON = { 'content-type': 'application/fhir+json' };
@@ -29,12 +31,16 @@ interface Bundle {
   }[];
 }
 
-describe("FHIR through API Management's PatientTests API (Terraform's operations and policy), on a real database", () => {
+describe("FHIR and JSON through API Management's PatientTests API (Terraform's operations and policy), on a real database", () => {
   let audit: RunningAudit;
   let patientTests: RunningApp;
   let gateway: GatewayDouble;
+  let apiUrl: string;
   let fhirBase: string;
   let fhir: HttpClient;
+  let json: HttpClient;
+  /** Follows an absolute URL the app gave out, through the gateway, with the subscription key. */
+  let follow: (url: string) => Promise<HttpResult>;
 
   beforeAll(async () => {
     audit = await startAudit();
@@ -45,10 +51,11 @@ describe("FHIR through API Management's PatientTests API (Terraform's operations
       gatewaySecret: GATEWAY_SECRET,
     });
     await gateway.start();
+    apiUrl = gateway.patientTestsApiUrl();
     fhirBase = gateway.patientTestsFhirBaseUrl();
     patientTests = await startPatientTests(audit.url, {
       GATEWAY_SECRET,
-      FHIR_BASE_URL: fhirBase,
+      PUBLIC_API_URL: apiUrl,
     });
     gateway.publishPatientTests({
       origin: new URL(patientTests.url).origin,
@@ -59,6 +66,13 @@ describe("FHIR through API Management's PatientTests API (Terraform's operations
     fhir = new HttpClient(fhirBase, {
       'ocp-apim-subscription-key': SUBSCRIPTION_KEY,
     });
+    json = new HttpClient(apiUrl, {
+      'ocp-apim-subscription-key': SUBSCRIPTION_KEY,
+    });
+    follow = (url) =>
+      new HttpClient('', {
+        'ocp-apim-subscription-key': SUBSCRIPTION_KEY,
+      }).get(url);
   });
 
   afterAll(async () => {
@@ -213,14 +227,43 @@ describe("FHIR through API Management's PatientTests API (Terraform's operations
   });
 
   it('serves the JSON API beside it through the same gateway, on the same /api paths', async () => {
-    const json = new HttpClient(fhirBase.replace(/\/fhir$/, ''), {
-      'ocp-apim-subscription-key': SUBSCRIPTION_KEY,
-    });
     const created = await fhir.post('/Patient', patient('Json'), {
       headers: FHIR_JSON,
     });
     const read = await json.get(`/patient/${created.body.id}`);
     expect(read.status).toBe(200);
     expect(read.body.lastName).toBe('Json');
+  });
+
+  it('creates a patient through the JSON API whose Location, followed through the gateway, answers it', async () => {
+    const created = await json.post('/patient', samplePatient());
+    expect(created.status).toBe(201);
+    const location = created.headers.get('location');
+    // Absolute on the gateway's URL of the API: a root-relative /api/... would leave the API's path.
+    expect(location).toBe(`${apiUrl}/patient/${created.body.id}`);
+
+    const read = await follow(location!);
+    expect(read.status).toBe(200);
+    expect(read.body).toEqual(created.body);
+    expect(gateway.forwarded.at(-1)?.path).toBe(
+      `/api/patient/${created.body.id}`,
+    );
+  });
+
+  it("creates a patient's test whose Location, followed through the gateway, answers it", async () => {
+    const patient = await json.post('/patient', samplePatient());
+    const created = await json.post(
+      `/patient/${patient.body.id}/tests`,
+      sampleTest(),
+    );
+    expect(created.status).toBe(201);
+    const location = created.headers.get('location');
+    expect(location).toBe(
+      `${apiUrl}/patient/${patient.body.id}/tests/${created.body.id}`,
+    );
+
+    const read = await follow(location!);
+    expect(read.status).toBe(200);
+    expect(read.body).toEqual(created.body);
   });
 });

@@ -121,7 +121,7 @@ describe('FHIR Patient over the JSON API patients, on a real database, audited',
         meta: { versionId: '1', lastUpdated: expect.any(String) },
       });
       expect(created.headers.get('etag')).toBe('W/"1"');
-      // Absolute, on the FHIR base (FHIR_BASE_URL when set, else the request's scheme and host).
+      // Absolute, on the FHIR base (PUBLIC_API_URL + /fhir when set, else the request's scheme and host).
       expect(created.headers.get('location')).toBe(
         `${stack.patientTests.url}/fhir/Patient/${id}/_history/1`,
       );

@@ -40,7 +40,10 @@ const OPENAPI_INFO: OpenApiInfo = {
 export async function createControllerApp(
   controller: Type,
   providers: Provider[],
-  { apiKeys = [TEST_API_KEY] }: { apiKeys?: string[] } = {},
+  {
+    apiKeys = [TEST_API_KEY],
+    publicApiUrl,
+  }: { apiKeys?: string[]; publicApiUrl?: string } = {},
 ): Promise<NestFastifyApplication> {
   const moduleRef = await Test.createTestingModule({
     imports: [
@@ -48,6 +51,7 @@ export async function createControllerApp(
         apiKeys: new StaticApiKeys(apiKeys),
         hostChecksKeys: false,
         gatewaySecrets: new StaticApiKeys([]),
+        publicApiUrl,
       }),
       LoggerModule.forRoot({ pinoHttp: { level: 'silent' } }),
     ],

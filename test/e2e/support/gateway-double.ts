@@ -156,6 +156,7 @@ export class GatewayDouble {
   private auditOperations: Operation[] = [];
   private explorerOperations: Operation[] = [];
   private patientTestsPath = '';
+  private routePrefix = '';
   private patientTestsFhirPath = '';
   private patientTestsOperations: Operation[] = [];
   private patientTests?: PatientTestsBackend;
@@ -179,6 +180,10 @@ export class GatewayDouble {
       config.locals.audit_explorer_operations as Record<string, Operation>,
     );
     this.patientTestsPath = variableDefault(config, 'apim_api_path');
+    this.routePrefix = resolveLocals(
+      String(config.locals.app_route_prefix),
+      config.locals,
+    );
     this.patientTestsFhirPath = resolveLocals(
       String(config.locals.patient_tests_fhir_path),
       config.locals,
@@ -202,8 +207,16 @@ export class GatewayDouble {
   }
 
   /**
-   * The public FHIR base of the PatientTests API on this gateway, built as terraform/functions.tf
-   * builds FHIR_BASE_URL: the API's path, then the FHIR operations' path.
+   * The public URL of the PatientTests API on this gateway, built as terraform/functions.tf builds
+   * patient-tests' PUBLIC_API_URL: the API's path, then the apps' route prefix.
+   */
+  patientTestsApiUrl(): string {
+    return `${this.url}/${this.patientTestsPath}${this.routePrefix}`;
+  }
+
+  /**
+   * The public FHIR base of the PatientTests API on this gateway, from what terraform/apim.tf
+   * publishes: the API's path, then the FHIR operations' path.
    */
   patientTestsFhirBaseUrl(): string {
     return `${this.url}/${this.patientTestsPath}${this.patientTestsFhirPath}`;

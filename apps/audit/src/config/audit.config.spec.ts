@@ -83,21 +83,21 @@ describe('audit configuration: checkpoints', () => {
 });
 
 describe('audit configuration: behind API Management', () => {
-  it('takes the FHIR base URL without its trailing slash, and the explorer API base as given', () => {
+  it('takes the public API URL without its trailing slash, and the explorer API base as given', () => {
     const config = loadAuditConfig({
       ...base,
-      FHIR_BASE_URL: 'https://apim-x.azure-api.net/audit/api/fhir/',
+      PUBLIC_API_URL: 'https://apim-x.azure-api.net/audit/api/',
       EXPLORER_API_BASE: '/audit/api/',
     });
-    expect(config.FHIR_BASE_URL).toBe(
-      'https://apim-x.azure-api.net/audit/api/fhir',
+    expect(config.PUBLIC_API_URL).toBe(
+      'https://apim-x.azure-api.net/audit/api',
     );
     expect(config.EXPLORER_API_BASE).toBe('/audit/api/');
   });
 
   it('leaves both unset by default: links and the page follow the request', () => {
     const config = loadAuditConfig(base);
-    expect(config.FHIR_BASE_URL).toBeUndefined();
+    expect(config.PUBLIC_API_URL).toBeUndefined();
     expect(config.EXPLORER_API_BASE).toBeUndefined();
   });
 
@@ -113,9 +113,9 @@ describe('audit configuration: behind API Management', () => {
     ]);
   });
 
-  it('refuses a FHIR base URL that is not http(s)', () => {
-    expect(problems({ FHIR_BASE_URL: 'ftp://apim/audit/api/fhir' })).toEqual([
-      'FHIR_BASE_URL: must be an http(s) URL, e.g. https://<apim>.azure-api.net/audit/api/fhir',
+  it('refuses a public API URL that is not http(s)', () => {
+    expect(problems({ PUBLIC_API_URL: 'ftp://apim/audit/api' })).toEqual([
+      'PUBLIC_API_URL: must be an http(s) URL, e.g. https://<apim>.azure-api.net/<API path>/api',
     ]);
   });
 });

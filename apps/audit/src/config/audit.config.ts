@@ -80,16 +80,6 @@ export const auditConfigSchema = z
     PORT: portVariable(7072),
     MONGODB_DATABASE: z.string().min(1).max(63).default('audit'),
     ...checkpointVariables,
-    // Behind API Management the auditors' API has a path of its own, which no request carries.
-    FHIR_BASE_URL: z
-      .url({
-        protocol: /^https?$/,
-        error:
-          'must be an http(s) URL, e.g. https://<apim>.azure-api.net/audit/api/fhir',
-      })
-      .max(512)
-      .optional()
-      .transform((url) => url?.replace(/\/+$/, '')),
     // Where the explorer's page finds the API, when it is not beside the page (API Management
     // publishes the page and the API under two paths of one origin). A path on the page's own origin,
     // so the page's `connect-src 'self'` still holds.

@@ -8,17 +8,17 @@ const HOST = /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/;
 
 /**
  * The absolute base URL of the FHIR interface as the client addressed it, for Bundle links and
- * fullUrls, which must be absolute and which clients follow: `FHIR_BASE_URL` when set (API Management
- * publishes the auditors' API under its own path, which no request header carries), else the scheme
- * and host the request came to (Host, or X-Forwarded-Host and -Proto through a trusted proxy).
+ * fullUrls, which must be absolute and which clients follow: under `PUBLIC_API_URL` when set (API
+ * Management publishes the auditors' API under its own path, which no request header carries), else
+ * the scheme and host the request came to (Host, or X-Forwarded-Host and -Proto through a trusted proxy).
  */
 @Injectable()
 export class FhirBaseUrl {
   constructor(private readonly config: AuditConfig) {}
 
   of(request: FastifyRequest): string {
-    if (this.config.FHIR_BASE_URL !== undefined) {
-      return this.config.FHIR_BASE_URL;
+    if (this.config.PUBLIC_API_URL !== undefined) {
+      return `${this.config.PUBLIC_API_URL}/fhir`;
     }
     if (!HOST.test(request.host)) {
       throw new BadRequestError(

@@ -36,15 +36,6 @@ export const patientTestsConfigSchema = z.object({
       'must be set to a key the audit API accepts (at least 16 characters)',
     ),
   AUDIT_TIMEOUT_MS: integerVariable(2000, 1, 60000),
-  FHIR_BASE_URL: z
-    .url({
-      protocol: /^https?$/,
-      error:
-        'must be an http(s) URL, e.g. https://<apim>.azure-api.net/patient-tests/api/fhir',
-    })
-    .max(512)
-    .optional()
-    .transform((url) => url?.replace(/\/+$/, '')),
 });
 
 /**

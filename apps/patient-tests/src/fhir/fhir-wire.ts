@@ -9,8 +9,10 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { operationOutcomeOf } from './operation-outcome';
 
 export const FHIR_CONTENT_TYPE = 'application/fhir+json';
+/** Every FHIR route lives under this path, relative to the route prefix. */
+export const FHIR_PATH = 'fhir';
 /** Every FHIR route lives under this path. */
-export const FHIR_BASE_PATH = `/${GLOBAL_PREFIX}/fhir`;
+export const FHIR_BASE_PATH = `/${GLOBAL_PREFIX}/${FHIR_PATH}`;
 
 const isFhirPath = (url: string) =>
   url === FHIR_BASE_PATH ||

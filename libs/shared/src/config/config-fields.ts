@@ -46,6 +46,21 @@ export const logLevelVariable = z
   .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   .default('info');
 
+/**
+ * The URL clients reach an app's API at, route prefix included (`https://<apim>.azure-api.net/<API
+ * path>/api`), without a trailing slash. Behind API Management the API's own path is in no header the
+ * app receives, so the links it gives out (Location, FHIR links) are built on this when it is set.
+ */
+const publicApiUrlVariable = z
+  .url({
+    protocol: /^https?$/,
+    error:
+      'must be an http(s) URL, e.g. https://<apim>.azure-api.net/<API path>/api',
+  })
+  .max(512)
+  .optional()
+  .transform((url) => url?.replace(/\/+$/, ''));
+
 /** The variables every app reads, shared so their names and rules cannot drift apart. */
 export const commonConfigShape = {
   MONGODB_URI: mongoUriVariable,
@@ -64,6 +79,8 @@ export const commonConfigShape = {
     )
     .optional(),
   OTEL_SERVICE_NAME: z.string().min(1).max(128).optional(),
+  // Unset (`nest start`, tests): Location headers are root-relative and FHIR links follow the request.
+  PUBLIC_API_URL: publicApiUrlVariable,
 };
 
 /**

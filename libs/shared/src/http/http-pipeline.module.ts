@@ -3,6 +3,7 @@ import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { ZodValidationPipe } from 'nestjs-zod';
 import { ApiKeyGuard, ApiKeyGuardOptions } from '../auth/api-key.guard';
 import { ApiKeys } from '../auth/api-keys';
+import { LocationOptions } from './location';
 import { ProblemFilter } from './problem.filter';
 import { ResultInterceptor } from './result.interceptor';
 import { WellFormedInputGuard } from './well-formed-input.guard';
@@ -16,6 +17,8 @@ export interface HttpPipelineOptions {
   gatewaySecrets: ApiKeys;
   /** See `ApiKeyGuardOptions.gatewayForwardsCallerKeys`; default false. */
   gatewayForwardsCallerKeys?: boolean;
+  /** The URL clients reach the API at (`PUBLIC_API_URL`): `Location` headers are absolute on it when set. */
+  publicApiUrl?: string;
 }
 
 const { ConfigurableModuleClass, MODULE_OPTIONS_TOKEN } =
@@ -49,6 +52,13 @@ export const PIPELINE_INTERCEPTORS = [ResultInterceptor];
         hostChecksKeys: o.hostChecksKeys,
         gatewaySecrets: o.gatewaySecrets,
         gatewayForwardsCallerKeys: o.gatewayForwardsCallerKeys ?? false,
+      }),
+      inject: [MODULE_OPTIONS_TOKEN],
+    },
+    {
+      provide: LocationOptions,
+      useFactory: (o: HttpPipelineOptions): LocationOptions => ({
+        publicApiUrl: o.publicApiUrl,
       }),
       inject: [MODULE_OPTIONS_TOKEN],
     },

@@ -31,7 +31,7 @@ async function send(result: unknown, handler: () => unknown = plainHandler) {
   } as unknown as ExecutionContext;
   const next: CallHandler = { handle: () => of(result) };
   const body: unknown = await lastValueFrom(
-    new ResultInterceptor(new Reflector()).intercept(context, next),
+    new ResultInterceptor(new Reflector(), {}).intercept(context, next),
   );
   return { body, headers };
 }

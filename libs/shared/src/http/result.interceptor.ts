@@ -10,7 +10,7 @@ import { map, Observable } from 'rxjs';
 import { sendReplayed } from '../idempotency/replayed';
 import { sendVersioned } from '../etag/etag';
 import { sendPage } from '../paging/send-page';
-import { locationSender } from './location';
+import { LocationOptions, locationSender } from './location';
 
 /**
  * Turns one of a handler's result types into the response: sets its headers on `reply` and returns
@@ -31,12 +31,19 @@ export type ResultSender = (result: unknown, reply: FastifyReply) => unknown;
  */
 @Injectable()
 export class ResultInterceptor implements NestInterceptor {
-  constructor(private readonly reflector: Reflector) {}
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly locations: LocationOptions,
+  ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const reply = context.switchToHttp().getResponse<FastifyReply>();
     const senders: ResultSender[] = [sendReplayed, sendVersioned];
-    const sendLocation = locationSender(this.reflector, context.getHandler());
+    const sendLocation = locationSender(
+      this.reflector,
+      context.getHandler(),
+      this.locations,
+    );
     if (sendLocation) {
       senders.push(sendLocation);
     }

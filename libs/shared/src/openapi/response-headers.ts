@@ -24,9 +24,10 @@ export const RESPONSE_HEADERS = {
   location: {
     name: 'Location',
     header: {
-      description: 'The path of the created resource.',
+      description:
+        "The created resource's URL: absolute on the API's public URL where one is configured (behind API Management), else a path from the server root (/api/...).",
       required: true,
-      schema: { type: 'string', pattern: '^/api/' },
+      schema: { type: 'string', format: 'uri-reference' },
     },
   },
   continuationToken: {

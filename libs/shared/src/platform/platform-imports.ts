@@ -41,6 +41,7 @@ export const PLATFORM_INTERCEPTORS: readonly Type<NestInterceptor>[] = [
 export interface PlatformConfig {
   LOG_LEVEL: string;
   MONGODB_DATABASE: string;
+  PUBLIC_API_URL?: string;
 }
 
 /** What an app may change in the platform: e.g. audit accepts its reader keys besides `API_KEYS`. */
@@ -89,16 +90,19 @@ export function platformImports(
         options.inboundKeys ?? AppApiKeys,
         GatewaySecrets,
         { token: AppHost, optional: true },
+        configToken,
       ],
       useFactory: (
         apiKeys: ApiKeys,
         gatewaySecrets: GatewaySecrets,
         host: AppHost | undefined,
+        config: PlatformConfig,
       ) => ({
         apiKeys,
         hostChecksKeys: (host ?? PLAIN_HTTP_HOST).hostChecksKeys,
         gatewayForwardsCallerKeys: options.gatewayForwardsCallerKeys ?? false,
         gatewaySecrets,
+        publicApiUrl: config.PUBLIC_API_URL,
       }),
     }),
     HealthModule,
