@@ -4,14 +4,14 @@
 // Two servers run as their own processes on one database: the audit app (dist/, as `make dev` runs it)
 // and bench/lib/plain-insert-server.mjs (one `insertOne` per request). For each number of connections
 // (1, 8, 32, 128), each connection sends requests back to back (closed loop, keep-alive) for
-// --seconds, after a 1 s warm-up; the two targets alternate per row so that a busy machine slows both
-// alike. Appends go as patient-tests sends them (its time budget, no Idempotency-Key), and again with
+// --seconds per target, after a 1 s warm-up, in one-second turns that the targets take in rotation, so
+// that a busy machine or a slow stretch of the disk slows them alike (see ROUND_SECONDS). Appends go as patient-tests sends them (its time budget, no Idempotency-Key), and again with
 // an Idempotency-Key each. Printed per row: requests/s, p50 and p99 (ms), errors, the server's CPU ms
 // per request (Linux, from /proc), and the throughput ratios to the plain insert. Then
 // the register is filled to --records records through the API and the table is measured again.
 // A benchmark prints figures; it asserts nothing.
 //
-// Options: --seconds N (default 5), --records N (default 100000), --connections 1,8,32,128.
+// Options: --seconds N (default 8), --records N (default 100000), --connections 1,8,32,128.
 // Database: MONGODB_URI if set, else a fresh FerretDB from .tools/bin. Needs `npm run build`.
 import { fork, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -35,7 +35,7 @@ const {
 
 const { values } = parseArgs({
   options: {
-    seconds: { type: 'string', default: '5' },
+    seconds: { type: 'string', default: '8' },
     records: { type: 'string', default: '100000' },
     connections: { type: 'string', default: '1,8,32,128' },
   },
@@ -140,8 +140,8 @@ function cpuMsOf(pid) {
   }
 }
 
-/** Closed loop on `connections` keep-alive sockets for `ms`; statuses and latencies of each request. */
-async function load(target, headers, connections, ms, { record = true } = {}) {
+/** Closed loop on `connections` keep-alive sockets for `ms`: each request's latency, errors and the server's CPU. */
+async function load(target, headers, connections, ms) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
   const cpuBefore = cpuMsOf(target.child.pid);
   const latencies = [];
@@ -151,57 +151,79 @@ async function load(target, headers, connections, ms, { record = true } = {}) {
     while (performance.now() < end) {
       const started = performance.now();
       const status = await post(agent, target.url, auditBody(), headers());
-      if (record) {
-        latencies.push(performance.now() - started);
-        if (status !== 201) {
-          errors++;
-        }
+      latencies.push(performance.now() - started);
+      if (status !== 201) {
+        errors++;
       }
     }
   };
   await Promise.all(Array.from({ length: connections }, worker));
   agent.destroy();
+  const cpuAfter = cpuMsOf(target.child.pid);
+  return {
+    latencies,
+    errors,
+    cpuMs:
+      cpuBefore === undefined || cpuAfter === undefined
+        ? NaN
+        : cpuAfter - cpuBefore,
+  };
+}
+
+/** Requests per second, p50/p99 and CPU per request of the rounds one target had. */
+function summarise(rounds) {
+  const latencies = rounds.flatMap((round) => round.latencies);
   latencies.sort((a, b) => a - b);
   const at = (q) =>
     latencies[
       Math.min(latencies.length - 1, Math.floor(q * latencies.length))
     ] ?? NaN;
-  const cpuAfter = cpuMsOf(target.child.pid);
   return {
-    rate: latencies.length / (ms / 1000),
+    rate: latencies.length / (rounds.length * ROUND_SECONDS),
     p50: at(0.5),
     p99: at(0.99),
-    errors,
+    errors: rounds.reduce((sum, round) => sum + round.errors, 0),
     cpuMsPerRequest:
-      cpuBefore === undefined || cpuAfter === undefined
-        ? NaN
-        : (cpuAfter - cpuBefore) / latencies.length,
+      rounds.reduce((sum, round) => sum + round.cpuMs, 0) / latencies.length,
   };
 }
 
 const NAMES = ['audit', 'keyed', 'plain'];
+/**
+ * The targets take turns in rounds this long, rather than one long run each: the database's write
+ * latency on this kind of machine (SQLite syncing to a shared disk) moves by a factor of two from one
+ * few-second stretch to the next, and short turns spread those stretches over every target alike.
+ */
+const ROUND_SECONDS = 1;
 
 async function measureTable(targets, label) {
   print(`\n${label}`);
   print(
     'connections | append (as patient-tests) /s  p50  p99 err  cpu | append + Idempotency-Key /s  p50  p99 err  cpu | plain insertOne /s  p50  p99 err  cpu | append/plain  keyed/plain',
   );
-  for (const [row, connections] of CONNECTIONS.entries()) {
-    const result = {};
-    // Rotate which target goes first, so none always runs on a machine another just warmed.
-    const order = NAMES.map((_, n) => NAMES[(n + row) % NAMES.length]);
-    for (const name of order) {
-      const target = name === 'plain' ? targets.plain : targets.audit;
-      await load(target, headersFor[name], connections, 1000, {
-        record: false,
-      });
-      result[name] = await load(
-        target,
-        headersFor[name],
-        connections,
-        SECONDS * 1000,
-      );
+  const targetOf = (name) => (name === 'plain' ? targets.plain : targets.audit);
+  for (const connections of CONNECTIONS) {
+    for (const name of NAMES) {
+      await load(targetOf(name), headersFor[name], connections, 1000); // warm-up
     }
+    const rounds = Object.fromEntries(NAMES.map((name) => [name, []]));
+    for (let round = 0; round < Math.max(1, SECONDS / ROUND_SECONDS); round++) {
+      // Rotate which target goes first, so none always runs on a machine another just warmed.
+      for (const [n] of NAMES.entries()) {
+        const name = NAMES[(n + round) % NAMES.length];
+        rounds[name].push(
+          await load(
+            targetOf(name),
+            headersFor[name],
+            connections,
+            ROUND_SECONDS * 1000,
+          ),
+        );
+      }
+    }
+    const result = Object.fromEntries(
+      NAMES.map((name) => [name, summarise(rounds[name])]),
+    );
     const cell = ({ rate, p50, p99, errors, cpuMsPerRequest }, width) =>
       `${rate.toFixed(0).padStart(width)} ${p50.toFixed(0).padStart(4)} ${p99.toFixed(0).padStart(4)} ${String(errors).padStart(3)} ${cpuMsPerRequest.toFixed(1).padStart(4)}`;
     const ratio = (name) =>
