@@ -66,5 +66,18 @@ describe.each(HOST_KINDS)(
         expectValidFhir(response.body);
       }
     });
+
+    it('refuses a forwarded host that is not a host name, instead of writing it into the links', async () => {
+      const search = await api().get('/fhir/Patient?_count=1', {
+        headers: { 'x-forwarded-host': 'evil.example/phish?x=' },
+      });
+      expect(search.status).toBe(400);
+      expect(search.headers.get('content-type')).toMatch(
+        /^application\/fhir\+json/,
+      );
+      expect(JSON.stringify(search.body)).toContain('INVALID_HOST');
+      expect(JSON.stringify(search.body)).not.toContain('evil.example');
+      expectValidFhir(search.body);
+    });
   },
 );

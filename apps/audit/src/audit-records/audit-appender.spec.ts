@@ -168,6 +168,68 @@ describe('AuditAppender', () => {
     expectOneValidChain(stored);
   });
 
+  describe('a lone record, written by insertOne, whose error names no index', () => {
+    /** How the driver refuses an insertOne: the server's code on the error itself, no writeErrors. */
+    const insertOneError = (code: number, message: string) =>
+      Object.assign(new Error(message), {
+        name: 'MongoServerError',
+        code,
+        errorResponse: { ok: 0, code, errmsg: message },
+      });
+
+    /** The register, with a lone record's refusal reported the way insertOne reports it. */
+    function insertOneRegister() {
+      const { stored, repository } = register();
+      const insert = repository.insertChained.getMockImplementation()!;
+      repository.insertChained.mockImplementation(async (docs) => {
+        try {
+          return await insert(docs);
+        } catch (error) {
+          if (docs.length !== 1) {
+            throw error;
+          }
+          throw insertOneError(11000, 'E11000 duplicate key error');
+        }
+      });
+      return { stored, repository, insert };
+    }
+
+    it('is re-chained after the real head when another instance took its sequence, and stored once', async () => {
+      const { stored, repository } = insertOneRegister();
+      const appender = new AuditAppender(repository, noKeys());
+      await appender.append(request(1));
+      const first = stored.get(1)!;
+      // Another instance appends at sequence 2 before this one does.
+      stored.set(2, { ...first, _id: 2, recordId: 'other-instance' });
+
+      const result = await appender.append(request(2));
+
+      expect(result.record.sequence).toBe(3);
+      const ids = [...stored.values()].map((doc) => doc.recordId);
+      expect(ids.filter((id) => id === unchained(2).id)).toHaveLength(1);
+      expect(stored.get(3)!.recordId).toBe(unchained(2).id);
+    });
+
+    it('is written again after the wait a throttled insertOne asks for', async () => {
+      const { stored, repository, insert } = insertOneRegister();
+      repository.insertChained.mockImplementationOnce(() =>
+        Promise.reject(
+          insertOneError(16500, 'Request rate is large. RetryAfterMs=5'),
+        ),
+      );
+      repository.insertChained.mockImplementation(insert);
+      const appender = new AuditAppender(repository, noKeys());
+
+      const result = await appender.append(request(1));
+
+      expect(result.record.sequence).toBe(1);
+      expect(repository.insertChained).toHaveBeenCalledTimes(2);
+      expect([...stored.values()].map((doc) => doc.recordId)).toEqual([
+        unchained(1).id,
+      ]);
+    });
+  });
+
   it('answers 503 for an append whose deadline passes while it waits, and never writes it', async () => {
     let release!: () => void;
     const slow = new Promise<void>((resolve) => (release = resolve));

@@ -1,10 +1,7 @@
-import { GLOBAL_PREFIX } from '@app/shared/http';
-import { BadRequestError } from '@app/shared/errors';
+import { GLOBAL_PREFIX, requestOrigin } from '@app/shared/http';
 import { Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { AuditConfig } from '../config/audit.config';
-
-const HOST = /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/;
 
 /**
  * The absolute base URL of the FHIR interface as the client addressed it, for Bundle links and
@@ -20,13 +17,6 @@ export class FhirBaseUrl {
     if (this.config.PUBLIC_API_URL !== undefined) {
       return `${this.config.PUBLIC_API_URL}/fhir`;
     }
-    if (!HOST.test(request.host)) {
-      throw new BadRequestError(
-        'INVALID_HOST',
-        'The Host header is not a host name.',
-      );
-    }
-    const scheme = request.protocol === 'https' ? 'https' : 'http';
-    return `${scheme}://${request.host}/${GLOBAL_PREFIX}/fhir`;
+    return `${requestOrigin(request)}/${GLOBAL_PREFIX}/fhir`;
   }
 }

@@ -1,3 +1,4 @@
+import { requestOrigin } from '@app/shared/http';
 import { Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { PatientTestsConfig } from '../config/patient-tests.config';
@@ -7,7 +8,8 @@ import { FHIR_BASE_PATH, FHIR_PATH } from './fhir-wire';
  * The FHIR base URL clients see, for the absolute URLs a Bundle needs (`fullUrl`, links):
  * under `PUBLIC_API_URL` when set (API Management publishes the API under its own path, which the JSON
  * API's Location headers are built on too), else the scheme and host the request came to
- * (X-Forwarded-* from a trusted proxy, createFastifyAdapter's `trustProxy`).
+ * (X-Forwarded-* from a trusted proxy, createFastifyAdapter's `trustProxy`); a Host that is not a host
+ * name is refused with 400 `INVALID_HOST`.
  */
 @Injectable()
 export class FhirBaseUrl {
@@ -16,6 +18,6 @@ export class FhirBaseUrl {
   of(request: FastifyRequest): string {
     return this.config.PUBLIC_API_URL !== undefined
       ? `${this.config.PUBLIC_API_URL}/${FHIR_PATH}`
-      : `${request.protocol}://${request.host}${FHIR_BASE_PATH}`;
+      : `${requestOrigin(request)}${FHIR_BASE_PATH}`;
   }
 }

@@ -3,6 +3,7 @@
 export { HttpPipelineModule } from './http-pipeline.module';
 export { GLOBAL_PREFIX, REQUEST_BUDGET_HEADER } from './constants';
 export { Location } from './location';
+export { requestOrigin } from './request-origin';
 export { PROBLEM_CONTENT_TYPE, toProblem } from '../errors/problem';
 export type { ProblemDetails } from '../errors/problem';
 export { presentedApiKey } from '../auth/api-key.guard';
