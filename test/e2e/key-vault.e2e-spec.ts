@@ -162,7 +162,7 @@ describe('secrets from Key Vault', () => {
     expect(await status(key('pt-new'))).toBe(201);
   });
 
-  it("honours a rotation of audit's reader keys without a restart, and a rotated key keeps its role", async () => {
+  it("honours a rotation of audit's reader keys without a restart: a rotated key keeps its role, and a key rotated into both roles gets neither", async () => {
     const names = await seed(vault, 'reader', {
       auditKeys: key('audit-w'),
       patientTestsKeys: key('pt-w'),
@@ -185,6 +185,27 @@ describe('secrets from Key Vault', () => {
     expect(await read(readerKey('reader'))).toBe(200);
     // The append key is still refused the reader's routes.
     expect(await read(key('audit-w'))).toBe(403);
+
+    // A rotation that puts the append key into the reader list too gives it neither role.
+    const append = async (apiKey: string) =>
+      (
+        await withKey(audit, apiKey).post('/auditrecord', {
+          sourceSystemName: 'key-vault-test',
+          resource: { type: 'patient', id: 'p-1', operation: 'read' },
+          patientIds: ['p-1'],
+          outcome: 200,
+        })
+      ).status;
+    expect(await append(key('audit-w'))).toBe(201);
+    await vault.set(
+      names.auditReaderKeys,
+      `${readerKey('reader')},${newReader},${key('audit-w')}`,
+    );
+    await eventually(async () =>
+      expect(await append(key('audit-w'))).toBe(403),
+    );
+    expect(await read(key('audit-w'))).toBe(403);
+    expect(await read(newReader)).toBe(200);
 
     await vault.set(names.auditReaderKeys, newReader);
     await eventually(async () =>
