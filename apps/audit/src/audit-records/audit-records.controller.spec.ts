@@ -5,7 +5,8 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import {
   createControllerApp,
   expectProblem,
-  send,
+  InjectedRequest,
+  send as sendWithKey,
   strictProviderMock,
   TEST_API_KEY,
   validationPaths,
@@ -20,9 +21,16 @@ import { AuditRecordsService } from './audit-records.service';
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 const TRACEPARENT = `00-${TRACE_ID}-00f067aa0ba902b7-01`;
 const RECORD_ID = 'c3a1e2d4-5b6f-4a7b-8c9d-0e1f2a3b4c5d';
-/** Keys of one role each; TEST_API_KEY holds both so the other tests need not care. */
+/** Keys of one role each (a key in both would be refused for both); TEST_API_KEY may append. */
 const APPEND_KEY = 'unit-append-key-0123456789';
 const READER_KEY = 'unit-reader-key-0123456789';
+
+/** Sends with the key of the role the route needs (GET reads, POST appends) unless a case picks its own. */
+const send = (app: NestFastifyApplication, request: InjectedRequest) =>
+  sendWithKey(app, {
+    key: request.method === 'GET' ? READER_KEY : TEST_API_KEY,
+    ...request,
+  });
 
 const auditBody = (overrides: Record<string, unknown> = {}) => ({
   sourceSystemName: 'patient-tests',
@@ -66,7 +74,7 @@ describe('AuditRecordsController (one controller, global pipeline)', () => {
           provide: AuditRoleKeys,
           useValue: new AuditRoleKeys({
             append: new StaticApiKeys([TEST_API_KEY, APPEND_KEY]),
-            reader: new StaticApiKeys([TEST_API_KEY, READER_KEY]),
+            reader: new StaticApiKeys([READER_KEY]),
           }),
         },
         AuditRoleGuard,

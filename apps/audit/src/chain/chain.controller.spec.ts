@@ -43,8 +43,8 @@ describe('ChainController (one controller, global pipeline): roles', () => {
         {
           provide: AuditRoleKeys,
           useValue: new AuditRoleKeys({
-            append: new StaticApiKeys([TEST_API_KEY, APPEND_KEY]),
-            reader: new StaticApiKeys([TEST_API_KEY, READER_KEY]),
+            append: new StaticApiKeys([APPEND_KEY]),
+            reader: new StaticApiKeys([READER_KEY]),
           }),
         },
         AuditRoleGuard,
