@@ -55,26 +55,30 @@ locals {
     for app in keys(local.apps) : app => "${app}-mongodb-uri"
   }
 
-  # Every secret this module writes, with its content type. The rotating function keys are written by
-  # terraform/rotation/.
-  static_secrets = merge(
-    {
-      for app in keys(local.apps) : local.mongodb_uri_secret_names[app] => {
-        value        = azurerm_cosmosdb_account.this[app].primary_mongodb_connection_string
-        content_type = "text/plain; mongodb connection string (${app} only)"
-      }
-    },
-    {
-      (var.gateway_secret_name) = {
-        value        = random_password.gateway_secret.result
-        content_type = "text/plain; x-gateway-secret"
-      }
-      (var.audit_reader_keys_secret_name) = {
-        value        = random_password.audit_reader_key.result
-        content_type = "text/plain; comma-separated audit reader keys"
-      }
-    },
-  )
+  # The secrets this module owns, with their content types: each value follows what Terraform manages
+  # (a Cosmos DB account's connection string), so a change is written again.
+  owned_secrets = {
+    for app in keys(local.apps) : local.mongodb_uri_secret_names[app] => {
+      value        = azurerm_cosmosdb_account.this[app].primary_mongodb_connection_string
+      content_type = "text/plain; mongodb connection string (${app} only)"
+    }
+  }
+
+  # The secrets this module only seeds: their first value is Terraform's random one, and from then on
+  # they belong to the rotation runbook (docs/key-vault.md), which adds and removes keys in the vault.
+  # Written by a deployment of their own that is redeployed only when a name changes, so a later apply
+  # (say, for a new Cosmos DB key) never puts back the seed and drops the keys rotated in since.
+  # The rotating function keys are written by terraform/rotation/.
+  seeded_secrets = {
+    (var.gateway_secret_name) = {
+      value        = random_password.gateway_secret.result
+      content_type = "text/plain; x-gateway-secret"
+    }
+    (var.audit_reader_keys_secret_name) = {
+      value        = random_password.audit_reader_key.result
+      content_type = "text/plain; comma-separated audit reader keys"
+    }
+  }
 }
 
 # ARM never returns secure parameters, so the provider would read back a parameters_content without
@@ -82,7 +86,12 @@ locals {
 # therefore ignores its read-back parameters and is redeployed exactly when a value or a name changes,
 # through this digest (in state; the values themselves are in state anyway).
 resource "terraform_data" "key_vault_content" {
-  input = sha256(jsonencode([local.static_secrets, var.checkpoint_key_name]))
+  input = sha256(jsonencode([local.owned_secrets, var.checkpoint_key_name]))
+}
+
+# The seeded secrets' deployment is redeployed only when their names change (see seeded_secrets).
+resource "terraform_data" "key_vault_seed" {
+  input = sha256(jsonencode(keys(local.seeded_secrets)))
 }
 
 resource "terraform_data" "key_vault_loadtest" {
@@ -98,8 +107,8 @@ resource "azurerm_resource_group_template_deployment" "key_vault_content" {
 
   parameters_content = jsonencode({
     vaultName         = { value = azurerm_key_vault.this.name }
-    secrets           = { value = { for name, s in local.static_secrets : name => s.value } }
-    contentTypes      = { value = { for name, s in local.static_secrets : name => s.content_type } }
+    secrets           = { value = { for name, s in local.owned_secrets : name => s.value } }
+    contentTypes      = { value = { for name, s in local.owned_secrets : name => s.content_type } }
     checkpointKeyName = { value = var.checkpoint_key_name }
   })
 
@@ -107,6 +116,29 @@ resource "azurerm_resource_group_template_deployment" "key_vault_content" {
     ignore_changes       = [parameters_content]
     replace_triggered_by = [terraform_data.key_vault_content]
   }
+}
+
+resource "azurerm_resource_group_template_deployment" "key_vault_seed" {
+  name                = "key-vault-seed"
+  resource_group_name = azurerm_resource_group.this.name
+  deployment_mode     = "Incremental"
+  template_content    = file("${path.module}/templates/key-vault-content.json")
+  tags                = local.tags
+
+  parameters_content = jsonencode({
+    vaultName         = { value = azurerm_key_vault.this.name }
+    secrets           = { value = { for name, s in local.seeded_secrets : name => s.value } }
+    contentTypes      = { value = { for name, s in local.seeded_secrets : name => s.content_type } }
+    checkpointKeyName = { value = var.checkpoint_key_name }
+  })
+
+  lifecycle {
+    ignore_changes       = [parameters_content]
+    replace_triggered_by = [terraform_data.key_vault_seed]
+  }
+
+  # One deployment at a time into the vault (both PUT the checkpoint key).
+  depends_on = [azurerm_resource_group_template_deployment.key_vault_content]
 }
 
 # The load test's subscription key, apart: it waits for API Management (45+ minutes on a first apply),
@@ -153,7 +185,10 @@ resource "azurerm_role_assignment" "secret_readers" {
   principal_type       = "ServicePrincipal"
 
   # A role assignment on a secret that does not exist yet fails; the scope is only a string.
-  depends_on = [azurerm_resource_group_template_deployment.key_vault_content]
+  depends_on = [
+    azurerm_resource_group_template_deployment.key_vault_content,
+    azurerm_resource_group_template_deployment.key_vault_seed,
+  ]
 }
 
 # API Management reads the gateway secret into its named value (apim.tf).
@@ -163,7 +198,7 @@ resource "azurerm_role_assignment" "apim_gateway_secret" {
   principal_id         = azurerm_api_management.this.identity[0].principal_id
   principal_type       = "ServicePrincipal"
 
-  depends_on = [azurerm_resource_group_template_deployment.key_vault_content]
+  depends_on = [azurerm_resource_group_template_deployment.key_vault_seed]
 }
 
 # --- The audit checkpoint key: the audit app may sign with it, nothing else; auditors read its public key

@@ -415,6 +415,21 @@ run "plan" {
     error_message = "Rotating secrets must not be app settings (a set value wins over the app's own Key Vault read)."
   }
 
+  # The runbook's secrets are only seeded: a redeployment of the secrets Terraform owns (a new Cosmos DB
+  # key) must not write them, or it would put back the seed and drop the keys rotated in since.
+  assert {
+    condition     = toset(keys(jsondecode(azurerm_resource_group_template_deployment.key_vault_seed.parameters_content).contentTypes.value)) == toset([var.gateway_secret_name, var.audit_reader_keys_secret_name])
+    error_message = "The gateway secret and the auditors' reader keys must be written by the seed deployment."
+  }
+
+  assert {
+    condition = length(setintersection(
+      toset(keys(jsondecode(azurerm_resource_group_template_deployment.key_vault_content.parameters_content).contentTypes.value)),
+      toset([var.gateway_secret_name, var.audit_reader_keys_secret_name]),
+    )) == 0
+    error_message = "The deployment of the secrets Terraform owns must not write a secret the rotation runbook manages."
+  }
+
   # --- Every collection and index the app uses, declared once ---------------------------------------
 
   assert {

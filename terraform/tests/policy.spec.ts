@@ -432,7 +432,7 @@ describe('terraform policy', () => {
         rotationDefault('audit_api_keys_secret_name'),
       );
       // The reader keys are terraform/'s own random key, never a host key of the rotation.
-      expect(String(config.locals.static_secrets)).toContain(
+      expect(JSON.stringify(config.locals.seeded_secrets)).toContain(
         'random_password.audit_reader_key.result',
       );
       // Only API Management reads that secret.
