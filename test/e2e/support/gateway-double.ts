@@ -136,6 +136,13 @@ function patientTestsPolicyDeletions(): { headers: string[]; query: string[] } {
   };
 }
 
+/** What the stand-in sends on: the operation's path, the URL with the policy's deletions made, the headers. */
+interface Outbound {
+  path: string;
+  url: URL;
+  headers: Record<string, string>;
+}
+
 /**
  * API Management as terraform/ publishes the auditors' path, for a browser test without Azure: the
  * "audit" API (exactly the operations terraform/apim.tf lists, a subscription key required) and the
@@ -302,11 +309,7 @@ export class GatewayDouble {
     backend: PatientTestsBackend,
     request: IncomingMessage,
     response: ServerResponse,
-    {
-      path,
-      url,
-      headers,
-    }: { path: string; url: URL; headers: Record<string, string> },
+    { path, url, headers }: Outbound,
   ): Promise<void> {
     // API Management takes the key from the header, else from the query parameter.
     const subscriptionKey =
@@ -343,11 +346,7 @@ export class GatewayDouble {
     origin: string,
     request: IncomingMessage,
     response: ServerResponse,
-    {
-      path,
-      url,
-      headers,
-    }: { path: string; url: URL; headers: Record<string, string> },
+    { path, url, headers }: Outbound,
   ): Promise<void> {
     const method = request.method ?? 'GET';
     this.forwarded.push({ path, search: url.search, headers });
