@@ -3,9 +3,11 @@
 // Cosmos DB (terraform/cosmos.tf reads the file), so the app and the database cannot drift;
 // `--check` exits 1 when the committed file is stale (a test runs it).
 //
-// Which schemas belong to which app: every `*.schema.ts` under apps/<app>/src, plus those of
-// libs/shared/src (idempotency), which both apps register. A schema is a collection when it names one
-// (`{ collection: '...' }`); nested schemas name none.
+// Which schemas belong to which app: every `*.schema.ts` under apps/<app>/src, plus the shared
+// library's schemas the app registers (SHARED_SCHEMAS below: only patient-tests imports the generic
+// IdempotencyModule; audit keeps its keys in its own collection). test/e2e/collections.e2e-spec.ts
+// checks that each running app registers exactly the collections listed for it. A schema is a
+// collection when it names one (`{ collection: '...' }`); nested schemas name none.
 //
 // Cosmos DB for MongoDB (RU) expires documents only through a TTL index on `_ts` (the time of the last
 // write), never on a field of the document. A TTL index on a date field is therefore written as a `_ts`
@@ -27,6 +29,12 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const OUTPUT = path.join(ROOT, 'terraform', 'collections.json');
 const APPS = ['patient-tests', 'audit'];
 const SHARED = 'libs/shared/src';
+const IDEMPOTENCY_SCHEMA = `${SHARED}/idempotency/idempotency-record.schema.ts`;
+/** The libs/shared schemas each app registers, by the shared modules its AppModule imports. */
+const SHARED_SCHEMAS = {
+  'patient-tests': [IDEMPOTENCY_SCHEMA],
+  audit: [],
+};
 
 function schemaFiles(dir) {
   return readdirSync(path.join(ROOT, dir), { recursive: true })
@@ -138,6 +146,14 @@ function collectionsOf(modules, retention) {
 
 export async function generate() {
   const shared = schemaFiles(SHARED);
+  const unknown = Object.values(SHARED_SCHEMAS)
+    .flat()
+    .filter((file) => !shared.includes(file));
+  if (unknown.length > 0) {
+    throw new Error(
+      `SHARED_SCHEMAS names no schema file: ${unknown.join(', ')}`,
+    );
+  }
   const perApp = Object.fromEntries(
     APPS.map((app) => [app, schemaFiles(`apps/${app}/src`)]),
   );
@@ -163,7 +179,7 @@ export async function generate() {
   const apps = {};
   for (const app of APPS) {
     apps[app] = collectionsOf(
-      [...shared, ...perApp[app]].map((file) => byFile.get(file)),
+      [...SHARED_SCHEMAS[app], ...perApp[app]].map((file) => byFile.get(file)),
       DATE_TTL_RETENTION,
     );
   }

@@ -54,8 +54,12 @@ describe('terraform/collections.json (the one list of collections and indexes)',
   });
 
   it('expresses TTL as the _ts index Cosmos DB for MongoDB (RU) honours', () => {
-    for (const app of ['patient-tests', 'audit']) {
-      const ttl = committed.apps[app].idempotency_keys.indexes.filter(
+    // Each app's Idempotency-Key store: the generic one in patient-tests, the append's own in audit.
+    for (const [app, keys] of [
+      ['patient-tests', 'idempotency_keys'],
+      ['audit', 'audit_append_keys'],
+    ]) {
+      const ttl = committed.apps[app][keys].indexes.filter(
         (i) => i.expireAfterSeconds !== undefined,
       );
       expect(ttl).toEqual([
@@ -69,8 +73,9 @@ describe('terraform/collections.json (the one list of collections and indexes)',
     }
   });
 
-  it('puts the audit register only in the audit database', () => {
+  it('puts the audit register only in the audit database, and the generic key store only in patient-tests', () => {
     expect(Object.keys(committed.apps.audit)).toContain('audits');
+    expect(Object.keys(committed.apps.audit)).not.toContain('idempotency_keys');
     expect(Object.keys(committed.apps['patient-tests'])).not.toContain('audits');
     expect(Object.keys(committed.apps['patient-tests'])).toEqual(
       expect.arrayContaining(['patients', 'tests']),

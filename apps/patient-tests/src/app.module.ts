@@ -1,4 +1,8 @@
-import { PLATFORM_INTERCEPTORS, platformImports } from '@app/shared/platform';
+import {
+  IdempotencyInterceptor,
+  IdempotencyModule,
+} from '@app/shared/idempotency';
+import { platformImports } from '@app/shared/platform';
 import { Module } from '@nestjs/common';
 import { AuditInterceptor } from './audit/audit.interceptor';
 import { AuditModule } from './audit/audit.module';
@@ -9,15 +13,16 @@ import { MedicalTestsModule } from './medical-tests/medical-tests.module';
 import { PatientsModule } from './patients/patients.module';
 
 /**
- * The global interceptors, outermost first: the platform's, then audit's. Idempotency before audit is
- * what keeps a replayed create from writing a second audit record; it follows from importing
- * AuditModule after `platformImports`, and interceptor-order.spec.ts pins it.
+ * The global interceptors, outermost first: idempotency, then audit's (the platform registers none).
+ * Idempotency before audit is what keeps a replayed create from writing a second audit record; it
+ * follows from importing IdempotencyModule before AuditModule, and interceptor-order.spec.ts pins it.
  */
-export const INTERCEPTOR_ORDER = [...PLATFORM_INTERCEPTORS, AuditInterceptor];
+export const INTERCEPTOR_ORDER = [IdempotencyInterceptor, AuditInterceptor];
 
 @Module({
   imports: [
     ...platformImports(PatientTestsConfigModule, PatientTestsConfig),
+    IdempotencyModule,
     AuditModule,
     PatientsModule,
     MedicalTestsModule,

@@ -30,7 +30,10 @@ function admits(
   const context = {
     getHandler: () => routeOf(role),
     switchToHttp: () => ({
-      getRequest: () => ({ headers: { 'x-functions-key': key }, query: {} }),
+      getRequest: () => {
+        const headers = { 'x-functions-key': key };
+        return { headers, query: {}, raw: { headers } };
+      },
     }),
   } as unknown as ExecutionContext;
   try {

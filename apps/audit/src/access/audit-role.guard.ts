@@ -1,5 +1,6 @@
 import { DomainError } from '@app/shared/errors';
 import {
+  correlationIdOf,
   matchesAnyKey,
   presentedApiKey,
   RequestWithKeyName,
@@ -48,9 +49,8 @@ export class AuditRoleGuard implements CanActivate {
       AUDIT_ROLE,
       context.getHandler(),
     );
-    const presented = presentedApiKey(
-      context.switchToHttp().getRequest<RequestWithKeyName>(),
-    );
+    const request = context.switchToHttp().getRequest<RequestWithKeyName>();
+    const presented = presentedApiKey(request);
     if (
       role !== undefined &&
       presented !== undefined &&
@@ -61,6 +61,7 @@ export class AuditRoleGuard implements CanActivate {
       }
       // Never the key itself: only that the lists must be fixed.
       this.logger.warn(
+        { correlationId: correlationIdOf(request.raw) },
         'refused a key that is in both the append and the reader key lists: fix the lists in Key Vault',
       );
     }

@@ -332,7 +332,12 @@ export class AuditAppender implements OnApplicationShutdown {
     if (written === false && pending.claimed && pending.idempotency) {
       this.keys
         .release(pending.idempotency.id, pending.record.id)
-        .catch(() => this.logger.warn('could not release an idempotency key'));
+        .catch(() =>
+          this.logger.warn(
+            { correlationId: pending.record.correlationId },
+            'could not release an idempotency key',
+          ),
+        );
     }
   }
 

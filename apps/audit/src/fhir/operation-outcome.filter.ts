@@ -22,6 +22,7 @@ export class OperationOutcomeFilter implements ExceptionFilter {
       const cause =
         exception instanceof Error ? (exception.cause ?? exception) : exception;
       const summary = {
+        correlationId: problem.body.correlationId,
         code: problem.body.code,
         error: cause instanceof Error ? cause.name : typeof cause,
       };

@@ -140,6 +140,7 @@ export class AuditInterceptor implements NestInterceptor {
     } catch {
       // The audit client counted it (audit_failures); no request data in the log line.
       this.logger.warn(
+        { correlationId: audited.correlationId },
         `The outcome (${status}) of audited write ${attemptId} could not be recorded; the write's attempt record stands.`,
       );
     }

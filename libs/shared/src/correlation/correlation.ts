@@ -45,7 +45,7 @@ export function resolveCorrelationId(
 type WithCorrelation = IncomingMessage & { correlationId?: string };
 
 /**
- * The correlation id stored on the raw Node request, created on first use. The logger middleware and
+ * The correlation id stored on the raw Node request, created on first use. The request log and
  * the Fastify hook both ask for it, in whichever order they run, and get the same id.
  */
 export function correlationIdOf(raw: IncomingMessage): string {

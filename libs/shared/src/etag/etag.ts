@@ -2,7 +2,7 @@ import type { FastifyReply } from 'fastify';
 import { DomainError } from '../errors/domain-error';
 
 /**
- * A resource with its version. Handlers return it as is; `ResultInterceptor` sends the resource as the
+ * A resource with its version. Handlers return it as is; `sendResults` sends the resource as the
  * body and the version as a strong `ETag`, for optimistic concurrency with `If-Match`.
  */
 export class Versioned<T> {
@@ -44,7 +44,7 @@ export const preconditionFailed = () =>
     'The resource changed since the ETag in If-Match; read it again.',
   );
 
-/** Sends a returned `Versioned` as its value with an `ETag` header (see `ResultInterceptor`). */
+/** Sends a returned `Versioned` as its value with an `ETag` header (see `sendResults`). */
 export function sendVersioned(result: unknown, reply: FastifyReply): unknown {
   if (!(result instanceof Versioned)) {
     return result;

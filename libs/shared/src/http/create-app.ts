@@ -11,9 +11,11 @@ import {
   CORRELATION_HEADER,
   correlationIdOf,
 } from '../correlation/correlation';
+import { logRequests } from '../logging/request-logging';
 import { OpenApiInfo, setupOpenApi } from '../openapi/openapi';
 import { BODY_LIMIT_BYTES, GLOBAL_PREFIX } from './constants';
 import { sendProblem } from './problem.filter';
+import { sendResults } from './send-results';
 
 /** The Fastify instance every host uses; `trustProxy` so X-Forwarded-For from API Management is read. */
 export function createFastifyAdapter(): FastifyAdapter {
@@ -34,7 +36,8 @@ export function createFastifyAdapter(): FastifyAdapter {
 
 /**
  * Everything an app needs beyond its module's providers, applied identically in every host:
- * the `/api` prefix, the correlation header and the OpenAPI document. (Errors Fastify raises itself,
+ * the `/api` prefix, the correlation header, request logs, the headers of handlers' result types
+ * (`sendResults`) and the OpenAPI document. (Errors Fastify raises itself,
  * such as bad JSON or a body over the limit, reach the global ProblemFilter through Nest.)
  */
 export function configureApp(
@@ -44,9 +47,12 @@ export function configureApp(
   app.useLogger(app.get(Logger));
   app.setGlobalPrefix(GLOBAL_PREFIX);
   const fastify = app.getHttpAdapter().getInstance();
-  fastify.addHook('onRequest', async (request, reply) => {
+  fastify.addHook('onRequest', (request, reply, done) => {
     reply.header(CORRELATION_HEADER, correlationIdOf(request.raw));
+    done();
   });
+  logRequests(app);
+  sendResults(app);
   setupOpenApi(app, openApi);
   return app;
 }

@@ -1,11 +1,10 @@
 import { ConfigurableModuleBuilder, Module } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { ZodValidationPipe } from 'nestjs-zod';
 import { ApiKeyGuard, ApiKeyGuardOptions } from '../auth/api-key.guard';
 import { ApiKeys } from '../auth/api-keys';
 import { LocationOptions } from './location';
 import { ProblemFilter } from './problem.filter';
-import { ResultInterceptor } from './result.interceptor';
 import { WellFormedInputGuard } from './well-formed-input.guard';
 
 export interface HttpPipelineOptions {
@@ -28,17 +27,11 @@ const { ConfigurableModuleClass, MODULE_OPTIONS_TOKEN } =
 
 /**
  * The global request pipeline every app shares: API key guard, well-formed input (no lone surrogates,
- * bounded nesting), zod validation, problem+json errors, paged results, Location and ETag headers.
- * Registered as APP_* providers so the plain HTTP host, the Azure Functions host and
- * `Test.createTestingModule` all run exactly the same pipeline.
+ * bounded nesting), zod validation and problem+json errors. Registered as APP_* providers so the plain
+ * HTTP host, the Azure Functions host and `Test.createTestingModule` all run exactly the same
+ * pipeline. The headers of handlers' result types (Page, Location, ETag, Replayed) are set by
+ * `sendResults`, a Fastify hook that `configureApp` adds, from this module's `LocationOptions`.
  */
-/**
- * The pipeline's interceptors, outermost first (Nest applies global interceptors in the order they are
- * registered): one, which turns a handler's result type (Page, Location, Versioned, Replayed) into
- * headers.
- */
-export const PIPELINE_INTERCEPTORS = [ResultInterceptor];
-
 @Module({
   providers: [
     {
@@ -66,10 +59,6 @@ export const PIPELINE_INTERCEPTORS = [ResultInterceptor];
     { provide: APP_GUARD, useClass: WellFormedInputGuard },
     { provide: APP_PIPE, useClass: ZodValidationPipe },
     { provide: APP_FILTER, useClass: ProblemFilter },
-    ...PIPELINE_INTERCEPTORS.map((useClass) => ({
-      provide: APP_INTERCEPTOR,
-      useClass,
-    })),
   ],
   exports: [ApiKeys],
 })

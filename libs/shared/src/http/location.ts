@@ -1,13 +1,19 @@
-import { ExecutionContext, SetMetadata } from '@nestjs/common';
-import type { Reflector } from '@nestjs/core';
-import type { FastifyReply } from 'fastify';
+import { RouteConfig } from '@nestjs/platform-fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { GLOBAL_PREFIX } from './constants';
 
-const LOCATION = 'http:location';
+/** The route config entry (Fastify's `config`, where `@RouteConfig` puts it) that holds the path. */
+const LOCATION = 'location';
 
-/** Sets `Location` on a created resource, from the handler's result, e.g. `(p) => \`patient/${p.id}\``. */
+type PathOf = (created: unknown) => string;
+
+/**
+ * Sets `Location` on a created resource, from the handler's result, e.g. `(p) => \`patient/${p.id}\``.
+ * It is the route's Fastify config (so a route with `@Location` has no other `@RouteConfig`), read
+ * when the reply is sent (`sendResults`).
+ */
 export const Location = <T>(pathOf: (created: T) => string) =>
-  SetMetadata(LOCATION, pathOf);
+  RouteConfig({ [LOCATION]: pathOf });
 
 /**
  * Where `Location` headers point: `publicApiUrl` is the URL clients reach the API at (the app's
@@ -26,23 +32,17 @@ export const locationOf = (path: string, publicApiUrl?: string): string =>
   `${publicApiUrl ?? `/${GLOBAL_PREFIX}`}/${path}`;
 
 /**
- * What sets `Location` for a handler that declares `@Location`, from its (unwrapped) result; undefined
- * for any other handler. Used by `ResultInterceptor`.
+ * Sets `Location` on the reply of a route that declares `@Location`, from its (unwrapped) result;
+ * passes any other route's result through. One of `sendResults`' senders.
  */
-export function locationSender(
-  reflector: Reflector,
-  handler: ReturnType<ExecutionContext['getHandler']>,
-  { publicApiUrl }: LocationOptions,
-): ((created: unknown, reply: FastifyReply) => unknown) | undefined {
-  const pathOf = reflector.get<((created: unknown) => string) | undefined>(
-    LOCATION,
-    handler,
-  );
-  if (!pathOf) {
-    return undefined;
-  }
-  return (created, reply) => {
-    reply.header('location', locationOf(pathOf(created), publicApiUrl));
+export function locationSender({ publicApiUrl }: LocationOptions) {
+  return (created: unknown, reply: FastifyReply, request: FastifyRequest) => {
+    const pathOf = (request.routeOptions.config as { [LOCATION]?: PathOf })[
+      LOCATION
+    ];
+    if (pathOf) {
+      reply.header('location', locationOf(pathOf(created), publicApiUrl));
+    }
     return created;
   };
 }

@@ -21,6 +21,7 @@ export function sendProblem(
   if (problem.status >= 500) {
     const cause = error instanceof Error ? (error.cause ?? error) : error;
     const summary = {
+      correlationId: problem.body.correlationId,
       code: problem.body.code,
       error: cause instanceof Error ? cause.name : typeof cause,
       driverCode: (cause as { code?: unknown } | undefined)?.code,

@@ -11,7 +11,7 @@ export class Replayed<T> {
   constructor(readonly value: T) {}
 }
 
-/** Sends a returned `Replayed` as its value with `Idempotent-Replayed: true` (see `ResultInterceptor`). */
+/** Sends a returned `Replayed` as its value with `Idempotent-Replayed: true` (see `sendResults`). */
 export function sendReplayed(result: unknown, reply: FastifyReply): unknown {
   if (!(result instanceof Replayed)) {
     return result;

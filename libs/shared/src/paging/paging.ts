@@ -30,7 +30,7 @@ export class PageQueryDto extends createZodDto(pageQuerySchema) {}
 
 /**
  * One page of results and the token to continue from, if there is more. Handlers return it as is;
- * `ResultInterceptor` sends the items as the body and the token as the `x-continuation-token` header.
+ * `sendResults` sends the items as the body and the token as the `x-continuation-token` header.
  */
 export class Page<T> {
   constructor(

@@ -3,7 +3,7 @@ import { CONTINUATION_HEADER, Page } from './paging';
 
 /**
  * Sends a returned `Page` as a JSON array, with `x-continuation-token` when more results exist
- * (see `ResultInterceptor`).
+ * (see `sendResults`).
  */
 export function sendPage(result: unknown, reply: FastifyReply): unknown {
   if (!(result instanceof Page)) {

@@ -1,6 +1,6 @@
 // `@app/shared/platform`: building and starting an app: the modules every app imports first, the
 // Fastify application with the shared pipeline, and the plain HTTP entry's error handling.
-export { PLATFORM_INTERCEPTORS, platformImports } from './platform-imports';
+export { platformImports } from './platform-imports';
 export {
   configureApp,
   createApp,

@@ -1,9 +1,4 @@
-import type {
-  Abstract,
-  DynamicModule,
-  NestInterceptor,
-  Type,
-} from '@nestjs/common';
+import type { Abstract, DynamicModule, Type } from '@nestjs/common';
 import type { ApiKeys } from '../auth/api-keys';
 import { AppHost, PLAIN_HTTP_HOST } from '../config/app-host';
 import { MongooseModule } from '@nestjs/mongoose';
@@ -14,25 +9,9 @@ import {
   MongoDbUri,
 } from '../key-vault/platform-secrets';
 import { HealthModule } from '../health/health.module';
-import {
-  HttpPipelineModule,
-  PIPELINE_INTERCEPTORS,
-} from '../http/http-pipeline.module';
-import { IdempotencyInterceptor } from '../idempotency/idempotency.interceptor';
-import { IdempotencyModule } from '../idempotency/idempotency.module';
+import { HttpPipelineModule } from '../http/http-pipeline.module';
 import { loggerParams, wantsPrettyLogs } from '../logging/logger-params';
 import { mongooseOptions } from '../database/mongoose-options';
-
-/**
- * The global interceptors `platformImports` registers, outermost first: the pipeline's, then
- * idempotency. An app's own global interceptors come after these (its feature modules are imported
- * after `platformImports`), so a replayed create never reaches them; each app pins its whole order
- * in a test.
- */
-export const PLATFORM_INTERCEPTORS: readonly Type<NestInterceptor>[] = [
-  ...PIPELINE_INTERCEPTORS,
-  IdempotencyInterceptor,
-];
 
 /**
  * The settings every app's configuration has, that the platform reads. Its secret settings
@@ -61,8 +40,11 @@ export interface PlatformOptions {
 /**
  * The modules every app imports before its features, configured from the app's config token: logging,
  * the database connection, the global request pipeline (keys from Key Vault when it holds them, so a
- * rotation needs no restart), the health probe, and idempotency, which must come before the feature
- * modules so a replayed create never reaches their interceptors (audit).
+ * rotation needs no restart) and the health probe. Generic `Idempotency-Key` support
+ * (`IdempotencyModule`) is not here: an app that wants it imports it next, before any module whose
+ * interceptor must not see a replay (patient-tests' app.module.ts). Audit does without it, because
+ * its append keeps its keys itself, in the batch that writes the record: the generic interceptor
+ * would cost every append a global interceptor's work for nothing.
  */
 export function platformImports(
   configModule: Type,
@@ -106,6 +88,5 @@ export function platformImports(
       }),
     }),
     HealthModule,
-    IdempotencyModule,
   ];
 }
