@@ -70,8 +70,12 @@ describe('redactUrl, the one rule for request logs and telemetry', () => {
   );
 
   it('redacts the other credential-shaped parameters and continuation tokens', () => {
-    expect(redactUrl('/x?key=a&sig=b&token=c&continuationToken=d&Sig=e')).toBe(
-      '/x?key=REDACTED&sig=REDACTED&token=REDACTED&continuationToken=REDACTED&Sig=REDACTED',
+    expect(
+      redactUrl(
+        '/x?key=a&sig=b&token=c&continuationToken=d&Sig=e&_continuationToken=f',
+      ),
+    ).toBe(
+      '/x?key=REDACTED&sig=REDACTED&token=REDACTED&continuationToken=REDACTED&Sig=REDACTED&_continuationToken=REDACTED',
     );
   });
 
@@ -81,10 +85,10 @@ describe('redactUrl, the one rule for request logs and telemetry', () => {
     ).toBe('/api/auditrecord?patientId=REDACTED&limit=200&PATIENTID=REDACTED');
   });
 
-  it('keeps the path, other parameters and a URL without query as they are', () => {
+  it('keeps the path, parameter names, a name without value and a URL without query as they are', () => {
     expect(
       redactUrl('https://h.test/api/patient/search?limit=5&codes=x&a'),
-    ).toBe('https://h.test/api/patient/search?limit=5&codes=x&a');
+    ).toBe('https://h.test/api/patient/search?limit=5&codes=REDACTED&a');
     expect(redactUrl('/api/patient/code=secret')).toBe(
       '/api/patient/code=secret',
     );
@@ -92,5 +96,150 @@ describe('redactUrl, the one rule for request logs and telemetry', () => {
 
   it('redacts a bare query string (the url.query attribute), first parameter included', () => {
     expect(redactQuery(`code=${KEY}&limit=5`)).toBe(`code=${REDACTED}&limit=5`);
+    expect(redactQuery('family=Doe&_count=5')).toBe(
+      `family=${REDACTED}&_count=5`,
+    );
   });
+});
+
+/** Search parameters of the FHIR searches (Patient, Observation, DiagnosticReport, AuditEvent) and common ones. */
+const PERSONAL_PARAMETERS = [
+  'family',
+  'given',
+  'name',
+  'birthdate',
+  'identifier',
+  'phone',
+  'email',
+  'telecom',
+  'address',
+  'address-postalcode',
+  'gender',
+  'subject',
+  'patient',
+  'entity',
+  'agent',
+  'date',
+  '_id',
+  'code',
+  'status',
+  'resourceId',
+  'correlationId',
+  'actor',
+  'from',
+  'to',
+];
+
+/** How a client, a proxy or a confused parser may write a parameter's name. */
+const NAME_SPELLINGS: [string, (name: string) => string][] = [
+  ['as is', (name) => name],
+  ['in upper case', (name) => name.toUpperCase()],
+  [
+    'with its first letter encoded',
+    (name) => `${encodedEveryByte(name[0])}${name.slice(1)}`,
+  ],
+  ['wholly encoded', encodedEveryByte],
+  ['encoded twice', (name) => encodedEveryByte(name).replace(/%/g, '%25')],
+  ['with brackets', (name) => `${name}[]`],
+  ['with a FHIR modifier', (name) => `${name}:exact`],
+  ['with a space around it', (name) => `+${name}%20`],
+];
+
+describe('redactQuery on FHIR searches: names kept, values only where listed', () => {
+  const VALUE = 'Doe-1980-01-02';
+
+  describe.each(NAME_SPELLINGS)('a name written %s', (_how, spell) => {
+    it.each(PERSONAL_PARAMETERS)('loses the value of %s', (parameter) => {
+      const name = spell(parameter);
+      const query = `_count=5&${name}=${VALUE}&${name}=${encodeURIComponent(VALUE)}&${name}=${encodedEveryByte(VALUE)}`;
+
+      expect(redactQuery(query)).toBe(
+        `_count=5&${name}=${REDACTED}&${name}=${REDACTED}&${name}=${REDACTED}`,
+      );
+    });
+  });
+
+  it('leaves nothing of the Patient search a FHIR client sends', () => {
+    const url =
+      '/api/fhir/Patient?family=Doe&given=Jane&birthdate=1980-01-02&identifier=urn%3Ax%7C123&_count=10';
+
+    const redacted = redactUrl(url);
+
+    expect(redacted).toBe(
+      '/api/fhir/Patient?family=REDACTED&given=REDACTED&birthdate=REDACTED&identifier=REDACTED&_count=10',
+    );
+    for (const personal of ['Doe', 'Jane', '1980', 'urn', '123']) {
+      expect(redacted).not.toContain(personal);
+    }
+  });
+
+  it('keeps the values of page sizes, formats and inclusions', () => {
+    const query = [
+      'limit=200',
+      '_count=10',
+      '_format=json',
+      '_format=application%2Ffhir%2Bjson',
+      '_format=application/fhir+json',
+      '_pretty=true',
+      '_include=*',
+      '_include=Patient:organization',
+      '_include=DiagnosticReport%3Aresult',
+      '_revinclude=DiagnosticReport:subject',
+    ].join('&');
+
+    expect(redactQuery(query)).toBe(query);
+  });
+
+  it('recognises a listed name however spelled, and repeated', () => {
+    const query =
+      '_COUNT=5&%5Fcount=5&%255Fcount=5&_count[]=5&_count=6&LIMIT=7';
+
+    expect(redactQuery(query)).toBe(query);
+  });
+
+  it.each([
+    ['a name in a page size', '_count=Doe'],
+    ['a date in a page size', 'limit=19800102x'],
+    ['a parameter after a semicolon', 'limit=5;family=Doe'],
+    ['a second equals sign', '_include=Patient:name=Doe'],
+    ['an encoded separator', `limit=5${encodeURIComponent('&family=Doe')}`],
+    ['a value that does not decode', '_count=5%E0%A4%A'],
+    ['an unknown format', '_format=Doe'],
+    ['anything but true or false', '_pretty=Doe'],
+    ['a search value in an inclusion', '_revinclude=Patient:family:Doe'],
+    ['a target type in an inclusion', '_revinclude=Provenance:target:Patient'],
+    ['free text in an inclusion', '_include=Jane Doe'],
+  ])(
+    'redacts a listed parameter whose value is not what it takes: %s',
+    (_what, query) => {
+      const name = query.slice(0, query.indexOf('='));
+
+      expect(redactQuery(query)).toBe(`${name}=${REDACTED}`);
+    },
+  );
+
+  it.each([
+    'x',
+    'counts',
+    '_count2',
+    '_countx',
+    'xlimit',
+    'limit[family]',
+    'limit[0]',
+    '_count:exact',
+    'limit.family',
+    '__proto__',
+    'constructor',
+    'toString',
+    '',
+    '%',
+    '%ZZ',
+  ])(
+    'never keeps a value for the unlisted name "%s", even a value a listed one may have',
+    (name) => {
+      for (const value of ['5', 'json', 'true', '*', 'Patient:organization']) {
+        expect(redactQuery(`${name}=${value}`)).toBe(`${name}=${REDACTED}`);
+      }
+    },
+  );
 });
