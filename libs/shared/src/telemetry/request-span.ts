@@ -36,7 +36,7 @@ export async function withRequestSpan<T extends { status?: number }>(
     `${request.method} ${request.path}`,
     {
       kind: SpanKind.SERVER,
-      // The path only: a query string may carry a key (`code=`).
+      // The path only: a query string may carry a key (`code=`) or a search's patient data.
       attributes: {
         'http.request.method': request.method,
         'url.path': request.path,

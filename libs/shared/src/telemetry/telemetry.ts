@@ -1,32 +1,6 @@
-import type { Span } from '@opentelemetry/api';
 import type * as AppInsights from 'applicationinsights';
 import { HEALTH_PATH } from '../http/constants';
-import { redactQuery, redactUrl } from '../logging/redact-url';
-
-/** URL attributes the HTTP instrumentation sets (old and new semantic conventions), and their form. */
-const URL_ATTRIBUTES: Record<string, (value: string) => string> = {
-  'http.url': redactUrl,
-  'http.target': redactUrl,
-  'url.full': redactUrl,
-  // The query alone, without `?`.
-  'url.query': redactQuery,
-};
-
-/**
- * HTTP instrumentation hook: scrubs credentials from the URL attributes of an HTTP span, with the
- * same rule as the request logs (`redactUrl`).
- */
-function scrubUrlAttributes(span: Span): void {
-  const attributes =
-    (span as unknown as { attributes?: Record<string, unknown> }).attributes ??
-    {};
-  for (const [name, redact] of Object.entries(URL_ATTRIBUTES)) {
-    const value = attributes[name];
-    if (typeof value === 'string') {
-      span.setAttribute(name, redact(value));
-    }
-  }
-}
+import { scrubUrlAttributes } from './url-attributes';
 
 /** What a database span may say: the command's name, never its filter, document or values. */
 const operationOnly = (_operation: string, command: Record<string, unknown>) =>
@@ -46,7 +20,8 @@ function loadSdk(): typeof AppInsights {
  * Call it first in every entry point, before anything loads `http` or `mongodb`, so they are instrumented.
  *
  * Health data stays out of telemetry: database spans carry the operation and collection only, HTTP
- * spans carry no bodies, headers or key-bearing query values, and logs are not exported.
+ * spans carry no bodies or headers and no query values but page sizes, formats and inclusions
+ * (`redactUrl`), and logs are not exported.
  */
 export function startTelemetry(
   serviceName: string,
