@@ -15,6 +15,12 @@ const sharedBoundary = {
       name: '@app/shared',
       message: `There is no barrel: import from the entry point of the concern, ${SHARED_ENTRIES} (libs/shared/README.md says which holds what).`,
     },
+    {
+      name: '@nestjs/platform-fastify',
+      importNames: ['RouteConfig'],
+      message:
+        "A route's Fastify config holds the path @Location declares (libs/shared/src/http/location.ts); a @RouteConfig would replace it.",
+    },
   ],
   patterns: [
     {

@@ -11,7 +11,10 @@
 // the register is filled to --records records through the API and the table is measured again.
 // A benchmark prints figures; it asserts nothing.
 //
-// Options: --seconds N (default 8), --records N (default 100000), --connections 1,8,32,128.
+// Options: --seconds N (default 8), --records N (default 100000), --connections 1,8,32,128, and
+// --baseline DIR: another build's dist/ (e.g. an older commit's, built in a git worktree), whose audit app
+// appends as a fourth target in the same rotation, on its own database, in the empty-register table: a
+// before/after side by side in one run.
 // Database: MONGODB_URI if set, else a fresh FerretDB from .tools/bin. Needs `npm run build`.
 import { fork, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -38,13 +41,17 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '8' },
     records: { type: 'string', default: '100000' },
     connections: { type: 'string', default: '1,8,32,128' },
+    baseline: { type: 'string' },
   },
 });
 const SECONDS = Number(values.seconds);
 const RECORDS = Number(values.records);
 const CONNECTIONS = values.connections.split(',').map(Number);
 const KEY = 'bench-key-0123456789abcdef';
-const AUDIT_ENTRY = path.join(ROOT, 'dist/apps/audit/apps/audit/src/main.js');
+const auditEntryIn = (dist) =>
+  path.join(path.resolve(dist), 'apps/audit/apps/audit/src/main.js');
+const AUDIT_ENTRY = auditEntryIn(path.join(ROOT, 'dist'));
+const BASELINE_ENTRY = values.baseline && auditEntryIn(values.baseline);
 
 /** The body patient-tests sends for one access. */
 const auditBody = () =>
@@ -57,9 +64,9 @@ const auditBody = () =>
     clientAddress: '203.0.113.7',
   });
 
-async function startAudit(uri, database) {
+async function startAudit(uri, database, entry = AUDIT_ENTRY) {
   const port = await freePort();
-  const child = spawn(process.execPath, [AUDIT_ENTRY], {
+  const child = spawn(process.execPath, [entry], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH,
@@ -85,6 +92,7 @@ const headersFor = {
     'idempotency-key': randomUUID(),
   }),
   plain: () => ({}),
+  baseline: () => ({ 'x-functions-key': KEY, 'x-request-budget-ms': '2000' }),
 };
 
 async function startPlain(uri, database) {
@@ -196,21 +204,22 @@ const NAMES = ['audit', 'keyed', 'plain'];
  */
 const ROUND_SECONDS = 1;
 
-async function measureTable(targets, label) {
+async function measureTable(targets, label, names) {
   print(`\n${label}`);
+  const withBaseline = names.includes('baseline');
   print(
-    'connections | append (as patient-tests) /s  p50  p99 err  cpu | append + Idempotency-Key /s  p50  p99 err  cpu | plain insertOne /s  p50  p99 err  cpu | append/plain  keyed/plain',
+    `connections | append (as patient-tests) /s  p50  p99 err  cpu | append + Idempotency-Key /s  p50  p99 err  cpu | plain insertOne /s  p50  p99 err  cpu | append/plain  keyed/plain${withBaseline ? ' | baseline append /s  p50  p99 err  cpu | baseline/plain' : ''}`,
   );
-  const targetOf = (name) => (name === 'plain' ? targets.plain : targets.audit);
+  const targetOf = (name) => (name === 'keyed' ? targets.audit : targets[name]);
   for (const connections of CONNECTIONS) {
-    for (const name of NAMES) {
+    for (const name of names) {
       await load(targetOf(name), headersFor[name], connections, 1000); // warm-up
     }
-    const rounds = Object.fromEntries(NAMES.map((name) => [name, []]));
+    const rounds = Object.fromEntries(names.map((name) => [name, []]));
     for (let round = 0; round < Math.max(1, SECONDS / ROUND_SECONDS); round++) {
       // Rotate which target goes first, so none always runs on a machine another just warmed.
-      for (const [n] of NAMES.entries()) {
-        const name = NAMES[(n + round) % NAMES.length];
+      for (const [n] of names.entries()) {
+        const name = names[(n + round) % names.length];
         rounds[name].push(
           await load(
             targetOf(name),
@@ -222,14 +231,17 @@ async function measureTable(targets, label) {
       }
     }
     const result = Object.fromEntries(
-      NAMES.map((name) => [name, summarise(rounds[name])]),
+      names.map((name) => [name, summarise(rounds[name])]),
     );
     const cell = ({ rate, p50, p99, errors, cpuMsPerRequest }, width) =>
       `${rate.toFixed(0).padStart(width)} ${p50.toFixed(0).padStart(4)} ${p99.toFixed(0).padStart(4)} ${String(errors).padStart(3)} ${cpuMsPerRequest.toFixed(1).padStart(4)}`;
     const ratio = (name) =>
       `${(result[name].rate / result.plain.rate).toFixed(2)}x`;
+    const baseline = withBaseline
+      ? ` | ${cell(result.baseline, 18)} | ${ratio('baseline').padStart(14)}`
+      : '';
     print(
-      `${String(connections).padStart(11)} | ${cell(result.audit, 28)} | ${cell(result.keyed, 27)} | ${cell(result.plain, 18)} | ${ratio('audit').padStart(12)} ${ratio('keyed').padStart(12)}`,
+      `${String(connections).padStart(11)} | ${cell(result.audit, 28)} | ${cell(result.keyed, 27)} | ${cell(result.plain, 18)} | ${ratio('audit').padStart(12)} ${ratio('keyed').padStart(12)}${baseline}`,
     );
   }
 }
@@ -261,8 +273,10 @@ async function fill(target, count) {
 }
 
 async function main() {
-  if (!existsSync(AUDIT_ENTRY)) {
-    throw new Error(`${AUDIT_ENTRY} is missing: run npm run build first`);
+  for (const entry of [AUDIT_ENTRY, BASELINE_ENTRY].filter(Boolean)) {
+    if (!existsSync(entry)) {
+      throw new Error(`${entry} is missing: build that tree first`);
+    }
   }
   const database = process.env.MONGODB_URI
     ? { uri: process.env.MONGODB_URI, stop: async () => {} }
@@ -271,15 +285,30 @@ async function main() {
   const targets = {
     audit: await startAudit(database.uri, `bench-audit-${suffix}`),
     plain: await startPlain(database.uri, `bench-plain-${suffix}`),
+    ...(BASELINE_ENTRY && {
+      baseline: await startAudit(
+        database.uri,
+        `bench-baseline-${suffix}`,
+        BASELINE_ENTRY,
+      ),
+    }),
   };
   try {
     print(
       `audit append vs plain insertOne, ${SECONDS} s per cell, Node ${process.version}, database ${process.env.MONGODB_URI ? 'MONGODB_URI' : 'FerretDB (SQLite)'}`,
     );
-    await measureTable(targets, 'empty register');
+    await measureTable(
+      targets,
+      `empty register${BASELINE_ENTRY ? `; baseline: ${values.baseline}` : ''}`,
+      BASELINE_ENTRY ? [...NAMES, 'baseline'] : NAMES,
+    );
     if (RECORDS > 0) {
       await fill(targets.audit, RECORDS);
-      await measureTable(targets, `register with ${RECORDS} records and more`);
+      await measureTable(
+        targets,
+        `register with ${RECORDS} records and more`,
+        NAMES,
+      );
     }
   } finally {
     for (const { child } of Object.values(targets)) {

@@ -34,8 +34,9 @@ const OPENAPI_INFO: OpenApiInfo = {
 };
 
 /**
- * Boots ONE controller behind the real global pipeline (key guard, zod pipe, problem filter, paging and
- * Location interceptors, Fastify adapter with its body limit), with the test's providers (strict mocks).
+ * Boots ONE controller behind the real global pipeline (key guard, zod pipe, problem filter, the result
+ * headers and request logs `configureApp` adds, Fastify adapter with its body limit), with the test's
+ * providers (strict mocks).
  */
 export async function createControllerApp(
   controller: Type,

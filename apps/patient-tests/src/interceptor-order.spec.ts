@@ -24,7 +24,7 @@ describe('the global interceptors of patient-tests', () => {
     process.env = saved;
   });
 
-  it('run in the declared order: the pipeline, idempotency, then audit (a replayed create is never audited twice)', () => {
+  it('run in the declared order: idempotency, then audit (a replayed create is never audited twice)', () => {
     // Nest keeps the registered global interceptors in its ApplicationConfig, which it does not expose.
     const config = (app as unknown as { config: ApplicationConfig }).config;
     const registered = config

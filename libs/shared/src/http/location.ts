@@ -9,8 +9,8 @@ type PathOf = (created: unknown) => string;
 
 /**
  * Sets `Location` on a created resource, from the handler's result, e.g. `(p) => \`patient/${p.id}\``.
- * It is the route's Fastify config (so a route with `@Location` has no other `@RouteConfig`), read
- * when the reply is sent (`sendResults`).
+ * It is the route's Fastify config, read when the reply is sent (`sendResults`); the apps may not use
+ * `@RouteConfig`, which would replace it (eslint.config.mjs).
  */
 export const Location = <T>(pathOf: (created: T) => string) =>
   RouteConfig({ [LOCATION]: pathOf });

@@ -5,7 +5,7 @@ export interface LoggingOptions {
   level: string;
   /** Human-readable output for a developer's terminal; JSON lines everywhere else. */
   pretty: boolean;
-  /** Where the lines go; default stdout (a test passes a stream to read them). */
+  /** Where the lines go instead of stdout, unformatted (a test passes a stream to read them). */
   destination?: DestinationStream;
 }
 
@@ -21,9 +21,11 @@ export function loggerParams({
 }: LoggingOptions): Params {
   const options = {
     level,
-    transport: pretty
-      ? { target: 'pino-pretty', options: { singleLine: true } }
-      : undefined,
+    // pino refuses a transport together with a destination stream.
+    transport:
+      pretty && !destination
+        ? { target: 'pino-pretty', options: { singleLine: true } }
+        : undefined,
   };
   return {
     pinoHttp: destination ? [options, destination] : options,
