@@ -19,8 +19,8 @@ export type ResultSender = (
  * Sends what handlers return as headers and a body: a `Replayed` as its value with
  * `Idempotent-Replayed`, a `Versioned` with its `ETag`, a created resource with the `Location` its
  * route declares, a `Page` as its items with `x-continuation-token`, in that order (a replayed create
- * still gets its Location); only for a successful reply. It runs when the reply is sent, after every interceptor, so interceptors
- * (idempotency, audit) see the handler's own result types.
+ * still gets its Location); only for a successful reply. It runs when the reply is sent, after every
+ * interceptor, so interceptors (idempotency, audit) see the handler's own result types.
  *
  * A Fastify `preSerialization` hook rather than a global Nest interceptor: a global interceptor puts
  * every request of the app through Nest's interceptor chain (a deferred observable and an async

@@ -85,12 +85,18 @@ describe('redactUrl, the one rule for request logs and telemetry', () => {
     ).toBe('/api/auditrecord?patientId=REDACTED&limit=200&PATIENTID=REDACTED');
   });
 
-  it('keeps the path, parameter names, a name without value and a URL without query as they are', () => {
+  it('keeps the path, parameter names and a URL without query as they are', () => {
     expect(
-      redactUrl('https://h.test/api/patient/search?limit=5&codes=x&a'),
-    ).toBe('https://h.test/api/patient/search?limit=5&codes=REDACTED&a');
+      redactUrl('https://h.test/api/patient/search?limit=5&codes=x&_pretty'),
+    ).toBe('https://h.test/api/patient/search?limit=5&codes=REDACTED&_pretty');
     expect(redactUrl('/api/patient/code=secret')).toBe(
       '/api/patient/code=secret',
+    );
+  });
+
+  it('redacts a bare word that is not a listed name: it may be data, not a name', () => {
+    expect(redactUrl('/fhir/Patient?Jane%20Doe&_count=5&1980-01-02')).toBe(
+      `/fhir/Patient?${REDACTED}&_count=5&${REDACTED}`,
     );
   });
 

@@ -88,7 +88,7 @@ function isSafeValue(rawName: string, rawValue: string): boolean {
  * personal data or secret (page sizes, formats, inclusions) and the value has the shape those take.
  * A listed name is recognised however spelled (`_COUNT`, `%5Fcount`, `_count[]`, repeated); an
  * unlisted one is redacted however spelled (`code`, `%63ode`, `family:exact`, `Birthdate`). A
- * parameter without `=` is a name only and is kept.
+ * parameter without `=` is kept only when it is a listed name; any other bare word is `REDACTED`.
  */
 export function redactQuery(query: string): string {
   return query
@@ -96,7 +96,8 @@ export function redactQuery(query: string): string {
     .map((pair) => {
       const separator = pair.indexOf('=');
       if (separator < 0) {
-        return pair;
+        // A bare word is a name only to a parser; to a log it may as well be a surname.
+        return SHAPE_OF_SAFE_VALUE.has(parameterName(pair)) ? pair : REDACTED;
       }
       const name = pair.slice(0, separator);
       return isSafeValue(name, pair.slice(separator + 1))
