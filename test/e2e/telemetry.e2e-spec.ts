@@ -118,6 +118,17 @@ describe('distributed telemetry through Application Insights', () => {
     }
   });
 
+  /** patient-tests' request log line of the trace, once its request telemetry has arrived. */
+  async function requestLogLineOf(traceId: string) {
+    await collector.waitFor((all) =>
+      all.some((e) => isRequest(e) && operationId(e) === traceId),
+    );
+    return patientTests
+      .output()
+      .split('\n')
+      .find((line) => line.includes(traceId) && line.includes('"url"'));
+  }
+
   const encodedEveryByte = (text: string) =>
     Array.from(Buffer.from(text), (byte) => `%${byte.toString(16)}`).join('');
 
@@ -139,13 +150,7 @@ describe('distributed telemetry through Application Insights', () => {
       );
       expect(response.status).toBe(200);
 
-      await collector.waitFor((all) =>
-        all.some((e) => isRequest(e) && operationId(e) === traceId),
-      );
-      const logLine = patientTests
-        .output()
-        .split('\n')
-        .find((line) => line.includes(traceId) && line.includes('"url"'));
+      const logLine = await requestLogLineOf(traceId);
       expect(logLine).toContain('REDACTED');
       for (const written of [collector.rawBodies.join('\n'), logLine]) {
         expect(written).not.toContain(PATIENT_TESTS_KEY);
@@ -174,13 +179,7 @@ describe('distributed telemetry through Application Insights', () => {
     expect(search.status).toBe(200);
     expect(search.body).toMatchObject({ resourceType: 'Bundle', total: 1 });
 
-    await collector.waitFor((all) =>
-      all.some((e) => isRequest(e) && operationId(e) === traceId),
-    );
-    const logLine = patientTests
-      .output()
-      .split('\n')
-      .find((line) => line.includes(traceId) && line.includes('"url"'));
+    const logLine = await requestLogLineOf(traceId);
     // The exporter builds a request's URL from its path today; the query is checked all the same, in
     // case a version sends it (libs/shared/src/telemetry/url-attributes.spec.ts covers the hook).
     for (const written of [collector.rawBodies.join('\n'), logLine]) {
